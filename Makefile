@@ -1,0 +1,46 @@
+# Two commands do everything (see README):
+#   make report   assess the example brands, write report, charts and decks under build/
+#   make test     lint, format check, unit tests, notebook tests (strict nbval)
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+ARGS   ?=
+
+.PHONY: report test figures lint format notebooks lab bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (wechat-mp-research)"
+	touch $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/python -m research report $(ARGS)
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest --nbval --nbval-sanitize-with notebooks/sanitize.cfg
+
+figures: $(STAMP)
+	$(BIN)/python -m research figures $(ARGS)
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+notebooks: $(STAMP)
+	$(BIN)/python -m research.notebooks
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_models.py
+	$(BIN)/python benchmarks/bench_decision.py
+	$(BIN)/python benchmarks/bench_report.py
+
+clean:
+	rm -rf build

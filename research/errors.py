@@ -1,0 +1,26 @@
+"""The toolkit's user-facing errors: one line, naming the file, row, field or argument."""
+
+from __future__ import annotations
+
+
+class InputError(ValueError):
+    """Bad input from a user: a data file, a brand profile or an argument.
+
+    The CLI prints ``str(err)`` as one line on stderr and exits with status 2.
+    """
+
+
+class DataFileError(InputError):
+    """A data file in ``datasets/`` is missing, malformed or fails its schema."""
+
+
+class ProfileError(InputError):
+    """A brand profile is missing, malformed or holds a value outside what is allowed."""
+
+
+def closest(word: str, allowed: list[str] | tuple[str, ...]) -> str:
+    """Return ``" (did you mean 'x'?)"`` for the closest allowed name, or ``""``."""
+    import difflib
+
+    match = difflib.get_close_matches(str(word), [str(a) for a in allowed], n=1, cutoff=0.5)
+    return f" (did you mean '{match[0]}'?)" if match else ""
