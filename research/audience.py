@@ -1,0 +1,239 @@
+"""Demographics: gender, age and city tier of Mini Program users, and a target's share.
+
+Shares are fractions of Mini Program users (0-1). Sourced: 71% female, 60% aged 30 or
+below, about a third from first-tier cities and half from tiers 2-4. Assumed: the age
+spread, the split of tiers 2-4, the trust in each figure, and independence of the traits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import special
+
+from research import uncertainty as u
+from research.assumptions import Assumptions
+from research.errors import InputError
+from research.evidence import Evidence, latest_value, observations_for
+
+GENDERS = ("female", "male", "any")
+TIERS = (1, 2, 3, 4, 5)  # 5 = fifth tier and below
+AGE_BANDS = ((0, 17), (18, 24), (25, 30), (31, 40), (41, 50), (51, 100))
+TIER_SEGMENTS = ("tier_1", "tier_2_to_4", "tier_5_and_below")
+
+
+def check_audience(gender: str, age_min: int, age_max: int, tiers: Sequence[int]) -> None:
+    """Raise a ValueError naming the argument when an audience is not valid."""
+    if gender not in GENDERS:
+        raise InputError(f"gender: '{gender}' is not allowed (allowed: {', '.join(GENDERS)})")
+    for name, v in (("age_min", age_min), ("age_max", age_max)):
+        if isinstance(v, bool) or not isinstance(v, int | np.integer) or not 0 <= v <= 100:
+            raise InputError(f"{name}: {v!r} is not allowed (allowed: whole years 0 to 100)")
+    if age_min > age_max:
+        raise InputError(
+            f"age_min: {age_min} is above age_max {age_max} (allowed: age_min <= age_max)"
+        )
+    bad = [t for t in tiers if t not in TIERS]
+    if not len(tiers) or bad:
+        shown = bad[0] if bad else "[]"
+        raise InputError(f"city_tiers: {shown} is not allowed (allowed: a non-empty subset of 1-5)")
+
+
+def age_anchor(ev: Evidence) -> tuple[float, float, str]:
+    """Return (share aged at or below the cut, cut in exact years, source_id) from the data.
+
+    The segment ``le_30`` ("30 or below") becomes the exact-age cut 31 years.
+    """
+    rows = observations_for(ev, "user_age_share")
+    rows = rows[rows["segment"].fillna("").str.match(r"^le_\d+$") & (rows["kind"] == "reported")]
+    if rows.empty:
+        raise InputError("user_age_share: no reported 'le_N' figure in the data")
+    row = rows.iloc[-1]
+    cut = int(re.match(r"le_(\d+)", row["segment"]).group(1)) + 1
+    return float(row["value"]) / 100, float(cut), str(row["source_id"])
+
+
+def inputs(ev: Evidence, a: Assumptions) -> dict[str, u.Input]:
+    """Return the uncertain inputs of the audience model (shares of users, 0-1)."""
+    trust = a.node("trust_survey_n")
+    female = latest_value(ev, "user_gender_share", "female")
+    share_le, _, age_src = age_anchor(ev)
+    tiers = [latest_value(ev, "user_city_tier_share", s) for s in TIER_SEGMENTS]
+    mean = np.array([t.value for t in tiers], float)
+    mean = tuple(float(x) for x in mean / mean.sum())
+    tier_sources = tuple(dict.fromkeys(t.source_id for t in tiers))
+    return {
+        "female_share": u.Input(
+            "female_share",
+            "Female share of users",
+            u.TrustedShare(female.value / 100, trust),
+            "sourced",
+            (female.source_id,),
+            ("trust_survey_n",),
+        ),
+        "age_le_share": u.Input(
+            "age_le_share",
+            "Share of users aged 30 or below",
+            u.TrustedShare(share_le, trust),
+            "sourced",
+            (age_src,),
+            ("trust_survey_n",),
+        ),
+        "age_log_spread": u.Input(
+            "age_log_spread",
+            "Spread of users' ages (sd of log age)",
+            a.node("age_log_spread"),
+            "assumed",
+            (),
+            ("age_log_spread",),
+            "sd of log(age)",
+        ),
+        "tier_shares": u.Input(
+            "tier_shares",
+            "Users by tier band (1, 2-4, 5+)",
+            u.Dirichlet(mean, a.node("trust_approx_n")),
+            "sourced",
+            tier_sources,
+            ("trust_approx_n",),
+        ),
+        "tier_split": u.Input(
+            "tier_split",
+            "Split of tiers 2-4 into 2, 3, 4",
+            a.node("tier_split_2_to_4"),
+            "assumed",
+            (),
+            ("tier_split_2_to_4",),
+        ),
+    }
+
+
+def gender_share(female: np.ndarray, gender: str) -> np.ndarray:
+    """Return the share of users of ``gender`` (0-1) given draws of the female share."""
+    if gender == "female":
+        return female
+    if gender == "male":
+        return 1.0 - female
+    return np.ones_like(female)
+
+
+def age_share(share_le: np.ndarray, spread: np.ndarray, age_min, age_max, cut: float = 31.0):
+    """Return the share of users aged ``age_min`` to ``age_max`` (whole years, inclusive).
+
+    Ages are lognormal with sd ``spread`` of log(age) and a median set so the share below
+    ``cut`` exact years equals ``share_le``. Arguments broadcast (brands x draws).
+    """
+    log_median = np.log(cut) - spread * special.ndtri(share_le)
+    upper = special.ndtr((np.log(np.asarray(age_max, float) + 1.0) - log_median) / spread)
+    lo = np.asarray(age_min, float)
+    with np.errstate(divide="ignore"):
+        lower = np.where(
+            lo > 0, special.ndtr((np.log(np.maximum(lo, 1e-9)) - log_median) / spread), 0.0
+        )
+    return np.clip(upper - lower, 0.0, 1.0)
+
+
+def tier_weights(tiers: Sequence[int]) -> np.ndarray:
+    """Return the 0/1 indicator of ``tiers`` over tiers 1-5."""
+    return np.array([1.0 if t in tiers else 0.0 for t in TIERS])
+
+
+def tier_share(
+    tier_shares: np.ndarray, tier_split: np.ndarray, indicator: np.ndarray
+) -> np.ndarray:
+    """Return the share of users in the tiers marked by ``indicator`` (length 5, or B x 5).
+
+    ``tier_shares`` is (n, 3): tier 1, tiers 2-4, tier 5 and below; ``tier_split`` (n, 3)
+    splits tiers 2-4. The result has shape (n,) or (B, n).
+    """
+    per_tier = np.column_stack(
+        [tier_shares[:, 0], tier_shares[:, [1]] * tier_split, tier_shares[:, 2]]
+    )  # (n, 5)
+    return np.asarray(indicator, float) @ per_tier.T
+
+
+def target_share(
+    draws: u.Draws, gender: str, age_min: int, age_max: int, tiers: Sequence[int], cut: float = 31.0
+) -> np.ndarray:
+    """Return draws of the share of users in the target (gender x age x tiers, independent)."""
+    check_audience(gender, age_min, age_max, tiers)
+    return (
+        gender_share(draws["female_share"], gender)
+        * age_share(draws["age_le_share"], draws["age_log_spread"], age_min, age_max, cut)
+        * tier_share(draws["tier_shares"], draws["tier_split"], tier_weights(tiers))
+    )
+
+
+def _draw(ev: Evidence | None, a: Assumptions | None, n: int, seed: int, method: str):
+    from research.evidence import load_evidence
+    from research.assumptions import load_assumptions
+
+    ev = ev or load_evidence()
+    a = a or load_assumptions(ev.datasets_dir)
+    ins = inputs(ev, a)
+    return ev, ins, u.draw(u.nodes_of(ins), n, np.random.default_rng(seed), method)
+
+
+def estimate_target_share(
+    gender: str = "any",
+    age_min: int = 0,
+    age_max: int = 100,
+    tiers: Sequence[int] = TIERS,
+    *,
+    ev: Evidence | None = None,
+    a: Assumptions | None = None,
+    draws: int = 4096,
+    seed: int = 0,
+    method: str = "qmc",
+) -> u.Interval:
+    """Return the share of Mini Program users in an audience (0-1) as a p5/p50/p95 interval."""
+    check_audience(gender, age_min, age_max, tiers)
+    ev, _, d = _draw(ev, a, draws, seed, method)
+    _, cut, _ = age_anchor(ev)
+    return u.summarise(target_share(d, gender, age_min, age_max, tiers, cut))
+
+
+def estimate_composition(
+    *,
+    ev: Evidence | None = None,
+    a: Assumptions | None = None,
+    draws: int = 4096,
+    seed: int = 0,
+    method: str = "qmc",
+) -> pd.DataFrame:
+    """Return users by gender, age band and city tier: one row per group with p5/p50/p95 (0-1).
+
+    Columns: trait, group, p5, p50, p95, basis (``sourced`` or ``assumed``).
+    """
+    ev, _, d = _draw(ev, a, draws, seed, method)
+    _, cut, _ = age_anchor(ev)
+    rows = []
+    for g in ("female", "male"):
+        rows.append(("gender", g, gender_share(d["female_share"], g), "sourced"))
+    for lo, hi in AGE_BANDS:
+        label = f"{lo}-{hi}" if hi < 100 else f"{lo}+"
+        if lo == 0:
+            label = f"under {hi + 1}"
+        rows.append(
+            (
+                "age",
+                label,
+                age_share(d["age_le_share"], d["age_log_spread"], lo, hi, cut),
+                "assumed",
+            )
+        )
+    for t in TIERS:
+        label = "tier 5 and below" if t == 5 else f"tier {t}"
+        basis = "sourced" if t in (1, 5) else "assumed"
+        rows.append(
+            ("tier", label, tier_share(d["tier_shares"], d["tier_split"], tier_weights([t])), basis)
+        )
+    out = []
+    for trait, group, x, basis in rows:
+        s = u.summarise(x)
+        out.append(
+            {"trait": trait, "group": group, "p5": s.p5, "p50": s.p50, "p95": s.p95, "basis": basis}
+        )
+    return pd.DataFrame(out)
