@@ -167,8 +167,8 @@ def target_share(
 
 
 def _draw(ev: Evidence | None, a: Assumptions | None, n: int, seed: int, method: str):
-    from research.evidence import load_evidence
     from research.assumptions import load_assumptions
+    from research.evidence import load_evidence
 
     ev = ev or load_evidence()
     a = a or load_assumptions(ev.datasets_dir)

@@ -22,8 +22,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _add_datasets(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--datasets", metavar="DIR", default=None,
-                   help="data folder to use instead of the project's datasets/")
+    p.add_argument(
+        "--datasets",
+        metavar="DIR",
+        default=None,
+        help="data folder to use instead of the project's datasets/",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,9 +40,61 @@ def build_parser() -> argparse.ArgumentParser:
     fig.add_argument("--format", choices=("table", "csv", "json"), default="table")
     _add_datasets(fig)
 
+    ass = sub.add_parser("assess", help="assess one brand profile: verdict, p_go, reasons")
+    ass.add_argument("profile", metavar="PROFILE.yaml")
+    _add_run_options(ass)
+    ass.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    _add_datasets(ass)
+
+    scr = sub.add_parser("screen", help="assess and rank many brands (files, folders, CSV)")
+    scr.add_argument("paths", nargs="+", metavar="PATH")
+    _add_run_options(scr)
+    scr.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    _add_datasets(scr)
+
     rep = sub.add_parser("report", help="the main job: assess brands and write build/")
+    rep.add_argument("profiles", nargs="*", metavar="PROFILE")
+    rep.add_argument("--out", metavar="DIR", default=None, help="output folder (default build/)")
+    _add_run_options(rep)
+    rep.add_argument(
+        "--no-notebooks", action="store_true", help="skip the papermill analysis.html per brand"
+    )
     _add_datasets(rep)
     return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 2 or value > 10_000_000:
+        raise argparse.ArgumentTypeError(f"{value} is outside 2 to 10,000,000")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} must be >= 0")
+    return value
+
+
+def _add_run_options(p: argparse.ArgumentParser) -> None:
+    from research.decision import DEFAULT_DRAWS, DEFAULT_SEED
+
+    p.add_argument(
+        "--draws",
+        type=_positive_int,
+        default=DEFAULT_DRAWS,
+        help=f"uncertainty draws (default {DEFAULT_DRAWS})",
+    )
+    p.add_argument(
+        "--seed", type=_seed, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})"
+    )
 
 
 def _cmd_figures(args: argparse.Namespace) -> int:
@@ -46,8 +102,21 @@ def _cmd_figures(args: argparse.Namespace) -> int:
 
     ev = evidence.load_evidence(args.datasets)
     table = evidence.figures_table(ev, args.metric)
-    cols = ["obs_id", "metric", "segment", "value", "unit", "qualifier", "as_of", "source_id",
-            "published", "locator", "kind", "conflicts_with", "repeats_obs_id"]
+    cols = [
+        "obs_id",
+        "metric",
+        "segment",
+        "value",
+        "unit",
+        "qualifier",
+        "as_of",
+        "source_id",
+        "published",
+        "locator",
+        "kind",
+        "conflicts_with",
+        "repeats_obs_id",
+    ]
     table = table[cols]
     if args.format == "json":
         records = json.loads(table.to_json(orient="records", date_format="iso"))
@@ -69,14 +138,57 @@ def _cmd_figures(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_report(args: argparse.Namespace) -> int:
-    from research import evidence
+def _cmd_assess(args: argparse.Namespace) -> int:
+    from research import brand, decision, summary
+    from research.evidence import load_evidence
 
-    print(evidence.summarise(evidence.load_evidence(args.datasets)))
+    ev = load_evidence(args.datasets)
+    profile = brand.load_profile(args.profile, ev)
+    result = decision.assess(profile, ev=ev, draws=args.draws, seed=args.seed)
+    if args.format == "json":
+        sys.stdout.write(summary.to_json(result))
+    elif args.format == "markdown":
+        sys.stdout.write(summary.to_markdown(result))
+    else:
+        sys.stdout.write(summary.to_text(result))
     return 0
 
 
-_COMMANDS = {"figures": _cmd_figures, "report": _cmd_report}
+def _cmd_screen(args: argparse.Namespace) -> int:
+    from research import brand, decision
+    from research.evidence import load_evidence
+
+    ev = load_evidence(args.datasets)
+    profiles = brand.load_profiles(args.paths, ev)
+    table = decision.assess_many(profiles, ev=ev, draws=args.draws, seed=args.seed)
+    table = table.round(4)
+    if args.format == "json":
+        print(table.to_json(orient="records", indent=2, force_ascii=False))
+    elif args.format == "csv":
+        sys.stdout.write(table.to_csv(index=False))
+    else:
+        shown = table[
+            ["slug", "verdict", "p_go", "score_p50", "category", "objective", "price_rmb"]
+        ].assign(
+            p_go=table["p_go"].map("{:.0%}".format),
+            score_p50=table["score_p50"].map("{:.2f}".format),
+        )
+        print(shown.to_string(index=False))
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from research import report
+
+    return report.run_report(args)
+
+
+_COMMANDS = {
+    "figures": _cmd_figures,
+    "assess": _cmd_assess,
+    "screen": _cmd_screen,
+    "report": _cmd_report,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -85,7 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _COMMANDS[args.command](args)
     except InputError as err:
-        sys.stderr.write(f"error: {err}\n")
+        one_line = str(err).replace("\r", "\\r").replace("\n", "\\n")
+        sys.stderr.write(f"error: {one_line}\n")
         return 2
     except BrokenPipeError:
         return 0

@@ -59,7 +59,9 @@ def load_evidence(datasets: str | Path | None = None) -> Evidence:
     """
     folder = resolve_datasets(datasets)
     stamp = tuple(
-        (p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*")) if p.is_file()
+        (p.name, p.stat().st_mtime_ns, p.stat().st_size)
+        for p in sorted(folder.glob("*"))
+        if p.is_file()
     )
     return _load_cached(folder, stamp)
 
@@ -67,8 +69,10 @@ def load_evidence(datasets: str | Path | None = None) -> Evidence:
 @functools.lru_cache(maxsize=8)
 def _load_cached(folder: Path, stamp: tuple) -> Evidence:
     tables = load_tables(folder)
-    return Evidence(datasets_dir=folder, **{k: tables[k] for k in (
-        "sources", "units", "metrics", "observations", "touchpoints")})
+    return Evidence(
+        datasets_dir=folder,
+        **{k: tables[k] for k in ("sources", "units", "metrics", "observations", "touchpoints")},
+    )
 
 
 def check_metric(ev: Evidence, metric: str) -> str:
@@ -76,8 +80,7 @@ def check_metric(ev: Evidence, metric: str) -> str:
     known = list(ev.metrics["metric"])
     if metric not in known:
         raise InputError(
-            f"metric: unknown metric '{metric}'{closest(metric, known)} "
-            f"(known: {', '.join(known)})"
+            f"metric: unknown metric '{metric}'{closest(metric, known)} (known: {', '.join(known)})"
         )
     return metric
 
@@ -150,10 +153,22 @@ def _pairs(ev: Evidence) -> pd.DataFrame:
     obs = ev.observations.assign(segment=ev.observations["segment"].fillna(""))
     lo, hi = _bounds(obs)
     obs = obs.assign(lo=lo, hi=hi)
-    cols = ["obs_id", "metric", "segment", "value", "qualifier", "as_of", "source_id", "lo", "hi",
-            "kind"]
+    cols = [
+        "obs_id",
+        "metric",
+        "segment",
+        "value",
+        "qualifier",
+        "as_of",
+        "source_id",
+        "lo",
+        "hi",
+        "kind",
+    ]
     pairs = obs[cols].merge(obs[cols], on=["metric", "segment"], suffixes=("_a", "_b"))
-    return pairs[(pairs["obs_id_a"] < pairs["obs_id_b"]) & (pairs["source_id_a"] != pairs["source_id_b"])]
+    return pairs[
+        (pairs["obs_id_a"] < pairs["obs_id_b"]) & (pairs["source_id_a"] != pairs["source_id_b"])
+    ]
 
 
 def find_conflicts(ev: Evidence, tolerance: float = CONFLICT_TOLERANCE) -> pd.DataFrame:
@@ -174,9 +189,21 @@ def find_conflicts(ev: Evidence, tolerance: float = CONFLICT_TOLERANCE) -> pd.Da
     out = p.assign(rel_gap=rel, gap_days=(p["as_of_b"] - p["as_of_a"]).dt.days.abs())
     out = out[out["rel_gap"] > tolerance]
     out = out.assign(is_same_period=out["gap_days"] <= 365)
-    keep = ["metric", "segment", "obs_id_a", "source_id_a", "value_a", "as_of_a",
-            "obs_id_b", "source_id_b", "value_b", "as_of_b", "rel_gap", "gap_days",
-            "is_same_period"]
+    keep = [
+        "metric",
+        "segment",
+        "obs_id_a",
+        "source_id_a",
+        "value_a",
+        "as_of_a",
+        "obs_id_b",
+        "source_id_b",
+        "value_b",
+        "as_of_b",
+        "rel_gap",
+        "gap_days",
+        "is_same_period",
+    ]
     return out[keep].sort_values(["metric", "obs_id_a", "obs_id_b"]).reset_index(drop=True)
 
 
@@ -201,19 +228,31 @@ def _stale_cached(ev: Evidence, tolerance: float) -> pd.DataFrame:
         orig_pub = p[f"source_id_{first}"].map(published)
         rep_pub = p[f"source_id_{second}"].map(published)
         same = (p[f"value_{first}"] - p[f"value_{second}"]).abs() <= tolerance * p[
-            [f"value_{first}", f"value_{second}"]].abs().max(axis=1)
-        mask = (p["metric"].isin(varying) & same & (rep_pub > orig_pub)
-                & (p[f"as_of_{second}"] > p[f"as_of_{first}"])
-                & (p[f"qualifier_{first}"] == p[f"qualifier_{second}"]))
+            [f"value_{first}", f"value_{second}"]
+        ].abs().max(axis=1)
+        mask = (
+            p["metric"].isin(varying)
+            & same
+            & (rep_pub > orig_pub)
+            & (p[f"as_of_{second}"] > p[f"as_of_{first}"])
+            & (p[f"qualifier_{first}"] == p[f"qualifier_{second}"])
+        )
         hit = p[mask]
-        rows.append(pd.DataFrame({
-            "metric": hit["metric"], "segment": hit["segment"],
-            "obs_id": hit[f"obs_id_{second}"], "source_id": hit[f"source_id_{second}"],
-            "as_of": hit[f"as_of_{second}"], "value": hit[f"value_{second}"],
-            "original_obs_id": hit[f"obs_id_{first}"],
-            "original_source_id": hit[f"source_id_{first}"],
-            "original_as_of": hit[f"as_of_{first}"],
-        }))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "metric": hit["metric"],
+                    "segment": hit["segment"],
+                    "obs_id": hit[f"obs_id_{second}"],
+                    "source_id": hit[f"source_id_{second}"],
+                    "as_of": hit[f"as_of_{second}"],
+                    "value": hit[f"value_{second}"],
+                    "original_obs_id": hit[f"obs_id_{first}"],
+                    "original_source_id": hit[f"source_id_{first}"],
+                    "original_as_of": hit[f"as_of_{first}"],
+                }
+            )
+        )
     out = pd.concat(rows, ignore_index=True)
     return out.sort_values(["metric", "obs_id"]).reset_index(drop=True)
 
@@ -232,13 +271,23 @@ def figures_table(ev: Evidence, metric: str | None = None) -> pd.DataFrame:
     for a, b in zip(conflicts["obs_id_a"], conflicts["obs_id_b"], strict=True):
         links.setdefault(int(a), []).append(int(b))
         links.setdefault(int(b), []).append(int(a))
-    repeats = dict(zip(stale["obs_id"].astype(int), stale["original_obs_id"].astype(int), strict=True))
+    repeats = dict(
+        zip(stale["obs_id"].astype(int), stale["original_obs_id"].astype(int), strict=True)
+    )
     published = obs["source_id"].map(ev.sources.set_index("source_id")["published"])
-    return obs.assign(
-        published=published,
-        conflicts_with=[";".join(str(x) for x in sorted(links.get(int(i), []))) for i in obs["obs_id"]],
-        repeats_obs_id=[str(repeats[int(i)]) if int(i) in repeats else "" for i in obs["obs_id"]],
-    ).sort_values(["metric", "as_of", "obs_id"]).reset_index(drop=True)
+    return (
+        obs.assign(
+            published=published,
+            conflicts_with=[
+                ";".join(str(x) for x in sorted(links.get(int(i), []))) for i in obs["obs_id"]
+            ],
+            repeats_obs_id=[
+                str(repeats[int(i)]) if int(i) in repeats else "" for i in obs["obs_id"]
+            ],
+        )
+        .sort_values(["metric", "as_of", "obs_id"])
+        .reset_index(drop=True)
+    )
 
 
 def cite(ev: Evidence, source_ids: list[str] | tuple[str, ...]) -> str:

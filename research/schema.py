@@ -37,6 +37,20 @@ def load_descriptor(datasets_dir: Path) -> dict:
         raise DataFileError(f"{display(path)}: not valid JSON ({err})") from None
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         raise DataFileError(f"{display(path)}: has no 'resources' list")
+    for number, item in enumerate(descriptor["resources"], start=1):
+        resource = item if isinstance(item, dict) else {}
+        schema = resource.get("schema") if isinstance(resource.get("schema"), dict) else {}
+        fields = schema.get("fields")
+        if not (
+            isinstance(resource.get("name"), str)
+            and isinstance(resource.get("path"), str)
+            and isinstance(fields, list)
+            and all(isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields)
+        ):
+            raise DataFileError(
+                f"{display(path)}: resource {number} ('{resource.get('name', '?')}') needs a "
+                "'name', a 'path' and a 'schema' with a list of named 'fields'"
+            )
     return descriptor
 
 
@@ -99,13 +113,18 @@ def _convert(path: Path, field: dict, text: pd.Series) -> pd.Series:
             kind = "an integer" if ftype == "integer" else "a number"
             raise DataFileError(f"{_where(path, row, name)}: '{text[row]}' is not {kind}")
         for key, op, word in (("minimum", np.less, "below"), ("maximum", np.greater, "above")):
-            if key in cons and (row := _first_bad(op(numbers, cons[key]).fillna(False))) is not None:
+            if (
+                key in cons
+                and (row := _first_bad(op(numbers, cons[key]).fillna(False))) is not None
+            ):
                 raise DataFileError(
                     f"{_where(path, row, name)}: {text[row]} is {word} the {key} {cons[key]}"
                 )
         return numbers.astype("Int64") if ftype == "integer" else numbers.astype("float64")
     if ftype == "date":
-        parsed = pd.to_datetime(text.where(text.str.match(_DATE)), format="%Y-%m-%d", errors="coerce")
+        parsed = pd.to_datetime(
+            text.where(text.str.match(_DATE)), format="%Y-%m-%d", errors="coerce"
+        )
         if (row := _first_bad(~empty & parsed.isna())) is not None:
             raise DataFileError(
                 f"{_where(path, row, name)}: '{text[row]}' is not a date (use YYYY-MM-DD)"
@@ -144,7 +163,9 @@ def read_table(datasets_dir: Path, resource: dict) -> pd.DataFrame:
     return table
 
 
-def check_foreign_keys(datasets_dir: Path, descriptor: dict, tables: dict[str, pd.DataFrame]) -> None:
+def check_foreign_keys(
+    datasets_dir: Path, descriptor: dict, tables: dict[str, pd.DataFrame]
+) -> None:
     """Raise on the first row whose foreign key names no row of the referenced table."""
     for resource in descriptor["resources"]:
         path = datasets_dir / resource["path"]
@@ -161,8 +182,12 @@ def check_foreign_keys(datasets_dir: Path, descriptor: dict, tables: dict[str, p
             allowed = set(target[ref_col].dropna())
             bad = table[col].notna() & ~table[col].isin(allowed)
             if (row := _first_bad(bad)) is not None:
-                ref_path = display(datasets_dir / [r for r in descriptor["resources"]
-                                                  if r["name"] == ref["resource"]][0]["path"])
+                ref_path = display(
+                    datasets_dir
+                    / [r for r in descriptor["resources"] if r["name"] == ref["resource"]][0][
+                        "path"
+                    ]
+                )
                 raise DataFileError(
                     f"{_where(path, row, col)}: '{table.at[row, col]}' is not a known "
                     f"{ref_col} in {ref_path}"

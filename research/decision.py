@@ -1,0 +1,918 @@
+"""Go / no-go: a brand profile in, a verdict with its probability, reasons and sensitivity out.
+
+Six criteria, each a score in [0, 1] on every uncertainty draw:
+
+* audience_fit - target share of users / ``audience_full_marks_share`` (capped at 1);
+* price_fit - share of users spending at least the brand's price a month;
+* category_fit - the category's penetration / games' (games are the most popular);
+* channel_coverage - share of arrivals the brand's channels cover / ``coverage_full_marks_share``;
+* feasibility - 10 MB package limit / the brand's package size (capped at 1);
+* objective_fit - how well the articles say Mini Programs serve the objective (assumed).
+
+A draw is GO when the weighted score (weights by objective, ``policy.weights``) reaches
+``policy.bar``; ``p_go`` is the share of GO draws, and the verdict is GO, CONDITIONAL or
+NO-GO by ``policy.verdict``. All brands share one set of draws (common random numbers),
+and the engine is vectorised over brands x draws, so a portfolio is scored in one pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from research import access, audience, categories, spend
+from research import uncertainty as u
+from research.assumptions import CRITERIA, OBJECTIVES, Assumptions, load_assumptions
+from research.brand import BrandProfile, profile_to_dict
+from research.evidence import Evidence, cite, latest_value, load_evidence
+
+VERDICTS = ("GO", "CONDITIONAL", "NO-GO")
+DEFAULT_DRAWS = 4096
+DEFAULT_SEED = 20190911
+LABELS = {
+    "audience_fit": "Audience fit",
+    "price_fit": "Price fit",
+    "category_fit": "Category fit",
+    "channel_coverage": "Channel coverage",
+    "feasibility": "Feasibility (10 MB limit)",
+    "objective_fit": "Objective fit",
+}
+_OBJECTIVE_WHY = {
+    "sales": "closed-loop checkout and impulse buying work (618 festival), for small purchases",
+    "engagement": "games and gamification engage most (6.4 opens and 17.4 minutes a day)",
+    "loyalty": "luxury brands run membership and loyalty programmes in Mini Programs",
+    "service": "Mini Programs are interactive, suiting personalised customer service",
+}
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def platform_inputs(ev: Evidence, a: Assumptions, as_of=None) -> dict[str, u.Input]:
+    """Return every uncertain input the decision uses, shared by all brands."""
+    from research.market import dau_anchor
+
+    _, _, years = dau_anchor(ev, as_of)
+    out = {
+        "dau_error": u.Input(
+            "dau_error",
+            "Error of the quoted DAU",
+            a.node("dau_figure_error"),
+            "assumed",
+            (),
+            ("dau_figure_error",),
+            "multiple",
+        )
+    }
+    if years > 0:
+        out["dau_growth"] = u.Input(
+            "dau_growth",
+            "DAU growth a year after the last figure",
+            a.node("dau_growth_after_last_figure"),
+            "assumed",
+            (),
+            ("dau_growth_after_last_figure",),
+            "growth a year",
+        )
+    out |= audience.inputs(ev, a)
+    out |= spend.inputs(ev, a)
+    out |= categories.inputs(ev, a)
+    out |= access.inputs(ev, a)
+    for name, label in (
+        ("audience_full_marks_share", "Audience share for full marks"),
+        ("coverage_full_marks_share", "Coverage for full marks"),
+        ("package_size_if_unstated", "Package size if not stated (MB)"),
+    ):
+        out[name] = u.Input(
+            name,
+            label,
+            a.node(name),
+            "assumed",
+            (),
+            (name,),
+            "MB" if "package" in name else "share",
+        )
+    for obj in OBJECTIVES:
+        name = f"objective_fit_{obj}"
+        out[name] = u.Input(
+            name, f"Objective fit of {obj}", a.node(name), "assumed", (), (name,), "score"
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """Brands as arrays (one row per brand), ready for the vectorised scoring."""
+
+    profiles: tuple[BrandProfile, ...]
+    gender: np.ndarray  # 0 female, 1 male, 2 any
+    age_min: np.ndarray
+    age_max: np.ndarray
+    tiers: np.ndarray  # (B, 5) 0/1
+    price: np.ndarray  # RMB a month
+    category: np.ndarray  # index into categories.CATEGORIES
+    objective: np.ndarray  # index into OBJECTIVES
+    has_shared: np.ndarray  # (B,) 0/1
+    channels: np.ndarray  # (B, K) 0/1 over access.prior_weights index
+    package_mb: np.ndarray  # NaN when not stated
+
+    def __len__(self) -> int:
+        return len(self.profiles)
+
+
+def make_portfolio(profiles: Sequence[BrandProfile], ev: Evidence, a: Assumptions) -> Portfolio:
+    """Return ``profiles`` as a :class:`Portfolio` of arrays."""
+    names = list(access.prior_weights(ev, a).index)
+    pos = {n: i for i, n in enumerate(names)}
+    chan = np.zeros((len(profiles), len(names)))
+    for b, p in enumerate(profiles):
+        access.check_channels(ev, p.channels)
+        for c in p.channels:
+            if c in pos:
+                chan[b, pos[c]] = 1.0
+    g = {"female": 0, "male": 1, "any": 2}
+    return Portfolio(
+        profiles=tuple(profiles),
+        gender=np.array([g[p.audience.gender] for p in profiles]),
+        age_min=np.array([p.audience.age_min for p in profiles], float),
+        age_max=np.array([p.audience.age_max for p in profiles], float),
+        tiers=np.array([audience.tier_weights(p.audience.city_tiers) for p in profiles]).reshape(
+            -1, 5
+        ),
+        price=np.array([p.price_rmb for p in profiles], float),
+        category=np.array([categories.CATEGORIES.index(p.category) for p in profiles]),
+        objective=np.array([OBJECTIVES.index(p.objective) for p in profiles]),
+        has_shared=np.array([1.0 if access.SHARED in p.channels else 0.0 for p in profiles]),
+        channels=chan,
+        package_mb=np.array(
+            [np.nan if p.package_size_mb is None else p.package_size_mb for p in profiles], float
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+@dataclass(frozen=True)
+class Context:
+    """What scoring needs besides the draws: anchors from the data and the policy."""
+
+    ev: Evidence
+    a: Assumptions
+    age_cut: float
+    spend_threshold: float
+    package_limit_mb: float
+    dau_value: float
+    dau_source: str
+    years: float
+    as_of: pd.Timestamp
+
+
+def make_context(ev: Evidence, a: Assumptions, as_of=None) -> Context:
+    """Return the scoring context (age cut, spend threshold, 10 MB limit, DAU anchor)."""
+    from research.market import dau_anchor
+
+    dau, when, years = dau_anchor(ev, as_of)
+    return Context(
+        ev,
+        a,
+        audience.age_anchor(ev)[1],
+        spend.spend_anchor(ev)[1],
+        latest_value(ev, "package_size_limit").value,
+        dau.value,
+        dau.source_id,
+        years,
+        when,
+    )
+
+
+def compute_factors(v: dict, pf: Portfolio, ctx: Context) -> dict[str, np.ndarray]:
+    """Return per-brand, per-draw factors, each an array of shape (B, n).
+
+    ``v`` maps input names to draws (as :class:`~research.uncertainty.Draws` values);
+    entries named like a factor (e.g. ``"tier_share"``) override that factor, which is
+    how the sensitivity analysis swings derived quantities.
+    """
+    col = lambda x: np.asarray(x, float)[:, None]  # noqa: E731
+    female = v["female_share"][None, :]
+    gender = np.where(col(pf.gender) == 0, female, np.where(col(pf.gender) == 1, 1 - female, 1.0))
+    per_tier = np.column_stack(
+        [v["tier_shares"][:, 0], v["tier_shares"][:, [1]] * v["tier_split"], v["tier_shares"][:, 2]]
+    )
+    pens = np.stack([v[categories.input_name(c)] for c in categories.CATEGORIES])  # (4, n)
+    fits = np.stack([v[f"objective_fit_{o}"] for o in OBJECTIVES])  # (4, n)
+    rest = np.clip(1 - v["shared_links_share"] - v["unnamed_points_share"], 0, 1)
+    f = {
+        "gender_share": gender,
+        "age_share": audience.age_share(
+            v["age_le_share"][None, :],
+            v["age_log_spread"][None, :],
+            col(pf.age_min),
+            col(pf.age_max),
+            ctx.age_cut,
+        ),
+        "tier_share": pf.tiers @ per_tier.T,
+        "price_share": spend.share_at_least(
+            col(pf.price),
+            v["spend_le_share"][None, :],
+            v["spend_log_spread"][None, :],
+            ctx.spend_threshold,
+        ),
+        "category_penetration": pens[pf.category],
+        "games_penetration": np.broadcast_to(
+            v[categories.input_name("games")], (len(pf), len(female[0]))
+        ),
+        "coverage": col(pf.has_shared) * v["shared_links_share"][None, :]
+        + rest[None, :] * (pf.channels @ v["touchpoint_mix"].T),
+        "package_mb": np.where(
+            np.isnan(col(pf.package_mb)), v["package_size_if_unstated"][None, :], col(pf.package_mb)
+        ),
+        "objective_score": fits[pf.objective],
+        "audience_full_marks": np.broadcast_to(v["audience_full_marks_share"], gender.shape),
+        "coverage_full_marks": np.broadcast_to(v["coverage_full_marks_share"], gender.shape),
+    }
+    for key in f:
+        if key in v:
+            f[key] = np.broadcast_to(v[key], gender.shape)
+    f["audience_share"] = f["gender_share"] * f["age_share"] * f["tier_share"]
+    growth = (1 + v["dau_growth"]) ** ctx.years if ctx.years > 0 else 1.0
+    f["dau"] = np.broadcast_to(ctx.dau_value * 1e6 * v["dau_error"] * growth, gender.shape)
+    return f
+
+
+def criterion_scores(f: dict, ctx: Context) -> np.ndarray:
+    """Return the six criterion scores, shape (6, B, n), in :data:`CRITERIA` order."""
+    return np.stack(
+        [
+            np.minimum(1.0, f["audience_share"] / f["audience_full_marks"]),
+            f["price_share"],
+            np.minimum(1.0, f["category_penetration"] / f["games_penetration"]),
+            np.minimum(1.0, f["coverage"] / f["coverage_full_marks"]),
+            np.minimum(1.0, ctx.package_limit_mb / f["package_mb"]),
+            f["objective_score"],
+        ]
+    )
+
+
+def total_score(scores: np.ndarray, pf: Portfolio, a: Assumptions) -> np.ndarray:
+    """Return the weighted score (B, n): weights by each brand's objective."""
+    w = np.stack([a.policy.weight_vector(o) for o in OBJECTIVES])[pf.objective]  # (B, 6)
+    return np.einsum("cbn,bc->bn", scores, w)
+
+
+def verdict_of(p_go: float, a: Assumptions) -> str:
+    """Return GO, CONDITIONAL or NO-GO for a probability of clearing the bar."""
+    if p_go >= a.policy.go_at_least:
+        return "GO"
+    if p_go < a.policy.no_go_below:
+        return "NO-GO"
+    return "CONDITIONAL"
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One scorecard line: median score (0-1) with its interval, weight, threshold, reason."""
+
+    name: str
+    label: str
+    score: float
+    p5: float
+    p95: float
+    weight: float
+    threshold: float
+    passed: bool
+    reason: str
+    sources: tuple[str, ...]
+    assumptions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """How far the mean weighted score moves when one input swings from its p5 to its p95."""
+
+    input: str
+    label: str
+    value_low: float
+    value_high: float
+    low: float
+    high: float
+    swing: float
+    p_go_low: float
+    p_go_high: float
+    basis: str
+
+
+@dataclass(frozen=True)
+class BreakEven:
+    """The value of an input (or of the brand's price) at which the verdict would flip."""
+
+    input: str
+    label: str
+    current: float
+    value: float | None
+    flips_to: str | None
+    unit: str
+
+
+@dataclass(frozen=True)
+class FunnelStage:
+    """One funnel stage in users a day."""
+
+    stage: str
+    p5: float
+    p50: float
+    p95: float
+    unit: str
+    basis: str
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The full answer for one brand."""
+
+    profile: BrandProfile
+    verdict: str
+    p_go: float
+    score: u.Interval
+    seed: int
+    draws: int
+    method: str
+    as_of: pd.Timestamp
+    criteria: tuple[Criterion, ...]
+    funnel: tuple[FunnelStage, ...]
+    sensitivity: tuple[Sensitivity, ...]
+    break_even: tuple[BreakEven, ...]
+    reasons: tuple[str, ...]
+    assumptions: tuple[dict, ...]
+    sources: tuple[dict, ...]
+    score_draws: np.ndarray = field(repr=False, compare=False)
+
+    def to_dict(self) -> dict:
+        """Return the assessment as a JSON-safe dict (rounded, stable key order)."""
+        r = lambda x, d=4: None if x is None else round(float(x), d)  # noqa: E731
+        return {
+            "brand": self.profile.name,
+            "slug": self.profile.slug,
+            "verdict": self.verdict,
+            "p_go": r(self.p_go),
+            "score": {"p5": r(self.score.p5), "p50": r(self.score.p50), "p95": r(self.score.p95)},
+            "bar": self.assumptions_policy_bar,
+            "seed": self.seed,
+            "draws": self.draws,
+            "method": self.method,
+            "as_of": self.as_of.strftime("%Y-%m-%d"),
+            "profile": profile_to_dict(self.profile),
+            "reasons": list(self.reasons),
+            "criteria": [
+                {
+                    "name": c.name,
+                    "label": c.label,
+                    "score": r(c.score),
+                    "p5": r(c.p5),
+                    "p95": r(c.p95),
+                    "weight": r(c.weight),
+                    "threshold": r(c.threshold),
+                    "passed": c.passed,
+                    "reason": c.reason,
+                    "sources": list(c.sources),
+                    "assumptions": list(c.assumptions),
+                }
+                for c in self.criteria
+            ],
+            "funnel": [
+                {
+                    "stage": s.stage,
+                    "p5": round(s.p5),
+                    "p50": round(s.p50),
+                    "p95": round(s.p95),
+                    "unit": s.unit,
+                    "basis": s.basis,
+                }
+                for s in self.funnel
+            ],
+            "sensitivity": [
+                {
+                    "input": s.input,
+                    "label": s.label,
+                    "low": r(s.low),
+                    "high": r(s.high),
+                    "swing": r(s.swing),
+                    "value_low": r(s.value_low, 6),
+                    "value_high": r(s.value_high, 6),
+                    "p_go_low": r(s.p_go_low),
+                    "p_go_high": r(s.p_go_high),
+                    "basis": s.basis,
+                }
+                for s in self.sensitivity
+            ],
+            "break_even": [
+                {
+                    "input": b.input,
+                    "label": b.label,
+                    "current": r(b.current, 6),
+                    "value": r(b.value, 6),
+                    "flips_to": b.flips_to,
+                    "unit": b.unit,
+                }
+                for b in self.break_even
+            ],
+            "assumptions": list(self.assumptions),
+            "sources": list(self.sources),
+        }
+
+    @property
+    def assumptions_policy_bar(self) -> float:
+        """Return the bar a draw's weighted score must reach (from the policy)."""
+        return next((x["value"] for x in self.assumptions if x["name"] == "policy.bar"), 0.0)
+
+
+# --------------------------------------------------------------------------- engine
+
+
+def _pct(x: float) -> str:
+    return f"{x:.0%}"
+
+
+def _audience_text(p: BrandProfile) -> str:
+    who = {"female": "Women", "male": "Men", "any": "People"}[p.audience.gender]
+    tiers = sorted(p.audience.city_tiers)
+    tier_text = (
+        "all city tiers"
+        if tiers == list(audience.TIERS)
+        else ("tier " + ", ".join(str(t) for t in tiers) + " cities")
+    )
+    return f"{who} aged {p.audience.age_min}-{p.audience.age_max} in {tier_text}"
+
+
+def _reason(name: str, p: BrandProfile, f: dict, sc: np.ndarray, ctx: Context, cite_: str) -> str:
+    med = lambda x: float(np.median(x))  # noqa: E731
+    iv = lambda x: f"{_pct(np.quantile(x, 0.05))}-{_pct(np.quantile(x, 0.95))}"  # noqa: E731
+    if name == "audience_fit":
+        text = (
+            f"{_audience_text(p)} are {_pct(med(f['audience_share']))} of Mini Program users "
+            f"(90% interval {iv(f['audience_share'])}); the core audience the articles name is "
+            f"young women, {_pct(med(f['gender_share'] if p.audience.gender == 'female' else 1))}"
+            f" of users are female"
+        )
+        if p.audience.gender != "female":
+            text = (
+                f"{_audience_text(p)} are {_pct(med(f['audience_share']))} of Mini Program "
+                f"users (90% interval {iv(f['audience_share'])}); the core audience the "
+                f"articles name is young women"
+            )
+    elif name == "price_fit":
+        caution = spend.caution_price_rmb(ctx.ev)
+        text = (
+            f"At {p.price_rmb:,.0f} RMB a month, {_pct(med(f['price_share']))} of users spend "
+            f"at least the price (90% interval {iv(f['price_share'])}); 54% spend 500 RMB or "
+            f"less and the articles caution against direct sales above {caution:,.0f} RMB"
+        )
+        if p.objective != "sales":
+            text += f"; price weighs little for a {p.objective} objective"
+    elif name == "category_fit":
+        label = categories.LABELS[p.category]
+        text = (
+            f"{label} reaches {_pct(med(f['category_penetration']))} of users against "
+            f"{_pct(med(f['games_penetration']))} for games, the most popular category"
+        )
+        if p.category == "games":
+            text = (
+                f"Games are the most popular category: {_pct(med(f['games_penetration']))} of "
+                f"users play, 6.4 times and 17.4 minutes a day"
+            )
+    elif name == "channel_coverage":
+        n = len(p.channels)
+        text = (
+            f"The brand's {n} channel{'s' if n != 1 else ''} cover "
+            f"{_pct(med(f['coverage']))} of arrivals (90% interval {iv(f['coverage'])}); "
+            f"shared links alone bring 35%"
+        )
+        if access.SHARED not in p.channels:
+            text += ", and the brand does not use them"
+    elif name == "feasibility":
+        limit = ctx.package_limit_mb
+        if p.package_size_mb is None:
+            text = (
+                f"Package size not stated; a typical brand Mini Program fits the {limit:g} MB "
+                f"limit ({_pct(float(np.mean(f['package_mb'] <= limit)))} of draws)"
+            )
+        elif p.package_size_mb <= limit:
+            text = f"A {p.package_size_mb:g} MB package fits the {limit:g} MB limit"
+        else:
+            text = (
+                f"A {p.package_size_mb:g} MB package exceeds the {limit:g} MB limit: the "
+                f"features must be split over several Mini Programs"
+            )
+    else:
+        text = f"For {p.objective}, {_OBJECTIVE_WHY[p.objective]}"
+    return f"{text}. Score {med(sc):.2f}. [{cite_}]"
+
+
+_CRITERION_INPUTS = {
+    "audience_fit": (
+        "female_share",
+        "age_le_share",
+        "age_log_spread",
+        "tier_shares",
+        "tier_split",
+        "audience_full_marks_share",
+    ),
+    "price_fit": ("spend_le_share", "spend_log_spread"),
+    "category_fit": (),
+    "channel_coverage": (
+        "shared_links_share",
+        "unnamed_points_share",
+        "touchpoint_mix",
+        "coverage_full_marks_share",
+    ),
+    "feasibility": ("package_size_if_unstated",),
+    "objective_fit": (),
+}
+
+# Inputs swung one at a time; Dirichlet inputs are swung through the brand's derived share.
+_SWING_FACTORS = {"tier_shares": "tier_share", "touchpoint_mix": "coverage"}
+
+
+def _criterion_inputs(name: str, p: BrandProfile) -> tuple[str, ...]:
+    if name == "category_fit":
+        return tuple(
+            dict.fromkeys((categories.input_name(p.category), categories.input_name("games")))
+        )
+    if name == "objective_fit":
+        return (f"objective_fit_{p.objective}",)
+    if name == "feasibility" and p.package_size_mb is not None:
+        return ()
+    return _CRITERION_INPUTS[name]
+
+
+def _provenance(ins: dict, names: Sequence[str], ev: Evidence, extra_sources=()) -> tuple:
+    srcs = tuple(dict.fromkeys([*extra_sources, *(s for n in names for s in ins[n].sources)]))
+    assumed = tuple(dict.fromkeys(x for n in names for x in ins[n].assumptions))
+    parts = []
+    if srcs:
+        parts.append("Sources: " + cite(ev, srcs))
+    if assumed:
+        parts.append("Assumed: " + ", ".join(assumed))
+    return srcs, assumed, ". ".join(parts) if parts else "Brand profile"
+
+
+def _p_go(v: dict, pf: Portfolio, ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+    f = compute_factors(v, pf, ctx)
+    total = total_score(criterion_scores(f, ctx), pf, ctx.a)
+    return (total >= ctx.a.policy.bar).mean(axis=1), total.mean(axis=1)
+
+
+def _swing_values(v: dict, f: dict) -> dict[str, tuple[np.ndarray, str]]:
+    """Return, per swingable input, its draws (1-D) and the key it overrides."""
+    out = {}
+    for name, x in v.items():
+        if name in _SWING_FACTORS:
+            key = _SWING_FACTORS[name]
+            out[name] = (np.asarray(f[key])[0], key)
+        elif np.ndim(x) == 1:
+            out[name] = (x, name)
+    return out
+
+
+def _sensitivity(v: dict, pf: Portfolio, ctx: Context, ins: dict, p: BrandProfile) -> list:
+    f = compute_factors(v, pf, ctx)
+    rows = []
+    for name, (x, key) in _swing_values(v, f).items():
+        if name.startswith("objective_fit_") and name != f"objective_fit_{p.objective}":
+            continue
+        if name.startswith("penetration_") and name not in _criterion_inputs("category_fit", p):
+            continue
+        if name == "package_size_if_unstated" and p.package_size_mb is not None:
+            continue
+        if name == "dau_growth" and ctx.years <= 0:
+            continue
+        lo_v, hi_v = np.quantile(x, [0.05, 0.95])
+        res = []
+        for val in (lo_v, hi_v):
+            pg, mean = _p_go({**v, key: np.full(len(x), val)}, pf, ctx)
+            res.append((float(pg[0]), float(mean[0])))
+        rows.append(
+            Sensitivity(
+                name,
+                ins[name].label,
+                float(lo_v),
+                float(hi_v),
+                res[0][1],
+                res[1][1],
+                abs(res[1][1] - res[0][1]),
+                res[0][0],
+                res[1][0],
+                ins[name].basis,
+            )
+        )
+    rows.sort(key=lambda s: (-round(s.swing, 12), s.input))
+    return rows
+
+
+def _flip_target(verdict: str, a: Assumptions) -> list[tuple[float, str]]:
+    """Return the p_go boundaries whose crossing changes ``verdict``, nearest first."""
+    if verdict == "GO":
+        return [(a.policy.go_at_least, "CONDITIONAL")]
+    if verdict == "NO-GO":
+        return [(a.policy.no_go_below, "CONDITIONAL")]
+    return [(a.policy.go_at_least, "GO"), (a.policy.no_go_below, "NO-GO")]
+
+
+def _find_crossing(fn, grid: np.ndarray, boundary: float, above: bool) -> float | None:
+    """Return the first grid value (refined by bisection) where fn crosses ``boundary``."""
+    vals = np.array([fn(g) for g in grid])
+    hit = (vals >= boundary) if above else (vals < boundary)
+    idx = np.flatnonzero(hit)
+    if not len(idx):
+        return None
+    i = int(idx[0])
+    if i == 0:
+        return float(grid[0])
+    lo, hi = grid[i - 1], grid[i]
+    for _ in range(20):
+        mid = (lo + hi) / 2
+        ok = fn(mid) >= boundary if above else fn(mid) < boundary
+        lo, hi = (lo, mid) if ok else (mid, hi)
+    return float(hi)
+
+
+def _break_even(v, pf, ctx, verdict, p_go, sens, p: BrandProfile, ins) -> list[BreakEven]:
+    out = []
+    f = compute_factors(v, pf, ctx)
+    swing = _swing_values(v, f)
+    targets = _flip_target(verdict, ctx.a)
+
+    def flip(fn, grid, cur, name, label, unit):
+        best = None
+        for boundary, to in targets:
+            above = boundary > p_go
+            grid_sorted = grid if (fn(grid[-1]) - fn(grid[0]) >= 0) == above else grid[::-1]
+            val = _find_crossing(fn, grid_sorted, boundary, above)
+            if val is not None and (best is None or abs(val - cur) < abs(best[0] - cur)):
+                best = (val, to)
+        out.append(
+            BreakEven(
+                name,
+                label,
+                cur,
+                None if best is None else best[0],
+                None if best is None else best[1],
+                unit,
+            )
+        )
+
+    for s in [s for s in sens if s.swing > 0][:3]:
+        x, key = swing[s.input]
+        lo, hi = np.quantile(x, [0.001, 0.999])
+        grid = np.linspace(lo, hi, 25)
+        n_draws = len(x)
+        fn = lambda val, key=key, n=n_draws: float(
+            _p_go({**v, key: np.full(n, val)}, pf, ctx)[0][0]
+        )  # noqa: E731
+        flip(fn, grid, float(np.median(x)), s.input, s.label, ins[s.input].unit)
+    # The brand's own lever: its price.
+    grid = np.concatenate([[0.0], np.geomspace(1, 1e5, 40)])
+
+    def price_fn(val: float) -> float:
+        pf2 = Portfolio(**{**pf.__dict__, "price": np.array([val])})
+        return float(_p_go(v, pf2, ctx)[0][0])
+
+    flip(price_fn, grid, p.price_rmb, "price_rmb", "The brand's price (RMB a month)", "RMB")
+    return out
+
+
+def _assumption_rows(a: Assumptions, used: Sequence[str]) -> tuple[dict, ...]:
+    rows = []
+    for name in used:
+        if name in a.items:
+            it = a.items[name]
+            rows.append(
+                {
+                    "name": name,
+                    "range": it.range_text(),
+                    "unit": it.unit,
+                    "dist": it.dist,
+                    "rationale": it.rationale,
+                }
+            )
+        elif name in a.statements:
+            rows.append(
+                {
+                    "name": name,
+                    "range": "statement",
+                    "unit": "",
+                    "dist": "",
+                    "rationale": a.statements[name],
+                }
+            )
+        elif name == "access_group_weights":
+            w = ", ".join(f"{k} {v:g}" for k, v in a.group_weights.items())
+            rows.append(
+                {
+                    "name": name,
+                    "range": w,
+                    "unit": "prior weight",
+                    "dist": "",
+                    "rationale": "Prior split of named touch points by group",
+                }
+            )
+    pol = a.policy
+    rows.append(
+        {
+            "name": "policy.bar",
+            "value": pol.bar,
+            "range": f"{pol.bar:g}",
+            "unit": "score",
+            "dist": "policy",
+            "rationale": "A draw is GO when the weighted score reaches this",
+        }
+    )
+    rows.append(
+        {
+            "name": "policy.verdict",
+            "range": f"GO if p_go >= {pol.go_at_least:g}; NO-GO if p_go < {pol.no_go_below:g}",
+            "unit": "probability",
+            "dist": "policy",
+            "rationale": "Verdict cut-offs on the probability of clearing the bar",
+        }
+    )
+    return tuple(rows)
+
+
+def assess_many(
+    profiles: Sequence[BrandProfile],
+    *,
+    ev: Evidence | None = None,
+    a: Assumptions | None = None,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = DEFAULT_SEED,
+    method: str = "qmc",
+    as_of=None,
+    chunk: int = 512,
+) -> pd.DataFrame:
+    """Return p_go, verdict and median criterion scores for many brands, vectorised.
+
+    All brands share the same draws. Columns: slug, name, category, objective, price_rmb,
+    p_go, verdict, score_p50 and one ``<criterion>`` column (median score) each.
+    """
+    ev = ev or load_evidence()
+    a = a or load_assumptions(ev.datasets_dir)
+    ctx = make_context(ev, a, as_of)
+    ins = platform_inputs(ev, a, as_of)
+    v = dict(u.draw(u.nodes_of(ins), draws, np.random.default_rng(seed), method).values)
+    frames = []
+    for start in range(0, len(profiles), chunk):
+        part = profiles[start : start + chunk]
+        pf = make_portfolio(part, ev, a)
+        sc = criterion_scores(compute_factors(v, pf, ctx), ctx)
+        total = total_score(sc, pf, a)
+        p_go = (total >= a.policy.bar).mean(axis=1)
+        med = np.median(sc, axis=2)
+        frame = pd.DataFrame(
+            {
+                "slug": [p.slug for p in part],
+                "name": [p.name for p in part],
+                "category": [p.category for p in part],
+                "objective": [p.objective for p in part],
+                "price_rmb": pf.price,
+                "p_go": p_go,
+                "verdict": [verdict_of(float(x), a) for x in p_go],
+                "score_p50": np.median(total, axis=1),
+            }
+        )
+        for i, c in enumerate(CRITERIA):
+            frame[c] = med[i]
+        frames.append(frame)
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if out.empty:
+        return out
+    order = out["verdict"].map({v_: i for i, v_ in enumerate(VERDICTS)})
+    return (
+        out.assign(_o=order)
+        .sort_values(["_o", "p_go", "score_p50", "slug"], ascending=[True, False, False, True])
+        .drop(columns="_o")
+        .reset_index(drop=True)
+    )
+
+
+def assess(
+    profile: BrandProfile,
+    *,
+    ev: Evidence | None = None,
+    a: Assumptions | None = None,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = DEFAULT_SEED,
+    method: str = "qmc",
+) -> Assessment:
+    """Return the full :class:`Assessment` of one brand: verdict, p_go, reasons, sensitivity."""
+    ev = ev or load_evidence()
+    a = a or load_assumptions(ev.datasets_dir)
+    as_of = profile.as_of
+    ctx = make_context(ev, a, as_of)
+    ins = platform_inputs(ev, a, as_of)
+    v = dict(u.draw(u.nodes_of(ins), draws, np.random.default_rng(seed), method).values)
+    pf = make_portfolio([profile], ev, a)
+    f = compute_factors(v, pf, ctx)
+    sc = criterion_scores(f, ctx)
+    total = total_score(sc, pf, a)[0]
+    p_go = float((total >= a.policy.bar).mean())
+    verdict = verdict_of(p_go, a)
+    weights = a.policy.weight_vector(profile.objective)
+    f1 = {k: np.asarray(x)[0] for k, x in f.items()}
+    crits, used = [], []
+    for i, name in enumerate(CRITERIA):
+        names = _criterion_inputs(name, profile)
+        extra: tuple[str, ...] = ()
+        if name == "feasibility":
+            extra = (latest_value(ev, "package_size_limit").source_id,)
+        if name == "price_fit":
+            extra = (latest_value(ev, "price_caution_threshold").source_id,)
+        if name == "category_fit":
+            extra = (
+                (latest_value(ev, "games_daily_opens").source_id,)
+                if profile.category == "games"
+                else ()
+            )
+        srcs, assumed, cite_ = _provenance(ins, names, ev, extra)
+        if name == "audience_fit":
+            assumed = (*assumed, "trait_independence")
+        used.extend(assumed)
+        score = sc[i, 0]
+        med = float(np.median(score))
+        thr = float(a.policy.thresholds[name])
+        crits.append(
+            Criterion(
+                name,
+                LABELS[name],
+                med,
+                float(np.quantile(score, 0.05)),
+                float(np.quantile(score, 0.95)),
+                float(weights[i]),
+                thr,
+                bool(med >= thr),
+                _reason(name, profile, f1, score, ctx, cite_),
+                srcs,
+                assumed,
+            )
+        )
+    # Funnel from the same draws.
+    stages_arr = {
+        "dau": f1["dau"],
+        "audience": f1["dau"] * f1["audience_share"],
+    }
+    stages_arr["price"] = stages_arr["audience"] * f1["price_share"]
+    stages_arr["category"] = stages_arr["price"] * f1["category_penetration"]
+    stages_arr["reach"] = stages_arr["category"] * f1["coverage"]
+    basis = {
+        "dau": "sourced",
+        "audience": "sourced",
+        "price": "sourced",
+        "category": "sourced" if profile.category == "games" else "assumed",
+        "reach": "sourced" if set(profile.channels) <= {access.SHARED} else "assumed",
+    }
+    funnel = []
+    for key, x in stages_arr.items():
+        s = u.summarise(x)
+        funnel.append(FunnelStage(key, s.p5, s.p50, s.p95, "users a day", basis[key]))
+    used.extend(["dau_figure_error", "stage_independence"])
+    if ctx.years > 0:
+        used.append("dau_growth_after_last_figure")
+    sens = _sensitivity(v, pf, ctx, ins, profile)
+    be = _break_even(v, pf, ctx, verdict, p_go, sens, profile, ins)
+    failing = [c for c in crits if not c.passed]
+    passing = sorted([c for c in crits if c.passed], key=lambda c: -c.weight * c.score)
+    ordered = (
+        (sorted(failing, key=lambda c: -c.weight) + passing)
+        if verdict != "GO"
+        else (passing + sorted(failing, key=lambda c: -c.weight))
+    )
+    reasons = tuple(c.reason for c in ordered)
+    all_sources = tuple(dict.fromkeys([ctx.dau_source, *(s for c in crits for s in c.sources)]))
+    src_tbl = ev.sources.set_index("source_id")
+    sources = tuple(
+        {"source_id": s, "citation": str(src_tbl.at[s, "citation"])} for s in all_sources
+    )
+    return Assessment(
+        profile,
+        verdict,
+        p_go,
+        u.summarise(total),
+        seed,
+        draws,
+        method,
+        ctx.as_of,
+        tuple(crits),
+        tuple(funnel),
+        tuple(sens),
+        tuple(be),
+        reasons,
+        _assumption_rows(a, list(dict.fromkeys(used))),
+        sources,
+        total,
+    )

@@ -1,0 +1,949 @@
+"""The deck layer: a generic, data-driven PowerPoint writer for consultants' decks.
+
+This module knows nothing about the models. Another module maps results into a
+:class:`DeckSpec` (a verdict, reasons, :class:`ChartSlide` specs, assumptions and
+sources); :func:`build_deck` turns the spec into a 16:9 presentation in the house
+style and :func:`write_deck` saves it atomically. Native charts are built from
+python-pptx's ``CategoryChartData`` so a consultant can restyle them and see the
+numbers behind them in PowerPoint; :func:`read_chart_series` reopens a deck and
+returns those numbers so tests and the report can check them against the data.
+
+House style: one sans font (Calibri), dark grey text, the colourblind-safe
+Okabe-Ito palette, titles at 28 pt (shrunk for long titles, never truncated),
+body text at 14 pt or more and source footnotes at 10 pt. Text sizes are checked
+against an estimate of how many lines the text needs; text that cannot fit even
+at the smallest allowed size raises ``ValueError`` rather than overflowing.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+import unicodedata
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import pptx
+from lxml import etree
+from pptx.chart.data import CategoryChartData
+from pptx.chart.datalabel import DataLabels
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import (
+    XL_CHART_TYPE,
+    XL_LABEL_POSITION,
+    XL_LEGEND_POSITION,
+)
+from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.parts.image import Image
+from pptx.presentation import Presentation
+from pptx.shapes.base import BaseShape
+from pptx.slide import Slide, SlideLayout
+from pptx.table import _Cell
+from pptx.text.text import TextFrame
+from pptx.util import Emu, Inches, Pt
+
+# --- house style -------------------------------------------------------------------------------
+
+#: The one font of the house style.
+FONT: Final[str] = "Calibri"
+#: Okabe-Ito palette (colourblind safe), in the order series take their colours.
+OKABE_ITO: Final[dict[str, str]] = {
+    "blue": "0072B2",
+    "orange": "E69F00",
+    "bluish_green": "009E73",
+    "vermillion": "D55E00",
+    "reddish_purple": "CC79A7",
+    "sky_blue": "56B4E9",
+    "yellow": "F0E442",
+    "black": "000000",
+}
+#: Colour of single-series bars.
+PRIMARY: Final[RGBColor] = RGBColor.from_string(OKABE_ITO["blue"])
+#: Colour of highlighted bars.
+ACCENT: Final[RGBColor] = RGBColor.from_string(OKABE_ITO["orange"])
+#: Colour of text.
+TEXT: Final[RGBColor] = RGBColor.from_string("333333")
+#: Colour of footnotes and captions.
+MUTED: Final[RGBColor] = RGBColor.from_string("595959")
+#: Colour of gridlines and axis lines.
+GRID: Final[RGBColor] = RGBColor.from_string("D9D9D9")
+#: Fill of every other table row.
+BAND: Final[RGBColor] = RGBColor.from_string("F2F2F2")
+WHITE: Final[RGBColor] = RGBColor.from_string("FFFFFF")
+#: Verdict badge colours: GO bluish green, CONDITIONAL orange (amber), NO-GO vermillion (red).
+VERDICT_COLOURS: Final[dict[str, RGBColor]] = {
+    "GO": RGBColor.from_string(OKABE_ITO["bluish_green"]),
+    "CONDITIONAL": RGBColor.from_string(OKABE_ITO["orange"]),
+    "NO-GO": RGBColor.from_string(OKABE_ITO["vermillion"]),
+}
+#: Series colours of multi-series charts, in order.
+SERIES_COLOURS: Final[tuple[RGBColor, ...]] = tuple(
+    RGBColor.from_string(hex_) for hex_ in OKABE_ITO.values()
+)
+
+#: Title sizes tried in turn (pt); the first at which the title fits on two lines is used.
+TITLE_SIZES_PT: Final[tuple[int, ...]] = (28, 24, 20)
+CHART_TEXT_PT: Final[int] = 14
+TABLE_TEXT_PT: Final[int] = 14
+FOOTNOTE_PT: Final[int] = 10
+#: Verdict line sizes tried in turn (pt).
+VERDICT_LINE_SIZES_PT: Final[tuple[int, ...]] = (22, 20, 18, 16)
+#: Reason bullet sizes tried in turn (pt).
+REASON_SIZES_PT: Final[tuple[int, ...]] = (20, 18, 16, 14)
+#: Table rows per slide at most; longer tables continue on the next slide.
+MAX_TABLE_ROWS: Final[int] = 10
+#: Pictures shown at fewer pixels per inch than this trigger a warning (1920 px over 13.33 in).
+MIN_IMAGE_DPI: Final[int] = 144
+
+# --- geometry (EMU) ------------------------------------------------------------------------------
+
+SLIDE_WIDTH: Final[int] = 12192000  # 13.333 in
+SLIDE_HEIGHT: Final[int] = 6858000  # 7.5 in
+_TEMPLATE_WIDTH: Final[int] = 9144000  # the default template is 4:3, 10 in wide
+MARGIN: Final[int] = Inches(0.5)
+CONTENT_WIDTH: Final[int] = SLIDE_WIDTH - 2 * MARGIN
+_TITLE_TOP: Final[int] = Inches(0.3)
+_TITLE_MIN_HEIGHT: Final[int] = Inches(1.1)
+_BOTTOM_MARGIN: Final[int] = Inches(0.25)
+_GAP: Final[int] = Inches(0.15)
+_MIN_BODY_HEIGHT: Final[int] = Inches(2.5)
+_INSET_X: Final[int] = Inches(0.1)  # python-pptx / PowerPoint default text insets
+_INSET_Y: Final[int] = Inches(0.05)
+_LINE_SPACING: Final[float] = 1.2
+_EMU_PER_PT: Final[int] = 12700
+
+KINDS: Final[tuple[str, ...]] = ("bar", "column", "stacked_bar", "image")
+NATIVE_KINDS: Final[dict[str, XL_CHART_TYPE]] = {
+    "bar": XL_CHART_TYPE.BAR_CLUSTERED,
+    "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
+    "stacked_bar": XL_CHART_TYPE.BAR_STACKED,
+}
+VERDICTS: Final[tuple[str, ...]] = tuple(VERDICT_COLOURS)
+#: Name of the source text box on every chart slide (tests and readers find it by name).
+SOURCE_SHAPE: Final[str] = "Source footnote"
+
+_ASSUMPTIONS_HEADER: Final[tuple[str, ...]] = ("Assumption", "Range", "Rationale")
+_ASSUMPTIONS_WIDTHS: Final[tuple[float, ...]] = (0.25, 0.2, 0.55)
+_ASSUMPTIONS_FOOTNOTE: Final[str] = "Analyst assumptions, not sourced evidence."
+_SOURCES_HEADER: Final[tuple[str, ...]] = ("Source", "Citation")
+_SOURCES_WIDTHS: Final[tuple[float, ...]] = (0.18, 0.82)
+
+
+# --- specs ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChartSlide:
+    """One chart slide: an action title, a chart, a source footnote and speaker notes.
+
+    Parameters
+    ----------
+    title
+        The action title: the one sentence the chart proves.
+    source_line
+        Shown verbatim as the footnote at the bottom of the slide.
+    notes
+        Speaker notes.
+    kind
+        ``'bar'`` (horizontal clustered bars, first category on top), ``'column'``
+        (clustered columns), ``'stacked_bar'`` (horizontal stacked bars) or ``'image'``
+        (a PNG from ``image``, fitted inside the body keeping its aspect ratio).
+    categories
+        Category labels of a native chart.
+    series
+        ``(name, values)`` pairs of a native chart, one value per category.
+    number_format
+        Excel number format of the value axis and data labels, ``'0%'`` for shares 0-1.
+    image
+        PNG file of an ``'image'`` slide.
+    highlight
+        Category indexes whose bars take the accent colour (single-series charts only).
+    """
+
+    title: str
+    source_line: str
+    notes: str
+    kind: str
+    categories: tuple[str, ...] = ()
+    series: tuple[tuple[str, tuple[float, ...]], ...] = ()
+    number_format: str = "0%"
+    image: Path | None = None
+    highlight: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        """Check the spec and normalise its sequences to tuples of plain Python values."""
+        where = f"ChartSlide {self.title!r}"
+        if self.kind not in KINDS:
+            raise ValueError(f"{where}: kind {self.kind!r} is not one of {', '.join(KINDS)}.")
+        if not str(self.title).strip():
+            raise ValueError(f"ChartSlide: title is empty (source line {self.source_line!r}).")
+        if not str(self.source_line).strip():
+            raise ValueError(f"{where}: source_line is empty; every chart names its sources.")
+        categories = tuple(str(c) for c in self.categories)
+        series = tuple((str(name), tuple(float(v) for v in values)) for name, values in self.series)
+        highlight = tuple(int(i) for i in self.highlight)
+        image = Path(self.image) if self.image is not None else None
+        object.__setattr__(self, "categories", categories)
+        object.__setattr__(self, "series", series)
+        object.__setattr__(self, "highlight", highlight)
+        object.__setattr__(self, "image", image)
+        if self.kind == "image":
+            if image is None:
+                raise ValueError(f"{where}: kind 'image' needs an image path.")
+            if categories or series or highlight:
+                raise ValueError(
+                    f"{where}: an 'image' slide holds a picture, not data; "
+                    "leave categories, series and highlight empty or use a native kind."
+                )
+            return
+        if image is not None:
+            raise ValueError(f"{where}: image is only used by kind 'image', not {self.kind!r}.")
+        if not categories:
+            raise ValueError(f"{where}: a {self.kind!r} chart needs at least one category.")
+        if not series:
+            raise ValueError(f"{where}: a {self.kind!r} chart needs at least one series.")
+        names = [name for name, _ in series]
+        if len(set(names)) != len(names) or not all(n.strip() for n in names):
+            raise ValueError(f"{where}: series names must be unique and non-empty, got {names}.")
+        for name, values in series:
+            if len(values) != len(categories):
+                raise ValueError(
+                    f"{where}: series {name!r} has {len(values)} values "
+                    f"for {len(categories)} categories."
+                )
+            if not all(math.isfinite(v) for v in values):
+                raise ValueError(f"{where}: series {name!r} holds a non-finite value: {values}.")
+        if highlight and len(series) > 1:
+            raise ValueError(f"{where}: highlight works on single-series charts only.")
+        bad = [i for i in highlight if not 0 <= i < len(categories)]
+        if bad:
+            raise ValueError(
+                f"{where}: highlight indexes {bad} are outside 0..{len(categories) - 1}."
+            )
+
+
+@dataclass(frozen=True)
+class DeckSpec:
+    """Everything a deck shows, in the order it shows it.
+
+    Parameters
+    ----------
+    title, subtitle
+        The title slide.
+    verdict
+        ``'GO'``, ``'CONDITIONAL'`` or ``'NO-GO'``.
+    p_go
+        Probability (0-1) of the GO outcome, shown as a percentage.
+    verdict_line
+        One sentence that states the verdict and its main condition.
+    reasons
+        Reasons, most important first; the first three go on the summary slide and the rest
+        into its speaker notes.
+    charts
+        One slide each, in order.
+    assumptions
+        ``(name, range text, rationale)`` rows of the assumptions table.
+    sources
+        ``(source id, citation)`` rows of the sources table.
+    summary_notes
+        Speaker notes of the executive summary.
+    """
+
+    title: str
+    subtitle: str
+    verdict: str
+    p_go: float
+    verdict_line: str
+    reasons: tuple[str, ...]
+    charts: tuple[ChartSlide, ...]
+    assumptions: tuple[tuple[str, str, str], ...]
+    sources: tuple[tuple[str, str], ...]
+    summary_notes: str = ""
+
+    def __post_init__(self) -> None:
+        """Check the spec and normalise its sequences to tuples of strings."""
+        if self.verdict not in VERDICTS:
+            raise ValueError(
+                f"DeckSpec: verdict {self.verdict!r} is not one of {', '.join(VERDICTS)}."
+            )
+        p_go = float(self.p_go)
+        if not 0.0 <= p_go <= 1.0:
+            raise ValueError(f"DeckSpec: p_go must be a probability in [0, 1], got {p_go}.")
+        if not str(self.title).strip():
+            raise ValueError("DeckSpec: title is empty.")
+        reasons = tuple(str(r) for r in self.reasons)
+        if not reasons or not all(r.strip() for r in reasons):
+            raise ValueError("DeckSpec: reasons must hold at least one non-empty reason.")
+        charts = tuple(self.charts)
+        if not all(isinstance(c, ChartSlide) for c in charts):
+            raise ValueError("DeckSpec: charts must be ChartSlide objects.")
+        object.__setattr__(self, "p_go", p_go)
+        object.__setattr__(self, "reasons", reasons)
+        object.__setattr__(self, "charts", charts)
+        object.__setattr__(self, "assumptions", _rows(self.assumptions, 3, "assumptions"))
+        object.__setattr__(self, "sources", _rows(self.sources, 2, "sources"))
+
+
+def _rows(rows: Sequence[Sequence[str]], width: int, field: str) -> tuple[tuple[str, ...], ...]:
+    """Return ``rows`` as tuples of strings, each checked to hold ``width`` cells."""
+    out = tuple(tuple(str(cell) for cell in row) for row in rows)
+    for i, row in enumerate(out):
+        if len(row) != width:
+            raise ValueError(f"DeckSpec: {field} row {i} has {len(row)} cells, expected {width}.")
+    return out
+
+
+# --- public API ----------------------------------------------------------------------------------
+
+
+def build_deck(spec: DeckSpec) -> Presentation:
+    """Return a new 16:9 presentation holding the deck that ``spec`` describes.
+
+    Slides, in order: title; executive summary; one per chart; assumptions (as many
+    slides as the table needs, at most 10 rows each); sources (likewise).
+
+    Parameters
+    ----------
+    spec
+        What the deck shows.
+
+    Returns
+    -------
+    pptx.presentation.Presentation
+        The unsaved presentation.
+
+    Raises
+    ------
+    ValueError
+        If a text cannot fit its box even at the smallest allowed font size.
+    FileNotFoundError
+        If an image slide's PNG does not exist.
+    """
+    prs = pptx.Presentation()
+    _apply_house_template(prs)
+    _add_title_slide(prs, spec)
+    _add_summary_slide(prs, spec)
+    for chart in spec.charts:
+        _add_chart_slide(prs, chart)
+    _add_table_slides(
+        prs,
+        "Analyst assumptions",
+        _ASSUMPTIONS_HEADER,
+        spec.assumptions,
+        _ASSUMPTIONS_WIDTHS,
+        footnote=_ASSUMPTIONS_FOOTNOTE,
+        empty_text="No analyst assumptions enter this analysis.",
+    )
+    _add_table_slides(
+        prs,
+        "Sources",
+        _SOURCES_HEADER,
+        spec.sources,
+        _SOURCES_WIDTHS,
+        footnote=None,
+        empty_text="No sources listed.",
+    )
+    return prs
+
+
+def write_deck(spec: DeckSpec, path: str | Path) -> Path:
+    """Return the path of the ``.pptx`` deck written atomically from ``spec``.
+
+    The deck is saved to a temporary file in the target's folder and moved onto the
+    target with ``os.replace``, so an interrupted or failed run leaves either the
+    previous file or the new one, never a half-written deck. The folder is created
+    if needed.
+
+    Parameters
+    ----------
+    spec
+        What the deck shows.
+    path
+        Target file; must end in ``.pptx``.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path`` as a Path.
+    """
+    target = Path(path)
+    if target.suffix.lower() != ".pptx":
+        raise ValueError(f"write_deck: deck path {str(target)!r} must end in '.pptx'.")
+    prs = build_deck(spec)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    mode = (target.stat().st_mode & 0o777) if target.exists() else 0o644
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            prs.save(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def read_chart_series(path: str | Path) -> list[dict]:
+    """Return, per chart slide of a saved deck, its title, source line and chart data.
+
+    Chart slides are the slides that hold a ``'Source footnote'`` shape, in deck
+    order, so the list lines up with ``DeckSpec.charts``.
+
+    Parameters
+    ----------
+    path
+        A deck written by :func:`write_deck`.
+
+    Returns
+    -------
+    list of dict
+        ``{'title': str, 'source': str, 'categories': tuple[str, ...],
+        'series': {name: tuple[float, ...]}}`` per chart slide. Image slides have
+        empty ``categories`` and ``series``.
+    """
+    out: list[dict] = []
+    for slide in pptx.Presentation(str(path)).slides:
+        footnotes = [s for s in slide.shapes if s.name == SOURCE_SHAPE and s.has_text_frame]
+        if not footnotes:
+            continue
+        charts = [s.chart for s in slide.shapes if getattr(s, "has_chart", False)]
+        categories: tuple[str, ...] = ()
+        series: dict[str, tuple[float, ...]] = {}
+        if charts:
+            plot = charts[0].plots[0]
+            categories = tuple(str(c) for c in plot.categories)
+            series = {s.name: tuple(float(v) for v in s.values) for s in plot.series}
+        title = slide.shapes.title
+        out.append(
+            {
+                "title": title.text_frame.text if title is not None else "",
+                "source": footnotes[0].text_frame.text,
+                "categories": categories,
+                "series": series,
+            }
+        )
+    return out
+
+
+# --- text fitting --------------------------------------------------------------------------------
+
+
+def _char_em(ch: str) -> float:
+    """Return an upper estimate of a Calibri character's advance width, in em."""
+    if unicodedata.east_asian_width(ch) in "WF":
+        return 1.0
+    if ch == " ":
+        return 0.25
+    if ch.isupper() or ch in "%&@#mwMW":
+        return 0.65
+    return 0.52
+
+
+def _count_lines(text: str, size_pt: float, width_emu: int) -> int:
+    """Return the estimated number of lines ``text`` wraps to in a box ``width_emu`` wide."""
+    width = (width_emu - 2 * _INSET_X) / _EMU_PER_PT  # pt
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        n, used = 1, 0.0
+        for word in paragraph.split(" "):
+            w = sum(_char_em(c) for c in word) * size_pt
+            space = 0.25 * size_pt if used else 0.0
+            if used and used + space + w > width:
+                n, used = n + 1, w
+            else:
+                used += space + w
+            while used > width:  # a word longer than the line breaks anywhere
+                n, used = n + 1, used - width
+        lines += n
+    return lines
+
+
+def _text_height(lines: int, size_pt: float) -> int:
+    """Return the height (EMU) of ``lines`` lines of ``size_pt`` text plus the box insets."""
+    return int(lines * size_pt * _LINE_SPACING * _EMU_PER_PT) + 2 * _INSET_Y
+
+
+def _fit_size(
+    paragraphs: Sequence[str],
+    sizes: Sequence[int],
+    width: int,
+    height: int,
+    where: str,
+    extra_pt: float = 0.0,
+) -> int:
+    """Return the largest of ``sizes`` at which ``paragraphs`` fit the box, else raise."""
+    for size in sizes:
+        lines = sum(_count_lines(p, size, width) for p in paragraphs)
+        needed = _text_height(lines, size) + int(extra_pt * (len(paragraphs) - 1) * _EMU_PER_PT)
+        if needed <= height:
+            return size
+    raise ValueError(
+        f"{where}: the text does not fit its box even at {sizes[-1]} pt "
+        f"({sum(len(p) for p in paragraphs)} characters); shorten it."
+    )
+
+
+def _write(
+    frame: TextFrame,
+    paragraphs: Sequence[str],
+    size_pt: float,
+    *,
+    bold: bool = False,
+    colour: RGBColor = TEXT,
+    align: PP_ALIGN = PP_ALIGN.LEFT,
+    space_after_pt: float = 0.0,
+) -> None:
+    """Fill ``frame`` with one house-style paragraph per item of ``paragraphs``."""
+    frame.clear()
+    frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE
+    for i, text in enumerate(paragraphs):
+        para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        para.alignment = align
+        if space_after_pt:
+            para.space_after = Pt(space_after_pt)
+        run = para.add_run()
+        run.text = text
+        font = run.font
+        font.name = FONT
+        font.size = Pt(size_pt)
+        font.bold = bold
+        font.color.rgb = colour
+
+
+def _contrast_text(fill: RGBColor) -> RGBColor:
+    """Return white or dark text, whichever contrasts more with ``fill`` (WCAG luminance)."""
+
+    def luminance(rgb: RGBColor) -> float:
+        channels = []
+        for c in rgb:
+            s = c / 255
+            channels.append(s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4)
+        r, g, b = channels
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    bg = luminance(fill)
+    on_white = 1.05 / (bg + 0.05)
+    on_dark = (bg + 0.05) / (luminance(RGBColor.from_string("000000")) + 0.05)
+    return WHITE if on_white >= on_dark else RGBColor.from_string("000000")
+
+
+def _set_alt_text(shape: BaseShape, text: str) -> None:
+    """Set the accessibility description (alt text) of a picture or graphic frame."""
+    c_nv_pr = shape._element.xpath("./*[1]/p:cNvPr")
+    if c_nv_pr:
+        c_nv_pr[0].set("descr", text)
+
+
+# --- template and slides -------------------------------------------------------------------------
+
+
+def _apply_house_template(prs: Presentation) -> None:
+    """Make the default template 16:9 and give its master the house title and body style."""
+    prs.slide_width = Emu(SLIDE_WIDTH)
+    prs.slide_height = Emu(SLIDE_HEIGHT)
+    scale = SLIDE_WIDTH / _TEMPLATE_WIDTH
+    master = prs.slide_master
+    for shapes in [master.shapes, *(layout.shapes for layout in prs.slide_layouts)]:
+        for shape in shapes:
+            for xfrm in shape._element.xpath("./p:spPr/a:xfrm"):
+                xfrm.off.x = int(xfrm.off.x * scale)
+                xfrm.ext.cx = int(xfrm.ext.cx * scale)
+    tx_styles = master._element.find(qn("p:txStyles"))
+    if tx_styles is None:
+        return
+    title = tx_styles.find(qn("p:titleStyle"))
+    if title is not None:
+        for lvl in title.findall(qn("a:lvl1pPr")):
+            lvl.set("algn", "l")
+            _restyle_def_rpr(lvl, TITLE_SIZES_PT[0])
+    body = tx_styles.find(qn("p:bodyStyle"))
+    if body is not None:
+        for level in range(1, 10):
+            for lvl in body.findall(qn(f"a:lvl{level}pPr")):
+                _restyle_def_rpr(lvl, 20 if level == 1 else 18 if level == 2 else 16)
+
+
+def _restyle_def_rpr(lvl: etree._Element, size_pt: int) -> None:
+    """Set a master text level's default run to ``size_pt`` in the house text colour."""
+    d = lvl.find(qn("a:defRPr"))
+    if d is None:
+        return
+    d.set("sz", str(size_pt * 100))
+    for fill in d.findall(qn("a:solidFill")):
+        for child in list(fill):
+            fill.remove(child)
+        clr = fill.makeelement(qn("a:srgbClr"), {"val": str(TEXT)})
+        fill.append(clr)
+
+
+def _layout(prs: Presentation, name: str) -> SlideLayout:
+    """Return the slide layout called ``name`` in the default template."""
+    for layout in prs.slide_layouts:
+        if layout.name == name:
+            return layout
+    raise LookupError(f"The default template has no layout {name!r}.")
+
+
+def _add_notes(slide: Slide, text: str) -> None:
+    """Put ``text`` in the slide's speaker notes (nothing when empty)."""
+    if text:
+        slide.notes_slide.notes_text_frame.text = text
+
+
+def _place_title(slide: Slide, text: str) -> int:
+    """Write the slide title (shrinking long ones) and return the bottom of its box (EMU)."""
+    shape = slide.shapes.title
+    for size in TITLE_SIZES_PT:
+        lines = _count_lines(text, size, CONTENT_WIDTH)
+        if lines <= 2:
+            break
+    height = max(_TITLE_MIN_HEIGHT, _text_height(lines, size))
+    shape.left, shape.top, shape.width, shape.height = MARGIN, _TITLE_TOP, CONTENT_WIDTH, height
+    frame = shape.text_frame
+    _write(frame, text.split("\n"), size, bold=True)
+    frame.vertical_anchor = MSO_ANCHOR.TOP
+    return _TITLE_TOP + height
+
+
+def _place_footnote(slide: Slide, text: str, name: str) -> int:
+    """Add a footnote text box at the bottom of the slide and return its top (EMU)."""
+    lines = sum(_count_lines(p, FOOTNOTE_PT, CONTENT_WIDTH) for p in text.split("\n"))
+    height = _text_height(lines, FOOTNOTE_PT)
+    top = SLIDE_HEIGHT - _BOTTOM_MARGIN - height
+    box = slide.shapes.add_textbox(MARGIN, top, CONTENT_WIDTH, height)
+    box.name = name
+    _write(box.text_frame, text.split("\n"), FOOTNOTE_PT, colour=MUTED)
+    box.text_frame.vertical_anchor = MSO_ANCHOR.BOTTOM
+    return top
+
+
+def _body_box(title_bottom: int, footnote_top: int, where: str) -> tuple[int, int, int, int]:
+    """Return ``(left, top, width, height)`` of the body between title and footnote (EMU)."""
+    top = title_bottom + _GAP
+    height = footnote_top - _GAP - top
+    if height < _MIN_BODY_HEIGHT:
+        raise ValueError(
+            f"{where}: title and footnote leave only {height / 914400:.1f} in for the body; "
+            "shorten them."
+        )
+    return MARGIN, top, CONTENT_WIDTH, height
+
+
+def _add_title_slide(prs: Presentation, spec: DeckSpec) -> None:
+    """Add the title slide (title and subtitle)."""
+    slide = prs.slides.add_slide(_layout(prs, "Title Slide"))
+    width = SLIDE_WIDTH - 2 * Inches(1)
+    title_size = _fit_size([spec.title], (40, 36, 32, 28), width, Inches(2.2), "DeckSpec.title")
+    title = slide.shapes.title
+    title.left, title.top, title.width, title.height = Inches(1), Inches(1.9), width, Inches(2.2)
+    _write(title.text_frame, [spec.title], title_size, bold=True)
+    title.text_frame.vertical_anchor = MSO_ANCHOR.BOTTOM
+    subtitle = next(
+        s for s in slide.placeholders if s.placeholder_format.type == PP_PLACEHOLDER.SUBTITLE
+    )
+    subtitle.left, subtitle.top = Inches(1), Inches(4.3)
+    subtitle.width, subtitle.height = width, Inches(1.6)
+    if spec.subtitle:
+        size = _fit_size(
+            spec.subtitle.split("\n"), (20, 18, 16, 14), width, Inches(1.6), "DeckSpec.subtitle"
+        )
+        _write(subtitle.text_frame, spec.subtitle.split("\n"), size, colour=MUTED)
+        subtitle.text_frame.vertical_anchor = MSO_ANCHOR.TOP
+    else:
+        subtitle._element.getparent().remove(subtitle._element)
+
+
+def _add_summary_slide(prs: Presentation, spec: DeckSpec) -> None:
+    """Add the executive summary: verdict badge, P(GO), verdict line and top three reasons."""
+    slide = prs.slides.add_slide(_layout(prs, "Title and Content"))
+    top = _place_title(slide, "Executive summary") + _GAP
+    bottom = SLIDE_HEIGHT - _BOTTOM_MARGIN
+    left_width = Inches(3.9)
+
+    colour = VERDICT_COLOURS[spec.verdict]
+    badge = slide.shapes.add_shape(
+        MSO_SHAPE.ROUNDED_RECTANGLE, MARGIN, top, left_width, Inches(1.5)
+    )
+    badge.name = "Verdict badge"
+    badge.fill.solid()
+    badge.fill.fore_color.rgb = colour
+    badge.line.fill.background()
+    badge.shadow.inherit = False
+    badge_size = next(
+        s for s in (44, 40, 36, 32, 28, 24) if _count_lines(spec.verdict, s, left_width) == 1
+    )
+    _write(
+        badge.text_frame,
+        [spec.verdict],
+        badge_size,
+        bold=True,
+        colour=_contrast_text(colour),
+        align=PP_ALIGN.CENTER,
+    )
+    badge.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+
+    p_top = top + Inches(1.5) + _GAP
+    p_box = slide.shapes.add_textbox(MARGIN, p_top, left_width, Inches(1.4))
+    p_box.name = "P(GO)"
+    _write(p_box.text_frame, [f"{spec.p_go:.0%}"], 44, bold=True, colour=TEXT)
+    caption = p_box.text_frame.add_paragraph()
+    run = caption.add_run()
+    run.text = "probability of GO"
+    run.font.name, run.font.size, run.font.color.rgb = FONT, Pt(16), MUTED
+
+    right = MARGIN + left_width + Inches(0.4)
+    right_width = SLIDE_WIDTH - MARGIN - right
+    line_height = Inches(1.3)
+    line_size = _fit_size(
+        [spec.verdict_line], VERDICT_LINE_SIZES_PT, right_width, line_height, "verdict_line"
+    )
+    line_box = slide.shapes.add_textbox(right, top, right_width, line_height)
+    line_box.name = "Verdict line"
+    _write(line_box.text_frame, [spec.verdict_line], line_size, bold=True)
+
+    shown, rest = spec.reasons[:3], spec.reasons[3:]
+    body = next(s for s in slide.placeholders if s.placeholder_format.idx == 1)
+    reasons_top = top + line_height + _GAP
+    body.left, body.top = right, reasons_top
+    body.width, body.height = right_width, bottom - reasons_top
+    bullet_width = right_width - Inches(0.375)  # the master's bullet indent
+    size = _fit_size(shown, REASON_SIZES_PT, bullet_width, body.height, "reasons", extra_pt=10)
+    _write(body.text_frame, shown, size, space_after_pt=10)
+    body.name = "Reasons"
+
+    notes = spec.summary_notes
+    if rest:
+        further = "\n".join(f"- {r}" for r in rest)
+        notes = f"{notes}\n\nFurther reasons (not on the slide):\n{further}".strip()
+    _add_notes(slide, notes)
+
+
+def _add_chart_slide(prs: Presentation, spec: ChartSlide) -> None:
+    """Add one chart slide: action title, chart or picture, source footnote, notes."""
+    slide = prs.slides.add_slide(_layout(prs, "Title Only"))
+    title_bottom = _place_title(slide, spec.title)
+    footnote_top = _place_footnote(slide, spec.source_line, SOURCE_SHAPE)
+    box = _body_box(title_bottom, footnote_top, f"ChartSlide {spec.title!r}")
+    if spec.kind == "image":
+        _add_picture(slide, spec, box)
+    else:
+        _add_native_chart(slide, spec, box)
+    _add_notes(slide, spec.notes)
+
+
+def _add_picture(slide: Slide, spec: ChartSlide, box: tuple[int, int, int, int]) -> None:
+    """Place the spec's PNG centred in ``box``, as large as fits, keeping its aspect ratio."""
+    path = spec.image
+    if path is None or not path.is_file():
+        raise FileNotFoundError(f"ChartSlide {spec.title!r}: image {str(path)!r} does not exist.")
+    left, top, width, height = box
+    px_w, px_h = Image.from_file(str(path)).size
+    scale = min(width / px_w, height / px_h)
+    w, h = int(px_w * scale), int(px_h * scale)
+    pic = slide.shapes.add_picture(
+        str(path), left + (width - w) // 2, top + (height - h) // 2, w, h
+    )
+    pic.name = "Chart image"
+    _set_alt_text(pic, spec.title)
+    dpi = px_w / (w / 914400)
+    if dpi < MIN_IMAGE_DPI:
+        warnings.warn(
+            f"ChartSlide {spec.title!r}: {path.name} is {px_w}x{px_h} px, only {dpi:.0f} px per "
+            f"inch on the slide (want >= {MIN_IMAGE_DPI}); save it at a higher dpi.",
+            stacklevel=3,
+        )
+
+
+def _add_native_chart(slide: Slide, spec: ChartSlide, box: tuple[int, int, int, int]) -> None:
+    """Add an editable chart in the house style: palette, data labels, light gridlines."""
+    data = CategoryChartData(number_format=spec.number_format)
+    data.categories = list(spec.categories)
+    for name, values in spec.series:
+        data.add_series(name, values)
+    frame = slide.shapes.add_chart(NATIVE_KINDS[spec.kind], *box, data)
+    frame.name = "Chart"
+    _set_alt_text(frame, spec.title)
+    chart = frame.chart
+    chart.has_title = False
+    chart.font.name = FONT
+    chart.font.size = Pt(CHART_TEXT_PT)
+    chart.font.color.rgb = TEXT
+
+    multi = len(spec.series) > 1
+    chart.has_legend = multi
+    if multi:
+        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+        chart.legend.include_in_layout = False
+        chart.legend.font.size = Pt(CHART_TEXT_PT)
+
+    stacked = spec.kind == "stacked_bar"
+    plot = chart.plots[0]
+    plot.vary_by_categories = False
+    plot.gap_width = 60
+    plot.overlap = 100 if stacked else (-10 if multi else 0)
+    position = XL_LABEL_POSITION.CENTER if stacked else XL_LABEL_POSITION.OUTSIDE_END
+    plot.has_data_labels = True
+    _style_labels(plot.data_labels, spec.number_format, position, TEXT)
+
+    for i, series in enumerate(plot.series):
+        colour = SERIES_COLOURS[i % len(SERIES_COLOURS)] if multi else PRIMARY
+        series.invert_if_negative = False
+        series.format.fill.solid()
+        series.format.fill.fore_color.rgb = colour
+        label_colour = _contrast_text(colour) if stacked else TEXT
+        _style_labels(series.data_labels, spec.number_format, position, label_colour)
+        for idx in spec.highlight:
+            point = series.points[idx]
+            point.format.fill.solid()
+            point.format.fill.fore_color.rgb = ACCENT
+
+    value_axis = chart.value_axis
+    value_axis.tick_labels.number_format = spec.number_format
+    value_axis.tick_labels.number_format_is_linked = False
+    value_axis.tick_labels.font.size = Pt(CHART_TEXT_PT)
+    value_axis.has_major_gridlines = True
+    value_axis.has_minor_gridlines = False
+    gridlines = value_axis.major_gridlines.format.line
+    gridlines.color.rgb = GRID
+    gridlines.width = Pt(0.75)
+    value_axis.format.line.fill.background()
+
+    category_axis = chart.category_axis
+    category_axis.has_major_gridlines = False
+    category_axis.tick_labels.font.size = Pt(CHART_TEXT_PT)
+    category_axis.format.line.color.rgb = GRID
+    if spec.kind in ("bar", "stacked_bar"):
+        # Read top-down in the order given, with the value axis kept at the bottom.
+        category_axis.reverse_order = True
+        # The value axis crosses the category axis at its last category (``c:crosses`` on
+        # ``c:valAx`` says where that axis crosses the other one); python-pptx only exposes
+        # the opposite direction, so set it in the XML.
+        for crosses in value_axis._element.findall(qn("c:crosses")):
+            crosses.set("val", "max")
+
+
+def _style_labels(
+    labels: DataLabels, number_format: str, position: XL_LABEL_POSITION, colour: RGBColor
+) -> None:
+    """Show values on ``labels`` in ``number_format`` and the house font."""
+    labels.show_value = True
+    labels.number_format = number_format
+    labels.number_format_is_linked = False
+    labels.position = position
+    font = labels.font
+    font.name = FONT
+    font.size = Pt(CHART_TEXT_PT)
+    font.color.rgb = colour
+
+
+# --- tables --------------------------------------------------------------------------------------
+
+
+def _row_height(row: Sequence[str], widths: Sequence[int], size_pt: float) -> int:
+    """Return the estimated height (EMU) of a table row at ``size_pt``."""
+    lines = max(_count_lines(cell, size_pt, w) for cell, w in zip(row, widths, strict=True))
+    return _text_height(lines, size_pt)
+
+
+def _paginate(heights: Sequence[int], room: int, where: str) -> list[tuple[int, int]]:
+    """Return ``(start, stop)`` row ranges per page: at most 10 rows and ``room`` EMU each.
+
+    Pages are balanced (12 rows become 6 + 6, not 10 + 2) whenever that still fits.
+    """
+    too_tall = [i for i, h in enumerate(heights) if h > room]
+    if too_tall:
+        raise ValueError(f"{where}: row {too_tall[0]} is taller than a slide; shorten it.")
+    greedy: list[tuple[int, int]] = []
+    start, used = 0, 0
+    for i, h in enumerate(heights):
+        if i > start and (i - start >= MAX_TABLE_ROWS or used + h > room):
+            greedy.append((start, i))
+            start, used = i, 0
+        used += h
+    if heights:
+        greedy.append((start, len(heights)))
+    pages = len(greedy)
+    if pages <= 1:
+        return greedy
+    bounds = [round(k * len(heights) / pages) for k in range(pages + 1)]
+    balanced = list(zip(bounds[:-1], bounds[1:], strict=True))
+    fits = all(b - a <= MAX_TABLE_ROWS and sum(heights[a:b]) <= room for a, b in balanced if b > a)
+    return balanced if fits else greedy
+
+
+def _add_table_slides(
+    prs: Presentation,
+    title: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    fractions: Sequence[float],
+    *,
+    footnote: str | None,
+    empty_text: str,
+) -> None:
+    """Add one or more slides holding ``rows`` as a native table under ``header``."""
+    widths = [int(CONTENT_WIDTH * f) for f in fractions]
+    widths[-1] = CONTENT_WIDTH - sum(widths[:-1])
+    size = TABLE_TEXT_PT
+    # Room left under a one-line title, above an optional footnote, minus the header row.
+    title_bottom = _TITLE_TOP + _TITLE_MIN_HEIGHT
+    foot = (
+        _text_height(_count_lines(footnote, FOOTNOTE_PT, CONTENT_WIDTH), FOOTNOTE_PT)
+        if footnote
+        else 0
+    )
+    body = SLIDE_HEIGHT - _BOTTOM_MARGIN - foot - _GAP - (title_bottom + _GAP)
+    header_height = _row_height(header, widths, size)
+    heights = [_row_height(r, widths, size) for r in rows]
+    pages = _paginate(heights, body - header_height, title) if rows else [(0, 0)]
+    for page, (a, b) in enumerate(pages, start=1):
+        label = f"{title} ({page} of {len(pages)})" if len(pages) > 1 else title
+        slide = prs.slides.add_slide(_layout(prs, "Title Only"))
+        top = _place_title(slide, label) + _GAP
+        if footnote:
+            _place_footnote(slide, footnote, "Footnote")
+        if not rows:
+            box = slide.shapes.add_textbox(MARGIN, top, CONTENT_WIDTH, Inches(1))
+            _write(box.text_frame, [empty_text], 18)
+            continue
+        page_rows = rows[a:b]
+        height = header_height + sum(heights[a:b])
+        frame = slide.shapes.add_table(
+            len(page_rows) + 1, len(header), MARGIN, top, CONTENT_WIDTH, height
+        )
+        frame.name = f"{title} table"
+        table = frame.table
+        table.first_row = True
+        table.horz_banding = False
+        for j, w in enumerate(widths):
+            table.columns[j].width = w
+        table.rows[0].height = header_height
+        for i, h in enumerate(heights[a:b], start=1):
+            table.rows[i].height = h
+        for j, text in enumerate(header):
+            _fill_cell(table.cell(0, j), text, size, PRIMARY, WHITE, bold=True)
+        for i, row in enumerate(page_rows, start=1):
+            fill = BAND if i % 2 == 0 else WHITE
+            for j, text in enumerate(row):
+                _fill_cell(table.cell(i, j), text, size, fill, TEXT, bold=j == 0)
+
+
+def _fill_cell(
+    cell: _Cell, text: str, size_pt: float, fill: RGBColor, colour: RGBColor, *, bold: bool
+) -> None:
+    """Write ``text`` into a table cell with a solid ``fill``."""
+    cell.fill.solid()
+    cell.fill.fore_color.rgb = fill
+    cell.vertical_anchor = MSO_ANCHOR.TOP
+    _write(cell.text_frame, text.split("\n"), size_pt, bold=bold, colour=colour)

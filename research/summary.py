@@ -1,0 +1,118 @@
+"""Text, Markdown and JSON renderings of an assessment (the scorecard)."""
+
+from __future__ import annotations
+
+import json
+
+from research.decision import Assessment
+
+
+def to_json(result: Assessment) -> str:
+    """Return the assessment as JSON text; the same profile and seed give the same bytes."""
+    return json.dumps(result.to_dict(), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def _users(x: float) -> str:
+    if x >= 1e6:
+        return f"{x / 1e6:,.1f}M"
+    if x >= 1e3:
+        return f"{x / 1e3:,.0f}k"
+    return f"{x:,.0f}"
+
+
+def to_text(result: Assessment) -> str:
+    """Return a one-screen plain-text summary of the assessment."""
+    d = result.to_dict()
+    lines = [
+        f"{d['brand']}: {d['verdict']}  (p_go {d['p_go']:.0%}, weighted score {d['score']['p50']:.2f}"
+        f" vs bar {d['bar']:.2f}; {d['draws']} draws, seed {d['seed']})",
+        "",
+        f"{'criterion':<28}{'score':>6}{'  90% interval':>15}{'weight':>8}{'thresh':>8}  pass",
+    ]
+    for c in d["criteria"]:
+        lines.append(
+            f"{c['label']:<28}{c['score']:>6.2f}{c['p5']:>8.2f}-{c['p95']:<6.2f}"
+            f"{c['weight']:>8.2f}{c['threshold']:>8.2f}  {'yes' if c['passed'] else 'NO'}"
+        )
+    lines += ["", "Funnel (users a day, p5 / p50 / p95):"]
+    for s in d["funnel"]:
+        lines.append(
+            f"  {s['stage']:<10}{_users(s['p5']):>9}{_users(s['p50']):>9}"
+            f"{_users(s['p95']):>9}  {s['basis']}"
+        )
+    lines += ["", "Top reasons:"]
+    lines += [f"  - {r.split(' [')[0]}" for r in d["reasons"][:3]]
+    lines += ["", "Most sensitive inputs (score at p5 -> p95):"]
+    for s in d["sensitivity"][:3]:
+        lines.append(
+            f"  {s['label']:<42}{s['low']:.2f} -> {s['high']:.2f} (swing {s['swing']:.2f})"
+        )
+    lines += ["", "Break-even:"]
+    for b in d["break_even"]:
+        val = (
+            "does not flip within its range"
+            if b["value"] is None
+            else (f"{b['value']:,.4g} {b['unit']} flips it to {b['flips_to']}")
+        )
+        lines.append(f"  {b['label']:<42}now {b['current']:,.4g}: {val}")
+    return "\n".join(lines) + "\n"
+
+
+def to_markdown(result: Assessment) -> str:
+    """Return the scorecard as Markdown: verdict, criteria table, funnel, reasons, sources."""
+    d = result.to_dict()
+    out = [
+        f"# {d['brand']}: {d['verdict']}",
+        "",
+        f"Probability of clearing the bar (p_go): **{d['p_go']:.0%}**; weighted score "
+        f"{d['score']['p50']:.2f} (90% interval {d['score']['p5']:.2f}-{d['score']['p95']:.2f})"
+        f" against a bar of {d['bar']:.2f}. {d['draws']} draws, seed {d['seed']}, figures as of "
+        f"{d['as_of']}.",
+        "",
+        "## Scorecard",
+        "",
+        "| Criterion | Score | 90% interval | Weight | Threshold | Passed |",
+        "|---|---:|---:|---:|---:|:---:|",
+    ]
+    for c in d["criteria"]:
+        out.append(
+            f"| {c['label']} | {c['score']:.2f} | {c['p5']:.2f}-{c['p95']:.2f} | "
+            f"{c['weight']:.2f} | {c['threshold']:.2f} | {'yes' if c['passed'] else 'no'} |"
+        )
+    out += ["", "## Reasons", ""] + [f"{i}. {r}" for i, r in enumerate(d["reasons"], 1)]
+    out += [
+        "",
+        "## Market funnel (users a day)",
+        "",
+        "| Stage | p5 | p50 | p95 | Basis |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for s in d["funnel"]:
+        out.append(
+            f"| {s['stage']} | {_users(s['p5'])} | {_users(s['p50'])} | "
+            f"{_users(s['p95'])} | {s['basis']} |"
+        )
+    out += [
+        "",
+        "## Sensitivity (weighted score with the input at its p5 and p95)",
+        "",
+        "| Input | Low | High | Swing | Basis |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for s in d["sensitivity"][:8]:
+        out.append(
+            f"| {s['label']} | {s['low']:.2f} | {s['high']:.2f} | {s['swing']:.3f} | {s['basis']} |"
+        )
+    out += ["", "## Break-even", ""]
+    for b in d["break_even"]:
+        val = (
+            "does not flip the verdict within its range"
+            if b["value"] is None
+            else (f"flips to {b['flips_to']} at {b['value']:,.4g} {b['unit']}")
+        )
+        out.append(f"- {b['label']} (now {b['current']:,.4g}): {val}")
+    out += ["", "## Assumptions", "", "| Name | Range | Rationale |", "|---|---|---|"]
+    for a in d["assumptions"]:
+        out.append(f"| {a['name']} | {a['range']} | {a['rationale']} |")
+    out += ["", "## Sources", ""] + [f"- `{s['source_id']}`: {s['citation']}" for s in d["sources"]]
+    return "\n".join(out) + "\n"

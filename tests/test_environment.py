@@ -1,0 +1,128 @@
+"""pyproject.toml, environment.yml, the Makefile and CI agree on how to install and test."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import tomllib
+
+import yaml
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+
+from research.paths import ROOT
+
+
+def normalise(name: str) -> str:
+    return name.strip().lower().replace("_", "-")
+
+
+def parse(specs: list[str]) -> dict[str, SpecifierSet]:
+    """Return ``{normalised name: specifier set}``, failing on a name given twice."""
+    out: dict[str, SpecifierSet] = {}
+    for spec in specs:
+        req = Requirement(spec)
+        name = normalise(req.name)
+        assert name not in out, f"{name} is listed twice"
+        out[name] = req.specifier
+    return out
+
+
+def pyproject_deps() -> dict[str, SpecifierSet]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return parse(project["dependencies"] + project["optional-dependencies"]["dev"])
+
+
+def conda_env() -> dict:
+    return yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+
+
+def conda_deps() -> dict[str, SpecifierSet]:
+    specs = [
+        d
+        for d in conda_env()["dependencies"]
+        if isinstance(d, str) and normalise(Requirement(d).name) not in {"python", "pip"}
+    ]
+    return parse(specs)
+
+
+def make_recipe(target: str) -> list[str]:
+    """Return the recipe lines (tab-indented commands) of ``target`` in the Makefile."""
+    lines = (ROOT / "Makefile").read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if re.match(rf"^{target}\s*:", line))
+    recipe = []
+    for line in lines[start + 1 :]:
+        if not line.startswith("\t"):
+            break
+        recipe.append(line.strip())
+    return recipe
+
+
+def test_pyproject_and_environment_declare_the_same_packages():
+    pip, conda = pyproject_deps(), conda_deps()
+    assert sorted(pip) == sorted(conda)
+    assert {"numpy", "pandas", "frictionless", "pytest", "nbval", "ruff"} <= pip.keys()
+
+
+def test_pyproject_and_environment_pin_the_same_versions():
+    pip, conda = pyproject_deps(), conda_deps()
+    differ = {name: (str(pip[name]), str(conda[name])) for name in pip if pip[name] != conda[name]}
+    assert differ == {}
+    assert pip["seaborn"] == SpecifierSet(">=0.13,<0.14")
+
+
+def test_specifier_comparison_is_not_vacuous():
+    assert SpecifierSet(">=2.0,<3") == SpecifierSet("<3,>=2.0")
+    assert SpecifierSet(">=2.0,<3") != SpecifierSet(">=2.0,<4")
+    assert normalise("Python_PPTX") == "python-pptx"
+
+
+def test_environment_python_and_pip_section():
+    env = conda_env()
+    deps = env["dependencies"]
+    names = [normalise(Requirement(d).name) for d in deps if isinstance(d, str)]
+    assert "python" in names and "pip" in names
+    nested = [d for d in deps if isinstance(d, dict)]
+    assert len(nested) == 1 and list(nested[0]) == ["pip"]
+    assert "-e ." in nested[0]["pip"]
+    assert "conda-forge" in env["channels"]
+
+
+def test_environment_python_matches_requires_python():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    (python,) = [
+        Requirement(d)
+        for d in conda_env()["dependencies"]
+        if isinstance(d, str) and normalise(Requirement(d).name) == "python"
+    ]
+    assert python.specifier == SpecifierSet(project["requires-python"])
+
+
+def test_ci_runs_make_test():
+    run = ROOT / ".ci" / "run"
+    assert os.access(run, os.X_OK)
+    commands = [
+        line.strip()
+        for line in run.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    assert "make test" in commands
+    assert commands[0].startswith("set -e")
+
+
+def test_make_test_lints_formats_and_runs_pytest_with_nbval():
+    recipe = make_recipe("test")
+    words = [shlex.split(line) for line in recipe]
+
+    def runs(*tool: str) -> list[list[str]]:
+        return [
+            w for w in words if w and w[0].endswith(tool[0]) and w[1 : len(tool)] == [*tool[1:]]
+        ]
+
+    assert runs("ruff", "check"), recipe
+    (fmt,) = runs("ruff", "format")
+    assert "--check" in fmt
+    pytest_runs = [w for w in words if "pytest" in w]
+    assert len(pytest_runs) == 1, recipe
+    assert "--nbval" in pytest_runs[0]
