@@ -151,7 +151,7 @@ def tier_share(
     per_tier = np.column_stack(
         [tier_shares[:, 0], tier_shares[:, [1]] * tier_split, tier_shares[:, 2]]
     )  # (n, 5)
-    return np.asarray(indicator, float) @ per_tier.T
+    return np.clip(np.asarray(indicator, float) @ per_tier.T, 0.0, 1.0)  # rounding can pass 1
 
 
 def target_share(

@@ -672,9 +672,10 @@ def _break_even(v, pf, ctx, verdict, p_go, sens, p: BrandProfile, ins) -> list[B
         lo, hi = np.quantile(x, [0.001, 0.999])
         grid = np.linspace(lo, hi, 25)
         n_draws = len(x)
-        fn = lambda val, key=key, n=n_draws: float(
-            _p_go({**v, key: np.full(n, val)}, pf, ctx)[0][0]
-        )  # noqa: E731
+
+        def fn(val: float, key: str = key, n: int = n_draws) -> float:
+            return float(_p_go({**v, key: np.full(n, val)}, pf, ctx)[0][0])
+
         flip(fn, grid, float(np.median(x)), s.input, s.label, ins[s.input].unit)
     # The brand's own lever: its price.
     grid = np.concatenate([[0.0], np.geomspace(1, 1e5, 40)])
@@ -745,6 +746,23 @@ def _assumption_rows(a: Assumptions, used: Sequence[str]) -> tuple[dict, ...]:
     return tuple(rows)
 
 
+def _draw_platform(ev: Evidence, a: Assumptions, as_of, draws: int, seed: int, method: str):
+    """Return the platform inputs for ``as_of`` and their draws (name -> array).
+
+    The inputs the scores use do not depend on ``as_of`` and are drawn first, from the same
+    nodes whatever the date, so a brand gets the same score draws (and p_go) alone or in a
+    screen; inputs only a later date adds (DAU growth, funnel only) are drawn after them.
+    """
+    rng = np.random.default_rng(seed)
+    base = platform_inputs(ev, a)
+    ins = platform_inputs(ev, a, as_of)
+    v = dict(u.draw(u.nodes_of(base), draws, rng, method).values)
+    extra = {k: i.node for k, i in ins.items() if k not in base}
+    if extra:
+        v |= u.draw(extra, draws, rng, method).values
+    return ins, v
+
+
 def assess_many(
     profiles: Sequence[BrandProfile],
     *,
@@ -764,8 +782,7 @@ def assess_many(
     ev = ev or load_evidence()
     a = a or load_assumptions(ev.datasets_dir)
     ctx = make_context(ev, a, as_of)
-    ins = platform_inputs(ev, a, as_of)
-    v = dict(u.draw(u.nodes_of(ins), draws, np.random.default_rng(seed), method).values)
+    ins, v = _draw_platform(ev, a, as_of, draws, seed, method)
     frames = []
     for start in range(0, len(profiles), chunk):
         part = profiles[start : start + chunk]
@@ -815,8 +832,7 @@ def assess(
     a = a or load_assumptions(ev.datasets_dir)
     as_of = profile.as_of
     ctx = make_context(ev, a, as_of)
-    ins = platform_inputs(ev, a, as_of)
-    v = dict(u.draw(u.nodes_of(ins), draws, np.random.default_rng(seed), method).values)
+    ins, v = _draw_platform(ev, a, as_of, draws, seed, method)
     pf = make_portfolio([profile], ev, a)
     f = compute_factors(v, pf, ctx)
     sc = criterion_scores(f, ctx)

@@ -312,4 +312,6 @@ def make_target(
     channels: Sequence[str] = ("shared_links",),
 ) -> Target:
     """Return a validated :class:`Target` (lists become tuples)."""
-    return Target(gender, age_min, age_max, tuple(city_tiers), price_rmb, category, tuple(channels))
+    if not isinstance(channels, str):  # a string stays one, so Target rejects it by name
+        channels = tuple(channels)
+    return Target(gender, age_min, age_max, tuple(city_tiers), price_rmb, category, channels)

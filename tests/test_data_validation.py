@@ -19,11 +19,11 @@ from helpers import (
     edit_cell,
     read_csv_rows,
     reported_row,
-    run_cli,
     run_cli_many,
     write_csv_rows,
 )
 
+from research.cli import main
 from research.evidence import load_evidence
 
 #: Commands that read the data package (later commands are appended here).
@@ -208,23 +208,44 @@ def _pairs() -> list[tuple[list[str], Case]]:
     return pairs
 
 
-def _id(command: list[str], case: Case | None) -> str:
-    return f"{' '.join(command)}-{case.name if case else 'untouched'}"
+def _id(command: list[str], case: Case) -> str:
+    return f"{' '.join(command)}-{case.name}"
+
+
+WRONG_ARGS: list[list[str]] = [
+    ["figures", "--format", "xml"],
+    ["frobnicate"],
+    [],
+    ["figures", "--metric"],
+    ["figures", "--no-such-option"],
+]
+WRONG_ARGS_IDS = [
+    "format-xml",
+    "unknown-subcommand",
+    "no-subcommand",
+    "missing-value",
+    "unknown-option",
+]
+
+
+def _args_id(args: list[str]) -> str:
+    return "args:" + " ".join(args)
 
 
 @pytest.fixture(scope="module")
 def outcomes(tmp_path_factory) -> dict[str, tuple[int, str, str]]:
-    """Run every (command, case) subprocess at once; return ``{id: (code, stdout, stderr)}``.
+    """Run every subprocess of this module at once; return ``{id: (code, stdout, stderr)}``.
 
     The subprocesses are real and independent; they only run concurrently to keep the
-    suite fast. Each untouched copy runs once per command as the control.
+    suite fast.
     """
     jobs: dict[str, list[str]] = {}
-    for command, case in [*_pairs(), *[(cmd, None) for cmd in COMMANDS]]:
+    for command, case in _pairs():
         folder = copy_datasets(tmp_path_factory.mktemp("data"))
-        if case is not None:
-            case.corrupt(folder)
+        case.corrupt(folder)
         jobs[_id(command, case)] = [*command, "--datasets", str(folder)]
+    for args in WRONG_ARGS:
+        jobs[_args_id(args)] = args
     return dict(zip(jobs, run_cli_many(list(jobs.values())), strict=True))
 
 
@@ -256,11 +277,12 @@ def test_bad_data_gives_one_line_naming_file_row_column(outcomes, command, case)
         assert text in line
 
 
-@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
-def test_an_untouched_copy_passes(outcomes, command):
-    code, out, err = outcomes[_id(command, None)]
+def test_an_untouched_copy_passes(data_copy, capsys):
+    # control: the copy itself is valid, so each failure above comes from its corruption
+    code = main([*COMMANDS[0], "--datasets", str(data_copy)])
+    out, err = capsys.readouterr()
     assert (code, err) == (0, "")
-    assert out.strip()
+    assert "40 figures" in out
 
 
 def test_a_valid_share_unit_figure_passes(data_copy):
@@ -272,6 +294,12 @@ def test_a_valid_share_unit_figure_passes(data_copy):
     assert (row["metric"], row["unit"], row["value"]) == ("access_share_fraction", "share", 0.35)
 
 
+@pytest.mark.parametrize("args", WRONG_ARGS, ids=WRONG_ARGS_IDS)
+def test_wrong_arguments_give_one_line(outcomes, args):
+    line = assert_one_line_error(*outcomes[_args_id(args)])
+    assert "python -m research" in line
+
+
 @pytest.mark.parametrize(
     "args",
     [
@@ -279,10 +307,13 @@ def test_a_valid_share_unit_figure_passes(data_copy):
         ["frobnicate"],
         [],
         ["figures", "--metric"],
-        ["figures", "--no-such-option"],
+        ["figures", "-x"],
     ],
     ids=["format-xml", "unknown-subcommand", "no-subcommand", "missing-value", "unknown-option"],
 )
-def test_wrong_arguments_give_one_line(args):
-    line = assert_one_line_error(*run_cli(args))
-    assert "python -m research" in line
+def test_wrong_arguments_in_process(capsys, args):
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    out, err = capsys.readouterr()
+    line = assert_one_line_error(exc.value.code, out, err)
+    assert line.startswith("error: python -m research")
