@@ -1030,7 +1030,7 @@ def _plot_events(panels: tuple[Axes, ...], events: pd.DataFrame) -> None:
 
 def _set_data_ticks(axis: Any, top: float, n: int) -> None:
     """Put about ``n`` round ticks from 0 to ``top`` on ``axis``, none in the headroom above."""
-    ticks = MaxNLocator(n, steps=[1, 2, 2.5, 5, 10]).tick_values(0, top)
+    ticks = MaxNLocator(n, steps=[1, 2, 2.5, 3, 5, 10]).tick_values(0, top)
     axis.set_major_locator(FixedLocator([t for t in ticks if 0 <= t <= top * 1.1]))
 
 
@@ -1111,7 +1111,7 @@ def plot_timeline(
         bottom.set_ylabel("Mini Programs")
         count_axis(bottom)
         if not data.count.empty:
-            _set_data_ticks(bottom.yaxis, data.count["value"].max(), 3)
+            _set_data_ticks(bottom.yaxis, data.count["value"].max(), 2)
         years = range(dates.min().year, dates.max().year + 2)  # ticks only where data are
         bottom.xaxis.set_major_locator(
             FixedLocator([mdates.date2num(pd.Timestamp(year=y, month=1, day=1)) for y in years])

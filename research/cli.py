@@ -12,6 +12,12 @@ from collections.abc import Sequence
 
 from research.errors import InputError
 
+#: research.decision's defaults, repeated so that building the parser does not import the
+#: engine (numpy, pandas, scipy.stats: about a second, even for a usage error); a test
+#: checks that they match.
+DEFAULT_DRAWS = 4096
+DEFAULT_SEED = 20190911
+
 
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line and exit with status 2."""
@@ -84,8 +90,6 @@ def _seed(text: str) -> int:
 
 
 def _add_run_options(p: argparse.ArgumentParser) -> None:
-    from research.decision import DEFAULT_DRAWS, DEFAULT_SEED
-
     p.add_argument(
         "--draws",
         type=_positive_int,
@@ -139,11 +143,13 @@ def _cmd_figures(args: argparse.Namespace) -> int:
 
 
 def _cmd_assess(args: argparse.Namespace) -> int:
-    from research import brand, decision, summary
+    from research import brand
     from research.evidence import load_evidence
 
     ev = load_evidence(args.datasets)
     profile = brand.load_profile(args.profile, ev)
+    from research import decision, summary  # the engine, once the profile is known to be valid
+
     result = decision.assess(profile, ev=ev, draws=args.draws, seed=args.seed)
     if args.format == "json":
         sys.stdout.write(summary.to_json(result))
@@ -155,11 +161,13 @@ def _cmd_assess(args: argparse.Namespace) -> int:
 
 
 def _cmd_screen(args: argparse.Namespace) -> int:
-    from research import brand, decision
+    from research import brand
     from research.evidence import load_evidence
 
     ev = load_evidence(args.datasets)
     profiles = brand.load_profiles(args.paths, ev)
+    from research import decision  # the engine, once the profiles are known to be valid
+
     table = decision.assess_many(profiles, ev=ev, draws=args.draws, seed=args.seed)
     table = table.round(4)
     if args.format == "json":

@@ -3,7 +3,8 @@
 Each case corrupts a copy of ``datasets/`` and runs ``python -m research CMD --datasets COPY``
 as a real subprocess (all of them started together by one module fixture, to keep the suite
 fast). Every case runs for the first command; each further command runs one case (round
-robin), so every command is covered.
+robin), so every command is covered. ``EXTRA_CASES`` (a newline inside a cell, a resource
+without a schema) are checked in-process.
 """
 
 from __future__ import annotations
@@ -173,14 +174,6 @@ CASES: list[Case] = [
         says=("'roughly' is not allowed", "exact, approx, at_least, at_most"),
     ),
     Case(
-        "newline_in_cell",
-        _set("observations.csv", 4, "qualifier", "ex\nact"),
-        "observations.csv",
-        row=4,
-        column="qualifier",
-        says=("'ex\\nact' is not allowed",),
-    ),
-    Case(
         "missing_observations_file",
         lambda folder: (folder / "observations.csv").unlink(),
         "observations.csv",
@@ -191,6 +184,19 @@ CASES: list[Case] = [
         _truncate_descriptor,
         "datapackage.json",
         says=("not valid JSON",),
+    ),
+]
+
+
+#: Further cases, checked in-process (``research.cli.main``) to keep the suite fast.
+EXTRA_CASES: list[Case] = [
+    Case(
+        "newline_in_cell",
+        _set("observations.csv", 4, "qualifier", "ex\nact"),
+        "observations.csv",
+        row=4,
+        column="qualifier",
+        says=("'ex\\nact' is not allowed",),
     ),
     Case(
         "datapackage_resource_without_schema",
@@ -212,20 +218,9 @@ def _id(command: list[str], case: Case) -> str:
     return f"{' '.join(command)}-{case.name}"
 
 
-WRONG_ARGS: list[list[str]] = [
-    ["figures", "--format", "xml"],
-    ["frobnicate"],
-    [],
-    ["figures", "--metric"],
-    ["figures", "--no-such-option"],
-]
-WRONG_ARGS_IDS = [
-    "format-xml",
-    "unknown-subcommand",
-    "no-subcommand",
-    "missing-value",
-    "unknown-option",
-]
+#: Wrong arguments run as real subprocesses (more variants run in-process below).
+WRONG_ARGS: list[list[str]] = [["figures", "--format", "xml"], ["frobnicate"]]
+WRONG_ARGS_IDS = ["format-xml", "unknown-subcommand"]
 
 
 def _args_id(args: list[str]) -> str:
@@ -261,11 +256,8 @@ def assert_one_line_error(code: int, out: str, err: str) -> str:
     return lines[0]
 
 
-@pytest.mark.parametrize(
-    ("command", "case"), [pytest.param(cmd, case, id=_id(cmd, case)) for cmd, case in _pairs()]
-)
-def test_bad_data_gives_one_line_naming_file_row_column(outcomes, command, case):
-    line = assert_one_line_error(*outcomes[_id(command, case)])
+def assert_names_the_place(line: str, case: Case) -> None:
+    """Assert the error line names the case's file, row (and its line) and column."""
     assert case.file in line
     if case.row is None:
         assert reported_row(line) is None, line
@@ -275,6 +267,22 @@ def test_bad_data_gives_one_line_naming_file_row_column(outcomes, command, case)
         assert f"'{case.column}'" in line
     for text in case.says:
         assert text in line
+
+
+@pytest.mark.parametrize(
+    ("command", "case"), [pytest.param(cmd, case, id=_id(cmd, case)) for cmd, case in _pairs()]
+)
+def test_bad_data_gives_one_line_naming_file_row_column(outcomes, command, case):
+    line = assert_one_line_error(*outcomes[_id(command, case)])
+    assert_names_the_place(line, case)
+
+
+@pytest.mark.parametrize("case", EXTRA_CASES, ids=lambda case: case.name)
+def test_more_bad_data_in_process(data_copy, capsys, case):
+    case.corrupt(data_copy)
+    code = main([*COMMANDS[0], "--datasets", str(data_copy)])
+    out, err = capsys.readouterr()
+    assert_names_the_place(assert_one_line_error(code, out, err), case)
 
 
 def test_an_untouched_copy_passes(data_copy, capsys):

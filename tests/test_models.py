@@ -105,20 +105,21 @@ def test_categories_reproduce_42_percent_playing_games(method, draws, tol):
     assert (pen.drop("games") < 0.42).all()  # games are the most popular category
 
 
-@pytest.mark.parametrize(("stat", "tol"), [("p5", 0.01), ("p50", 0.005), ("p95", 0.01)])
-def test_qmc_and_mc_agree_on_the_full_funnel(stat, tol):
+def test_qmc_and_mc_agree_on_the_full_funnel():
     t = market.make_target("female", 18, 30, price_rmb=200, channels=["shared_links", "qr_codes"])
     q = market.estimate_funnel(t, **kw("qmc", 2**13))
     m = market.estimate_funnel(t, **kw("mc", 2**18))
     for sq, sm in zip(q.stages, m.stages, strict=True):
-        assert getattr(sq, stat) == pytest.approx(getattr(sm, stat), rel=3 * tol)
+        assert sq.p50 == pytest.approx(sm.p50, rel=0.015)
+        assert sq.p5 == pytest.approx(sm.p5, rel=0.03)
+        assert sq.p95 == pytest.approx(sm.p95, rel=0.03)
 
 
 # --- property tests ---------------------------------------------------------------------------
 
 
 @given(target=targets(), method=methods, seed=seeds)
-@PROPS
+@settings(max_examples=15, deadline=None)
 def test_every_share_is_in_0_1(target, method, seed):
     a_kw = kw(method, SMALL, seed)
     assert_interval_in_0_1(
@@ -278,7 +279,7 @@ def test_widening_the_age_range_never_lowers_the_audience(
 
 
 @given(target=targets(), method=methods, seed=seeds)
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=8, deadline=None)
 def test_same_seed_same_draws_and_results_other_seed_other_draws(target, method, seed):
     ins = market.inputs(EV, A, target)
     nodes = u.nodes_of(ins)
