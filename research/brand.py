@@ -416,8 +416,13 @@ def _field_path(loc: tuple[Any, ...]) -> str:
 
 
 def _translate(err: ValidationError) -> str:
-    """Return the first error of a pydantic ValidationError as ``field '...': ...``."""
-    first = err.errors()[0]
+    """Return the first error of a pydantic ValidationError as ``field '...': ...``.
+
+    An unknown field is reported before a missing one, so a typo in a required field
+    ('price_rbm') is named with its suggestion rather than as 'price_rmb is required'.
+    """
+    errors = err.errors()
+    first = next((e for e in errors if e.get("type") == "extra_forbidden"), errors[0])
     loc = tuple(first.get("loc", ()))
     path = _field_path(loc)
     kind = first.get("type", "")

@@ -311,11 +311,6 @@ def test_cli_defaults_are_the_engines():
     assert (args.draws, args.seed) == (decision.DEFAULT_DRAWS, decision.DEFAULT_SEED)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="brand._translate reports pydantic's first error; a misspelt required field is "
-    "reported as missing ('price_rmb' is required) before the typo is named",
-)
 def test_typo_of_a_required_field_is_named_with_a_suggestion(tmp_path):
     path = tmp_path / "typo.yaml"
     data = {k: v for k, v in VALID.items() if k != "price_rmb"} | {"price_rbm": 200}
