@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 ARGS   ?=
 
-.PHONY: report test figures lint format notebooks lab bench clean
+.PHONY: report test figures format lab bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,16 +31,12 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-notebooks: $(STAMP)
-	$(BIN)/python -m research.notebooks
-
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_models.py
 	$(BIN)/python benchmarks/bench_decision.py
-	$(BIN)/python benchmarks/bench_report.py
 
 clean:
 	rm -rf build

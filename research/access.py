@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from research import uncertainty as u
-from research.assumptions import Assumptions
+from research.assumptions import Assumptions, resolve
 from research.errors import InputError, closest
 from research.evidence import Evidence, latest_value
 
@@ -152,12 +152,8 @@ def estimate_shares(
 
     Columns: touchpoint_id, label, group, phase, is_paid, p5, p50, p95, basis.
     """
-    from research.assumptions import load_assumptions
-    from research.evidence import load_evidence
-
-    ev = ev or load_evidence()
-    a = a or load_assumptions(ev.datasets_dir)
-    d = u.draw(u.nodes_of(inputs(ev, a)), draws, np.random.default_rng(seed), method)
+    ev, a = resolve(ev, a)
+    d = u.draw_inputs(inputs(ev, a), draws, seed, method)
     shares = touchpoint_shares(d, ev, a)
     tp = ev.touchpoints.set_index("touchpoint_id")
     rows = []
@@ -200,11 +196,7 @@ def estimate_coverage(
     method: str = "qmc",
 ) -> u.Interval:
     """Return the share of arrivals that ``channels`` cover (0-1), as an interval."""
-    from research.assumptions import load_assumptions
-    from research.evidence import load_evidence
-
-    ev = ev or load_evidence()
-    a = a or load_assumptions(ev.datasets_dir)
+    ev, a = resolve(ev, a)
     channels = check_channels(ev, channels)
-    d = u.draw(u.nodes_of(inputs(ev, a, channels)), draws, np.random.default_rng(seed), method)
+    d = u.draw_inputs(inputs(ev, a, channels), draws, seed, method)
     return u.summarise(coverage(d, channels))

@@ -181,6 +181,17 @@ def _parse_policy(path: Path, raw: object) -> Policy:
     return Policy(bar, go, nogo, dict(thresholds), {k: dict(v) for k, v in weights.items()})
 
 
+def resolve(ev=None, a: Assumptions | None = None):
+    """Return ``(evidence, assumptions)``, loading the project's own for any not given.
+
+    Assumptions default to the ``assumptions.yaml`` beside the evidence's tables.
+    """
+    from research.evidence import load_evidence
+
+    ev = ev or load_evidence()
+    return ev, a or load_assumptions(ev.datasets_dir)
+
+
 def load_assumptions(datasets: str | Path | None = None) -> Assumptions:
     """Return the validated assumptions of ``datasets/assumptions.yaml``.
 

@@ -15,7 +15,7 @@ import pandas as pd
 from scipy import special
 
 from research import uncertainty as u
-from research.assumptions import Assumptions
+from research.assumptions import Assumptions, resolve
 from research.errors import InputError
 from research.evidence import Evidence, latest_value, observations_for
 
@@ -166,16 +166,6 @@ def target_share(
     )
 
 
-def _draw(ev: Evidence | None, a: Assumptions | None, n: int, seed: int, method: str):
-    from research.assumptions import load_assumptions
-    from research.evidence import load_evidence
-
-    ev = ev or load_evidence()
-    a = a or load_assumptions(ev.datasets_dir)
-    ins = inputs(ev, a)
-    return ev, ins, u.draw(u.nodes_of(ins), n, np.random.default_rng(seed), method)
-
-
 def estimate_target_share(
     gender: str = "any",
     age_min: int = 0,
@@ -190,7 +180,8 @@ def estimate_target_share(
 ) -> u.Interval:
     """Return the share of Mini Program users in an audience (0-1) as a p5/p50/p95 interval."""
     check_audience(gender, age_min, age_max, tiers)
-    ev, _, d = _draw(ev, a, draws, seed, method)
+    ev, a = resolve(ev, a)
+    d = u.draw_inputs(inputs(ev, a), draws, seed, method)
     _, cut, _ = age_anchor(ev)
     return u.summarise(target_share(d, gender, age_min, age_max, tiers, cut))
 
@@ -205,35 +196,48 @@ def estimate_composition(
 ) -> pd.DataFrame:
     """Return users by gender, age band and city tier: one row per group with p5/p50/p95 (0-1).
 
-    Columns: trait, group, p5, p50, p95, basis (``sourced`` or ``assumed``).
+    Columns: trait, group (label), key (the gender, the (low, high) age band in years, or
+    the tier), p5, p50, p95, basis (``sourced`` or ``assumed``).
     """
-    ev, _, d = _draw(ev, a, draws, seed, method)
+    ev, a = resolve(ev, a)
+    d = u.draw_inputs(inputs(ev, a), draws, seed, method)
     _, cut, _ = age_anchor(ev)
     rows = []
     for g in ("female", "male"):
-        rows.append(("gender", g, gender_share(d["female_share"], g), "sourced"))
+        rows.append(("gender", g, g, gender_share(d["female_share"], g), "sourced"))
     for lo, hi in AGE_BANDS:
-        label = f"{lo}-{hi}" if hi < 100 else f"{lo}+"
-        if lo == 0:
-            label = f"under {hi + 1}"
-        rows.append(
-            (
-                "age",
-                label,
-                age_share(d["age_le_share"], d["age_log_spread"], lo, hi, cut),
-                "assumed",
-            )
-        )
+        label = f"under {hi + 1}" if lo == 0 else f"{lo}-{hi}" if hi < 100 else f"{lo}+"
+        share = age_share(d["age_le_share"], d["age_log_spread"], lo, hi, cut)
+        rows.append(("age", label, (lo, hi), share, "assumed"))
     for t in TIERS:
         label = "tier 5 and below" if t == 5 else f"tier {t}"
-        basis = "sourced" if t in (1, 5) else "assumed"
-        rows.append(
-            ("tier", label, tier_share(d["tier_shares"], d["tier_split"], tier_weights([t])), basis)
-        )
+        share = tier_share(d["tier_shares"], d["tier_split"], tier_weights([t]))
+        rows.append(("tier", label, t, share, "sourced" if t in (1, 5) else "assumed"))
     out = []
-    for trait, group, x, basis in rows:
+    for trait, group, key, x, basis in rows:
         s = u.summarise(x)
         out.append(
-            {"trait": trait, "group": group, "p5": s.p5, "p50": s.p50, "p95": s.p95, "basis": basis}
+            {
+                "trait": trait,
+                "group": group,
+                "key": key,
+                "p5": s.p5,
+                "p50": s.p50,
+                "p95": s.p95,
+                "basis": basis,
+            }
         )
     return pd.DataFrame(out)
+
+
+def group_in_target(
+    trait: str, key, gender: str, age_min: int, age_max: int, tiers: Sequence[int]
+) -> bool:
+    """Return whether a composition group (``trait`` and ``key`` of
+    :func:`estimate_composition`) overlaps the target audience."""
+    if trait == "gender":
+        return gender in ("any", key)
+    if trait == "age":
+        lo, hi = key
+        return not (hi < age_min or lo > age_max)
+    return key in tiers

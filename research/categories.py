@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from research import uncertainty as u
-from research.assumptions import Assumptions
+from research.assumptions import Assumptions, resolve
 from research.errors import InputError, closest
 from research.evidence import Evidence, latest_value
 
@@ -108,13 +108,9 @@ def estimate_categories(
 
     Columns: category, label, measure (``penetration`` or ``mix``), p5, p50, p95, basis.
     """
-    from research.assumptions import load_assumptions
-    from research.evidence import load_evidence
-
-    ev = ev or load_evidence()
-    a = a or load_assumptions(ev.datasets_dir)
+    ev, a = resolve(ev, a)
     ins = inputs(ev, a)
-    d = u.draw(u.nodes_of(ins), draws, np.random.default_rng(seed), method)
+    d = u.draw_inputs(ins, draws, seed, method)
     m = mix(d)
     rows = []
     for j, cat in enumerate(CATEGORIES):

@@ -35,10 +35,8 @@ Sizes are in points and tuned so text is legible when a 13.33 x 7.5 in figure fi
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import string
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -57,6 +55,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
+from research.atomic import atomic_write
 from research.errors import InputError, closest
 from research.evidence import (
     Evidence,
@@ -662,20 +661,13 @@ def export_chart(
     with house_style():
         for fmt in formats:
             target = folder / f"{stem}.{fmt}"
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{stem}.", suffix=f".{fmt}.tmp")
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fig.savefig(
-                        fh,
-                        format=fmt,
-                        dpi=int(dpi),
-                        metadata={"Date": None} if fmt == "svg" else None,
-                    )
-                os.chmod(tmp, 0o644)  # mkstemp makes 0600 files; charts are shared
-                os.replace(tmp, target)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            with atomic_write(target) as fh:
+                fig.savefig(
+                    fh,
+                    format=fmt,
+                    dpi=int(dpi),
+                    metadata={"Date": None} if fmt == "svg" else None,
+                )
             written.append(target)
     return written
 

@@ -69,35 +69,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 2 or value > 10_000_000:
-        raise argparse.ArgumentTypeError(f"{value} is outside 2 to 10,000,000")
-    return value
+def _whole(low: int, high: int | None = None):
+    """Return an argparse type: a whole number in [low, high] (no upper bound if None)."""
 
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        if value < low or (high is not None and value > high):
+            bound = f"{low:,} to {high:,}" if high is not None else f">= {low}"
+            raise argparse.ArgumentTypeError(f"{value} is outside {bound}")
+        return value
 
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} must be >= 0")
-    return value
+    return parse
 
 
 def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--draws",
-        type=_positive_int,
+        type=_whole(2, 10_000_000),
         default=DEFAULT_DRAWS,
         help=f"uncertainty draws (default {DEFAULT_DRAWS})",
     )
     p.add_argument(
-        "--seed", type=_seed, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})"
+        "--seed", type=_whole(0), default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})"
     )
 
 

@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from research import access, audience, categories, spend
+from research import access, audience, categories, market, spend
 from research import uncertainty as u
-from research.assumptions import CRITERIA, OBJECTIVES, Assumptions, load_assumptions
+from research.assumptions import CRITERIA, OBJECTIVES, Assumptions, resolve
 from research.brand import BrandProfile, profile_to_dict
-from research.evidence import Evidence, cite, latest_value, load_evidence
+from research.evidence import Evidence, Observation, cite, latest_value
 
 VERDICTS = ("GO", "CONDITIONAL", "NO-GO")
 DEFAULT_DRAWS = 4096
@@ -37,12 +37,14 @@ LABELS = {
     "price_fit": "Price fit",
     "category_fit": "Category fit",
     "channel_coverage": "Channel coverage",
-    "feasibility": "Feasibility (10 MB limit)",
+    "feasibility": "Feasibility ({limit:g} MB limit)",
     "objective_fit": "Objective fit",
 }
 _OBJECTIVE_WHY = {
-    "sales": "closed-loop checkout and impulse buying work (618 festival), for small purchases",
-    "engagement": "games and gamification engage most (6.4 opens and 17.4 minutes a day)",
+    "sales": "closed-loop checkout and impulse buying work ({new_618:g}M new users during the "
+    "618 festival), for small purchases",
+    "engagement": "games and gamification engage most ({opens:g} opens and {minutes:g} minutes "
+    "a day)",
     "loyalty": "luxury brands run membership and loyalty programmes in Mini Programs",
     "service": "Mini Programs are interactive, suiting personalised customer service",
 }
@@ -53,30 +55,7 @@ _OBJECTIVE_WHY = {
 
 def platform_inputs(ev: Evidence, a: Assumptions, as_of=None) -> dict[str, u.Input]:
     """Return every uncertain input the decision uses, shared by all brands."""
-    from research.market import dau_anchor
-
-    _, _, years = dau_anchor(ev, as_of)
-    out = {
-        "dau_error": u.Input(
-            "dau_error",
-            "Error of the quoted DAU",
-            a.node("dau_figure_error"),
-            "assumed",
-            (),
-            ("dau_figure_error",),
-            "multiple",
-        )
-    }
-    if years > 0:
-        out["dau_growth"] = u.Input(
-            "dau_growth",
-            "DAU growth a year after the last figure",
-            a.node("dau_growth_after_last_figure"),
-            "assumed",
-            (),
-            ("dau_growth_after_last_figure",),
-            "growth a year",
-        )
+    out = market.dau_inputs(ev, a, as_of)
     out |= audience.inputs(ev, a)
     out |= spend.inputs(ev, a)
     out |= categories.inputs(ev, a)
@@ -158,34 +137,67 @@ def make_portfolio(profiles: Sequence[BrandProfile], ev: Evidence, a: Assumption
 
 @dataclass(frozen=True)
 class Context:
-    """What scoring needs besides the draws: anchors from the data and the policy."""
+    """What scoring needs besides the draws: figures from the data and the policy.
+
+    Shares are 0-1; ``age_cut`` is in exact years, prices in RMB, the limit in MB. The
+    figures are read from ``datasets/`` so that reasons and titles never type a number.
+    """
 
     ev: Evidence
     a: Assumptions
-    age_cut: float
-    spend_threshold: float
-    package_limit_mb: float
-    dau_value: float
-    dau_source: str
+    dau: Observation
     years: float
     as_of: pd.Timestamp
+    age_cut: float
+    age_le_share: float
+    female_share: float
+    spend_threshold: float
+    spend_le_share: float
+    caution_price: float
+    package_limit_mb: float
+    shared_links_share: float
+    games_opens: float
+    games_minutes: float
+    new_users_618: float
+    fact_sources: dict
 
 
 def make_context(ev: Evidence, a: Assumptions, as_of=None) -> Context:
-    """Return the scoring context (age cut, spend threshold, 10 MB limit, DAU anchor)."""
-    from research.market import dau_anchor
-
-    dau, when, years = dau_anchor(ev, as_of)
+    """Return the scoring context: the DAU anchor and the article figures the reasons quote."""
+    dau, when, years = market.dau_anchor(ev, as_of)
+    age_le, cut, age_src = audience.age_anchor(ev)
+    spend_le, threshold, spend_src = spend.spend_anchor(ev)
+    female = latest_value(ev, "user_gender_share", "female")
+    shared = latest_value(ev, "access_share", access.SHARED)
+    limit = latest_value(ev, "package_size_limit")
+    caution = latest_value(ev, "price_caution_threshold")
+    new_618 = latest_value(ev, "festival_618_new_users")
+    games = categories.games_engagement(ev)
     return Context(
-        ev,
-        a,
-        audience.age_anchor(ev)[1],
-        spend.spend_anchor(ev)[1],
-        latest_value(ev, "package_size_limit").value,
-        dau.value,
-        dau.source_id,
-        years,
-        when,
+        ev=ev,
+        a=a,
+        dau=dau,
+        years=years,
+        as_of=when,
+        age_cut=cut,
+        age_le_share=age_le,
+        female_share=female.value / 100,
+        spend_threshold=threshold,
+        spend_le_share=spend_le,
+        caution_price=caution.value,
+        package_limit_mb=limit.value,
+        shared_links_share=shared.value / 100,
+        games_opens=games["games_daily_opens"][0],
+        games_minutes=games["games_daily_minutes"][0],
+        new_users_618=new_618.value,
+        fact_sources={
+            "audience_fit": (female.source_id, age_src),
+            "price_fit": (spend_src, caution.source_id),
+            "category_fit": (games["games_daily_opens"][1],),
+            "channel_coverage": (shared.source_id,),
+            "feasibility": (limit.source_id,),
+            "objective_fit": (new_618.source_id, games["games_daily_opens"][1]),
+        },
     )
 
 
@@ -238,8 +250,7 @@ def compute_factors(v: dict, pf: Portfolio, ctx: Context) -> dict[str, np.ndarra
         if key in v:
             f[key] = np.broadcast_to(v[key], gender.shape)
     f["audience_share"] = f["gender_share"] * f["age_share"] * f["tier_share"]
-    growth = (1 + v["dau_growth"]) ** ctx.years if ctx.years > 0 else 1.0
-    f["dau"] = np.broadcast_to(ctx.dau_value * 1e6 * v["dau_error"] * growth, gender.shape)
+    f["dau"] = np.broadcast_to(market.dau_users(v, ctx.dau, ctx.years), gender.shape)
     return f
 
 
@@ -277,10 +288,17 @@ def verdict_of(p_go: float, a: Assumptions) -> str:
 
 @dataclass(frozen=True)
 class Criterion:
-    """One scorecard line: median score (0-1) with its interval, weight, threshold, reason."""
+    """One scorecard line: median score (0-1) with its interval, weight, threshold, reason.
+
+    ``value`` is the median of the quantity scored, in ``value_unit``: the audience's
+    share of users, the share spending at least the price, the category's penetration,
+    the channels' share of arrivals, the package size (MB) or the objective score.
+    """
 
     name: str
     label: str
+    value: float
+    value_unit: str
     score: float
     p5: float
     p95: float
@@ -351,7 +369,12 @@ class Assessment:
     reasons: tuple[str, ...]
     assumptions: tuple[dict, ...]
     sources: tuple[dict, ...]
+    bar: float
     score_draws: np.ndarray = field(repr=False, compare=False)
+
+    def criterion(self, name: str) -> Criterion:
+        """Return the scorecard line of criterion ``name`` (one of :data:`CRITERIA`)."""
+        return next(c for c in self.criteria if c.name == name)
 
     def to_dict(self) -> dict:
         """Return the assessment as a JSON-safe dict (rounded, stable key order)."""
@@ -362,7 +385,7 @@ class Assessment:
             "verdict": self.verdict,
             "p_go": r(self.p_go),
             "score": {"p5": r(self.score.p5), "p50": r(self.score.p50), "p95": r(self.score.p95)},
-            "bar": self.assumptions_policy_bar,
+            "bar": self.bar,
             "seed": self.seed,
             "draws": self.draws,
             "method": self.method,
@@ -373,6 +396,8 @@ class Assessment:
                 {
                     "name": c.name,
                     "label": c.label,
+                    "value": r(c.value),
+                    "value_unit": c.value_unit,
                     "score": r(c.score),
                     "p5": r(c.p5),
                     "p95": r(c.p95),
@@ -426,11 +451,6 @@ class Assessment:
             "sources": list(self.sources),
         }
 
-    @property
-    def assumptions_policy_bar(self) -> float:
-        """Return the bar a draw's weighted score must reach (from the policy)."""
-        return next((x["value"] for x in self.assumptions if x["name"] == "policy.bar"), 0.0)
-
 
 # --------------------------------------------------------------------------- engine
 
@@ -450,69 +470,86 @@ def _audience_text(p: BrandProfile) -> str:
     return f"{who} aged {p.audience.age_min}-{p.audience.age_max} in {tier_text}"
 
 
+def strip_sources(reason: str) -> str:
+    """Return a reason sentence without its bracketed ``[Sources: ...]`` tail."""
+    return reason.split(" [")[0]
+
+
 def _reason(name: str, p: BrandProfile, f: dict, sc: np.ndarray, ctx: Context, cite_: str) -> str:
-    med = lambda x: float(np.median(x))  # noqa: E731
-    iv = lambda x: f"{_pct(np.quantile(x, 0.05))}-{_pct(np.quantile(x, 0.95))}"  # noqa: E731
+    """Return the plain-language reason for one criterion, with its numbers and sources."""
+
+    def med(x) -> str:
+        return _pct(float(np.median(x)))
+
+    def iv(x) -> str:
+        return f"90% interval {_pct(np.quantile(x, 0.05))}-{_pct(np.quantile(x, 0.95))}"
+
+    limit = ctx.package_limit_mb
     if name == "audience_fit":
         text = (
-            f"{_audience_text(p)} are {_pct(med(f['audience_share']))} of Mini Program users "
-            f"(90% interval {iv(f['audience_share'])}); the core audience the articles name is "
-            f"young women, {_pct(med(f['gender_share'] if p.audience.gender == 'female' else 1))}"
-            f" of users are female"
+            f"{_audience_text(p)} are {med(f['audience_share'])} of Mini Program users "
+            f"({iv(f['audience_share'])}); the core audience the articles name is young women: "
+            f"{_pct(ctx.female_share)} of users are female and {_pct(ctx.age_le_share)} are "
+            f"{ctx.age_cut - 1:g} or younger"
         )
-        if p.audience.gender != "female":
-            text = (
-                f"{_audience_text(p)} are {_pct(med(f['audience_share']))} of Mini Program "
-                f"users (90% interval {iv(f['audience_share'])}); the core audience the "
-                f"articles name is young women"
-            )
     elif name == "price_fit":
-        caution = spend.caution_price_rmb(ctx.ev)
         text = (
-            f"At {p.price_rmb:,.0f} RMB a month, {_pct(med(f['price_share']))} of users spend "
-            f"at least the price (90% interval {iv(f['price_share'])}); 54% spend 500 RMB or "
-            f"less and the articles caution against direct sales above {caution:,.0f} RMB"
+            f"At {p.price_rmb:,.0f} RMB a month, {med(f['price_share'])} of users spend at least "
+            f"the price ({iv(f['price_share'])}); {_pct(ctx.spend_le_share)} spend "
+            f"{ctx.spend_threshold:,.0f} RMB or less and the articles caution against direct "
+            f"sales above {ctx.caution_price:,.0f} RMB"
         )
         if p.objective != "sales":
             text += f"; price weighs little for a {p.objective} objective"
-    elif name == "category_fit":
-        label = categories.LABELS[p.category]
+    elif name == "category_fit" and p.category == "games":
         text = (
-            f"{label} reaches {_pct(med(f['category_penetration']))} of users against "
-            f"{_pct(med(f['games_penetration']))} for games, the most popular category"
+            f"Games are the most popular category: {med(f['games_penetration'])} of users play, "
+            f"{ctx.games_opens:g} times and {ctx.games_minutes:g} minutes a day"
         )
-        if p.category == "games":
-            text = (
-                f"Games are the most popular category: {_pct(med(f['games_penetration']))} of "
-                f"users play, 6.4 times and 17.4 minutes a day"
-            )
+    elif name == "category_fit":
+        text = (
+            f"{categories.LABELS[p.category]} reaches {med(f['category_penetration'])} of users "
+            f"against {med(f['games_penetration'])} for games, the most popular category"
+        )
     elif name == "channel_coverage":
         n = len(p.channels)
         text = (
-            f"The brand's {n} channel{'s' if n != 1 else ''} cover "
-            f"{_pct(med(f['coverage']))} of arrivals (90% interval {iv(f['coverage'])}); "
-            f"shared links alone bring 35%"
+            f"The brand's {n} channel{'s' if n != 1 else ''} cover {med(f['coverage'])} of "
+            f"arrivals ({iv(f['coverage'])}); shared links alone bring "
+            f"{_pct(ctx.shared_links_share)}"
         )
         if access.SHARED not in p.channels:
             text += ", and the brand does not use them"
+    elif name == "feasibility" and p.package_size_mb is None:
+        fits = _pct(float(np.mean(f["package_mb"] <= limit)))
+        text = (
+            f"Package size not stated; a typical brand Mini Program fits the {limit:g} MB limit "
+            f"({fits} of draws)"
+        )
+    elif name == "feasibility" and p.package_size_mb <= limit:
+        text = f"A {p.package_size_mb:g} MB package fits the {limit:g} MB limit"
     elif name == "feasibility":
-        limit = ctx.package_limit_mb
-        if p.package_size_mb is None:
-            text = (
-                f"Package size not stated; a typical brand Mini Program fits the {limit:g} MB "
-                f"limit ({_pct(float(np.mean(f['package_mb'] <= limit)))} of draws)"
-            )
-        elif p.package_size_mb <= limit:
-            text = f"A {p.package_size_mb:g} MB package fits the {limit:g} MB limit"
-        else:
-            text = (
-                f"A {p.package_size_mb:g} MB package exceeds the {limit:g} MB limit: the "
-                f"features must be split over several Mini Programs"
-            )
+        text = (
+            f"A {p.package_size_mb:g} MB package exceeds the {limit:g} MB limit: the features "
+            f"must be split over several Mini Programs"
+        )
     else:
-        text = f"For {p.objective}, {_OBJECTIVE_WHY[p.objective]}"
-    return f"{text}. Score {med(sc):.2f}. [{cite_}]"
+        why = _OBJECTIVE_WHY[p.objective].format(
+            new_618=ctx.new_users_618, opens=ctx.games_opens, minutes=ctx.games_minutes
+        )
+        text = f"For {p.objective}, {why}"
+    return f"{text}. Score {float(np.median(sc)):.2f}. [{cite_}]"
 
+
+# The factor each criterion scores, and its unit.
+_VALUE_OF = {
+    "audience_fit": ("audience_share", "share of users"),
+    "price_fit": ("price_share", "share of users"),
+    "category_fit": ("category_penetration", "share of users"),
+    "channel_coverage": ("coverage", "share of arrivals"),
+    "feasibility": ("package_mb", "MB"),
+    "objective_fit": ("objective_score", "score"),
+}
 
 _CRITERION_INPUTS = {
     "audience_fit": (
@@ -727,7 +764,6 @@ def _assumption_rows(a: Assumptions, used: Sequence[str]) -> tuple[dict, ...]:
     rows.append(
         {
             "name": "policy.bar",
-            "value": pol.bar,
             "range": f"{pol.bar:g}",
             "unit": "score",
             "dist": "policy",
@@ -779,8 +815,7 @@ def assess_many(
     All brands share the same draws. Columns: slug, name, category, objective, price_rmb,
     p_go, verdict, score_p50 and one ``<criterion>`` column (median score) each.
     """
-    ev = ev or load_evidence()
-    a = a or load_assumptions(ev.datasets_dir)
+    ev, a = resolve(ev, a)
     ctx = make_context(ev, a, as_of)
     ins, v = _draw_platform(ev, a, as_of, draws, seed, method)
     frames = []
@@ -828,8 +863,7 @@ def assess(
     method: str = "qmc",
 ) -> Assessment:
     """Return the full :class:`Assessment` of one brand: verdict, p_go, reasons, sensitivity."""
-    ev = ev or load_evidence()
-    a = a or load_assumptions(ev.datasets_dir)
+    ev, a = resolve(ev, a)
     as_of = profile.as_of
     ctx = make_context(ev, a, as_of)
     ins, v = _draw_platform(ev, a, as_of, draws, seed, method)
@@ -844,18 +878,7 @@ def assess(
     crits, used = [], []
     for i, name in enumerate(CRITERIA):
         names = _criterion_inputs(name, profile)
-        extra: tuple[str, ...] = ()
-        if name == "feasibility":
-            extra = (latest_value(ev, "package_size_limit").source_id,)
-        if name == "price_fit":
-            extra = (latest_value(ev, "price_caution_threshold").source_id,)
-        if name == "category_fit":
-            extra = (
-                (latest_value(ev, "games_daily_opens").source_id,)
-                if profile.category == "games"
-                else ()
-            )
-        srcs, assumed, cite_ = _provenance(ins, names, ev, extra)
+        srcs, assumed, cite_ = _provenance(ins, names, ev, ctx.fact_sources[name])
         if name == "audience_fit":
             assumed = (*assumed, "trait_independence")
         used.extend(assumed)
@@ -865,7 +888,9 @@ def assess(
         crits.append(
             Criterion(
                 name,
-                LABELS[name],
+                LABELS[name].format(limit=ctx.package_limit_mb),
+                float(np.median(f1[_VALUE_OF[name][0]])),
+                _VALUE_OF[name][1],
                 med,
                 float(np.quantile(score, 0.05)),
                 float(np.quantile(score, 0.95)),
@@ -877,25 +902,12 @@ def assess(
                 assumed,
             )
         )
-    # Funnel from the same draws.
-    stages_arr = {
-        "dau": f1["dau"],
-        "audience": f1["dau"] * f1["audience_share"],
-    }
-    stages_arr["price"] = stages_arr["audience"] * f1["price_share"]
-    stages_arr["category"] = stages_arr["price"] * f1["category_penetration"]
-    stages_arr["reach"] = stages_arr["category"] * f1["coverage"]
-    basis = {
-        "dau": "sourced",
-        "audience": "sourced",
-        "price": "sourced",
-        "category": "sourced" if profile.category == "games" else "assumed",
-        "reach": "sourced" if set(profile.channels) <= {access.SHARED} else "assumed",
-    }
+    # The funnel, from the same draws as the scores.
     funnel = []
-    for key, x in stages_arr.items():
-        s = u.summarise(x)
-        funnel.append(FunnelStage(key, s.p5, s.p50, s.p95, "users a day", basis[key]))
+    for key, x in market.funnel_stages(f1).items():
+        s_ = u.summarise(x)
+        basis = market.stage_basis(key, profile.category, profile.channels)
+        funnel.append(FunnelStage(key, s_.p5, s_.p50, s_.p95, "users a day", basis))
     used.extend(["dau_figure_error", "stage_independence"])
     if ctx.years > 0:
         used.append("dau_growth_after_last_figure")
@@ -909,7 +921,7 @@ def assess(
         else (passing + sorted(failing, key=lambda c: -c.weight))
     )
     reasons = tuple(c.reason for c in ordered)
-    all_sources = tuple(dict.fromkeys([ctx.dau_source, *(s for c in crits for s in c.sources)]))
+    all_sources = tuple(dict.fromkeys([ctx.dau.source_id, *(s for c in crits for s in c.sources)]))
     src_tbl = ev.sources.set_index("source_id")
     sources = tuple(
         {"source_id": s, "citation": str(src_tbl.at[s, "citation"])} for s in all_sources
@@ -930,5 +942,6 @@ def assess(
         reasons,
         _assumption_rows(a, list(dict.fromkeys(used))),
         sources,
+        a.policy.bar,
         total,
     )

@@ -18,8 +18,6 @@ at the smallest allowed size raises ``ValueError`` rather than overflowing.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 import unicodedata
 import warnings
 from collections.abc import Sequence
@@ -47,6 +45,8 @@ from pptx.slide import Slide, SlideLayout
 from pptx.table import _Cell
 from pptx.text.text import TextFrame
 from pptx.util import Emu, Inches, Pt
+
+from research.atomic import atomic_write
 
 # --- house style -------------------------------------------------------------------------------
 
@@ -376,20 +376,8 @@ def write_deck(spec: DeckSpec, path: str | Path) -> Path:
     if target.suffix.lower() != ".pptx":
         raise ValueError(f"write_deck: deck path {str(target)!r} must end in '.pptx'.")
     prs = build_deck(spec)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    mode = (target.stat().st_mode & 0o777) if target.exists() else 0o644
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            prs.save(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_write(target) as fh:
+        prs.save(fh)
     return target
 
 

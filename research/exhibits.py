@@ -15,10 +15,18 @@ import pandas as pd
 
 from research import access, audience, categories, spend
 from research import uncertainty as u
-from research.assumptions import CRITERIA, Assumptions
-from research.decision import LABELS, Assessment
-from research.evidence import Evidence, cite, find_conflicts, find_stale_repeats
+from research.assumptions import Assumptions
+from research.charts import format_pct, format_rmb, make_source_line, timeline_text
+from research.decision import Assessment
+from research.evidence import (
+    CONFLICT_TOLERANCE,
+    Evidence,
+    find_conflicts,
+    find_stale_repeats,
+    latest_value,
+)
 from research.market import dau_timeline
+from research.summary import format_users
 
 SERIES = ("p5", "median", "p95")
 
@@ -54,16 +62,9 @@ class Exhibit:
         }
 
 
-def source_line(ev: Evidence, sources, assumptions) -> str:
-    """Return 'Sources: ... Assumed: ...' naming sources and, separately, assumptions."""
-    srcs = [s for s in dict.fromkeys(sources) if s in set(ev.sources["source_id"])]
-    text = "Sources: " + (cite(ev, srcs) if srcs else "none") + "."
-    assumed = list(dict.fromkeys(assumptions))
-    return text + " Assumed: " + (", ".join(assumed) if assumed else "none") + "."
-
-
-def _pct(x: float) -> str:
-    return f"{x:.0%}"
+def _source_line(ev: Evidence, sources, assumptions) -> str:
+    """Return the chart's source line: its sources, then separately its assumptions."""
+    return make_source_line(ev, list(dict.fromkeys(sources)), list(dict.fromkeys(assumptions)))
 
 
 def _band(rows: pd.DataFrame) -> tuple[tuple[str, tuple[float, ...]], ...]:
@@ -73,53 +74,37 @@ def _band(rows: pd.DataFrame) -> tuple[tuple[str, tuple[float, ...]], ...]:
     )
 
 
-def _draws(ev, a, seed, n, ins):
-    return u.draw(u.nodes_of(ins), n, np.random.default_rng(seed), "qmc")
-
-
 def audience_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
     """Return users by gender, age band and tier, the brand's target highlighted (0-1)."""
     comp = audience.estimate_composition(ev=ev, a=a, draws=r.draws, seed=r.seed)
-    p = r.profile
-    cats, hl = [], []
-    for i, row in comp.iterrows():
-        label = f"{row['trait']}: {row['group']}"
-        cats.append(label)
-        g = row["group"]
-        if row["trait"] == "gender":
-            hit = p.audience.gender in ("any", g)
-        elif row["trait"] == "age":
-            lo, hi = audience.AGE_BANDS[int(i) - 2]
-            hit = not (hi < p.audience.age_min or lo > p.audience.age_max)
-        else:
-            tier = 5 if "5" in g else int(g.split()[-1])
-            hit = tier in p.audience.city_tiers
-        if hit:
-            hl.append(len(cats) - 1)
-    crit = next(c for c in r.criteria if c.name == "audience_fit")
-    title = (
-        f"The target audience is {_reason_number(crit.reason)} of Mini Program users; "
-        f"71% of users are female and 60% are 30 or younger"
+    aud = r.profile.audience
+    hl = tuple(
+        i
+        for i, row in enumerate(comp.itertuples())
+        if audience.group_in_target(
+            row.trait, row.key, aud.gender, aud.age_min, aud.age_max, aud.city_tiers
+        )
     )
+    crit = r.criterion("audience_fit")
+    female = latest_value(ev, "user_gender_share", "female").value / 100
+    age_le, cut, _ = audience.age_anchor(ev)
+    title = (
+        f"The target audience is {format_pct(crit.value)} of Mini Program users; "
+        f"{format_pct(female)} of users are female and {format_pct(age_le)} are "
+        f"{cut - 1:g} or younger"
+    )
+    cats = tuple(f"{t}: {g}" for t, g in zip(comp["trait"], comp["group"], strict=True))
     return Exhibit(
         "audience",
         title,
-        source_line(ev, crit.sources, crit.assumptions),
+        _source_line(ev, crit.sources, crit.assumptions),
         crit.reason,
         "bar",
-        tuple(cats),
+        cats,
         _band(comp),
         "0%",
-        tuple(hl),
+        hl,
     )
-
-
-def _reason_number(reason: str) -> str:
-    """Return the first percentage in a reason sentence (the headline number)."""
-    for tok in reason.replace("(", " ").split():
-        if tok.endswith("%") and tok[:-1].replace(".", "").isdigit():
-            return tok
-    return "n/a"
 
 
 def spend_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
@@ -129,16 +114,15 @@ def spend_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
     hl = tuple(
         int(i) for i in np.flatnonzero((table["low_rmb"] <= price) & (price < table["high_rmb"]))
     )
-    crit = next(c for c in r.criteria if c.name == "price_fit")
-    caution = spend.caution_price_rmb(ev)
+    crit = r.criterion("price_fit")
     title = (
-        f"{_pct(crit.score)} of users spend at least {price:,.0f} RMB a month; the "
-        f"articles caution against direct sales above {caution:,.0f} RMB"
+        f"{format_pct(crit.value)} of users spend at least {format_rmb(price)} a month; the "
+        f"articles caution against direct sales above {format_rmb(spend.caution_price_rmb(ev))}"
     )
     return Exhibit(
         "spend",
         title,
-        source_line(ev, crit.sources, crit.assumptions),
+        _source_line(ev, crit.sources, crit.assumptions),
         crit.reason,
         "column",
         tuple(table["band"]),
@@ -157,33 +141,27 @@ def categories_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
     hl = tuple(int(i) for i in np.flatnonzero(pen["category"] == r.profile.category))
     games = float(pen.loc[pen["category"] == "games", "p50"].iloc[0])
     own = float(pen.loc[pen["category"] == r.profile.category, "p50"].iloc[0])
-    title = (
-        f"Games reach {_pct(games)} of users ({opens:g} opens, {minutes:g} minutes a day); "
-        f"{categories.LABELS[r.profile.category].lower()} reaches {_pct(own)}"
-    )
     if r.profile.category == "games":
         title = (
-            f"Games are the most popular category: {_pct(games)} of users play, "
+            f"Games are the most popular category: {format_pct(games)} of users play, "
             f"{opens:g} times and {minutes:g} minutes a day"
         )
-    srcs = [eng["games_daily_opens"][1]]
-    assumed = [
-        a_
-        for a_ in (
-            "penetration_ecommerce",
-            "penetration_news",
-            "penetration_utility",
-            "trust_survey_n",
+    else:
+        title = (
+            f"Games reach {format_pct(games)} of users ({opens:g} opens, {minutes:g} minutes a "
+            f"day); {categories.LABELS[r.profile.category].lower()} reaches {format_pct(own)}"
         )
-    ]
+    ins = categories.inputs(ev, a).values()
+    srcs = [eng["games_daily_opens"][1], *(x for i in ins for x in i.sources)]
+    assumed = [x for i in ins for x in i.assumptions]
     notes = (
-        next(c for c in r.criteria if c.name == "category_fit").reason
+        r.criterion("category_fit").reason
         + " Penetration is the share of users who use a category; it need not sum to one."
     )
     return Exhibit(
         "categories",
         title,
-        source_line(ev, srcs, assumed),
+        _source_line(ev, srcs, assumed),
         notes,
         "bar",
         tuple(pen["label"]),
@@ -195,37 +173,33 @@ def categories_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
 
 def access_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
     """Return the share of arrivals by touch-point group (0-1), the brand's groups marked."""
-    ins = access.inputs(ev, a)
-    d = _draws(ev, a, r.seed, r.draws, ins)
+    d = u.draw_inputs(access.inputs(ev, a), r.draws, r.seed)
     shares = access.touchpoint_shares(d, ev, a)
-    tp = ev.touchpoints.set_index("touchpoint_id")
-    group_of = {
-        c: (
-            "shared links"
-            if c == access.SHARED
-            else "unnamed access points"
-            if c == access.OTHER
-            else str(tp.at[c, "group"]).replace("_", " ")
-        )
-        for c in shares.columns
-    }
+    group = ev.touchpoints.set_index("touchpoint_id")["group"].str.replace("_", " ")
+    group_of = {c: str(group.get(c, "")) for c in shares.columns}
+    group_of |= {access.SHARED: "shared links", access.OTHER: "unnamed access points"}
     groups = list(dict.fromkeys(group_of.values()))
-    sums = {
-        g: shares[[c for c in shares.columns if group_of[c] == g]].sum(axis=1).to_numpy()
-        for g in groups
-    }
-    rows = pd.DataFrame([{"group": g, **vars(u.summarise(x))} for g, x in sums.items()])
+    rows = pd.DataFrame(
+        [
+            {
+                "group": g,
+                **vars(u.summarise(shares[[c for c in shares if group_of[c] == g]].sum(axis=1))),
+            }
+            for g in groups
+        ]
+    )
     brand_groups = {group_of[c] for c in r.profile.channels if c in group_of}
     hl = tuple(i for i, g in enumerate(groups) if g in brand_groups)
-    crit = next(c for c in r.criteria if c.name == "channel_coverage")
+    crit = r.criterion("channel_coverage")
+    shared = float(rows.loc[rows["group"] == "shared links", "p50"].iloc[0])
     title = (
-        f"The brand's channels cover {_reason_number(crit.reason)} of arrivals; shared "
-        f"links alone bring {_pct(float(rows.loc[rows['group'] == 'shared links', 'p50'].iloc[0]))}"
+        f"The brand's channels cover {format_pct(crit.value)} of arrivals; shared links alone "
+        f"bring {format_pct(shared)}"
     )
     return Exhibit(
         "access",
         title,
-        source_line(ev, crit.sources, crit.assumptions),
+        _source_line(ev, crit.sources, crit.assumptions),
         crit.reason,
         "bar",
         tuple(groups),
@@ -233,14 +207,6 @@ def access_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
         "0%",
         hl,
     )
-
-
-def _users(x: float) -> str:
-    if x >= 1e6:
-        return f"{x / 1e6:,.1f}M"
-    if x >= 1e3:
-        return f"{x / 1e3:,.0f}k"
-    return f"{x:,.0f}"
 
 
 def funnel_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
@@ -259,16 +225,16 @@ def funnel_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
     )
     last = st[-1]
     title = (
-        f"About {_users(last.p50)} users a day are reachable through the brand's channels "
-        f"(90% interval {_users(last.p5)} to {_users(last.p95)})"
+        f"About {format_users(last.p50)} users a day are reachable through the brand's channels "
+        f"(90% interval {format_users(last.p5)} to {format_users(last.p95)})"
     )
     srcs = [s["source_id"] for s in r.sources]
     assumed = [x["name"] for x in r.assumptions if not x["name"].startswith("policy")]
-    notes = "; ".join(f"{labels[s.stage]}: {_users(s.p50)} ({s.basis})" for s in st)
+    notes = "; ".join(f"{labels[s.stage]}: {format_users(s.p50)} ({s.basis})" for s in st)
     return Exhibit(
         "funnel",
         title,
-        source_line(ev, srcs, assumed),
+        _source_line(ev, srcs, assumed),
         notes,
         "bar",
         tuple(labels[s.stage] for s in st),
@@ -280,13 +246,11 @@ def funnel_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
 def scorecard_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
     """Return each criterion's median score against its threshold (0-1)."""
     crits = r.criteria
-    passed = [c for c in crits if c.passed]
     failing = [c.label.lower() for c in crits if not c.passed]
-    title = f"{len(passed)} of {len(crits)} criteria pass"
+    title = f"{len(crits) - len(failing)} of {len(crits)} criteria pass"
     title += ("; " + " and ".join(failing) + " fall short") if failing else "; none falls short"
     srcs = [s for c in crits for s in c.sources]
     assumed = [x for c in crits for x in c.assumptions]
-    notes = " ".join(c.reason for c in crits)
     series = (
         ("score", tuple(c.score for c in crits)),
         ("threshold", tuple(c.threshold for c in crits)),
@@ -295,10 +259,10 @@ def scorecard_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
     return Exhibit(
         "scorecard",
         title,
-        source_line(ev, srcs, assumed),
-        notes,
+        _source_line(ev, srcs, assumed),
+        " ".join(c.reason for c in crits),
         "bar",
-        tuple(LABELS[c] for c in CRITERIA),
+        tuple(c.label for c in crits),
         series,
         "0.00",
     )
@@ -310,7 +274,7 @@ def tornado_exhibit(r: Assessment, ev: Evidence, a: Assumptions, top: int = 8) -
     first = rows[0]
     title = (
         f"{first.label} moves the score most: {first.low:.2f} to {first.high:.2f} "
-        f"against a bar of {r.assumptions_policy_bar:.2f}"
+        f"against a bar of {r.bar:.2f}"
     )
     assumed = [s.input for s in rows if s.basis == "assumed"]
     srcs = [s["source_id"] for s in r.sources]
@@ -322,7 +286,7 @@ def tornado_exhibit(r: Assessment, ev: Evidence, a: Assumptions, top: int = 8) -
     return Exhibit(
         "tornado",
         title,
-        source_line(ev, srcs, assumed),
+        _source_line(ev, srcs, assumed),
         notes,
         "image",
         tuple(s.label for s in rows),
@@ -333,19 +297,17 @@ def tornado_exhibit(r: Assessment, ev: Evidence, a: Assumptions, top: int = 8) -
 
 def verdict_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
     """Return the verdict with p_go and the weighted-score distribution against the bar."""
-    bar = r.assumptions_policy_bar
     title = (
-        f"{r.verdict}: {_pct(r.p_go)} of draws clear the bar of {bar:.2f} "
+        f"{r.verdict}: {format_pct(r.p_go)} of draws clear the bar of {r.bar:.2f} "
         f"(median score {r.score.p50:.2f})"
     )
     srcs = [s["source_id"] for s in r.sources]
-    assumed = ["policy.bar", "policy.verdict"]
     notes = " ".join(r.reasons[:3])
     series = (("score", (r.score.p5, r.score.p50, r.score.p95)),)
     return Exhibit(
         "verdict",
         title,
-        source_line(ev, srcs, assumed),
+        _source_line(ev, srcs, ["policy.bar", "policy.verdict"]),
         notes,
         "image",
         ("p5", "median", "p95"),
@@ -359,13 +321,10 @@ def timeline_exhibit(r: Assessment | None, ev: Evidence, a: Assumptions | None =
     tl = dau_timeline(ev)
     dau = tl[tl["metric"] == "mini_program_dau"]
     stale = find_stale_repeats(ev)
-    conflicts = find_conflicts(ev)
-    from research.charts import timeline_text
-
     text = timeline_text(ev)
-    title = text.title
     notes = (
-        f"{len(conflicts)} pairs of figures disagree by more than 2%. Stale repeats: "
+        f"{len(find_conflicts(ev))} pairs of figures disagree by more than "
+        f"{format_pct(CONFLICT_TOLERANCE)}. Stale repeats: "
         + "; ".join(
             f"{s.source_id} repeats {s.original_source_id} ({s.value:g})"
             for s in stale.itertuples()
@@ -373,7 +332,7 @@ def timeline_exhibit(r: Assessment | None, ev: Evidence, a: Assumptions | None =
     )
     cats = tuple(f"{row.source_id} {row.as_of:%Y-%m}" for row in dau.itertuples())
     series = (("DAU (million users)", tuple(float(x) for x in dau["value"])),)
-    return Exhibit("timeline", title, text.source_line, notes, "image", cats, series, "#,##0")
+    return Exhibit("timeline", text.title, text.source_line, notes, "image", cats, series, "#,##0")
 
 
 BUILDERS = {

@@ -15,7 +15,7 @@ import pandas as pd
 
 from research import access, audience, categories, spend
 from research import uncertainty as u
-from research.assumptions import Assumptions, load_assumptions
+from research.assumptions import Assumptions, resolve
 from research.errors import InputError
 from research.evidence import (
     Evidence,
@@ -121,6 +121,19 @@ def inputs(
     ev: Evidence, a: Assumptions, target: Target, as_of: str | pd.Timestamp | None = None
 ) -> dict[str, u.Input]:
     """Return every uncertain input of the funnel for ``target``, keyed by name."""
+    out = dau_inputs(ev, a, as_of)
+    out |= audience.inputs(ev, a)
+    out |= spend.inputs(ev, a)
+    cat = categories.input_name(target.category)
+    out |= {k: v for k, v in categories.inputs(ev, a).items() if k == cat}
+    out |= access.inputs(ev, a, target.channels)
+    return out
+
+
+def dau_inputs(
+    ev: Evidence, a: Assumptions, as_of: str | pd.Timestamp | None = None
+) -> dict[str, u.Input]:
+    """Return the DAU inputs: the quoted figure's error, and growth when extrapolating."""
     dau, _, years = dau_anchor(ev, as_of)
     out = {
         "dau_error": u.Input(
@@ -143,11 +156,6 @@ def inputs(
             ("dau_growth_after_last_figure",),
             "growth a year",
         )
-    out |= audience.inputs(ev, a)
-    out |= spend.inputs(ev, a)
-    cat = categories.input_name(target.category)
-    out |= {k: v for k, v in categories.inputs(ev, a).items() if k == cat}
-    out |= access.inputs(ev, a, target.channels)
     return out
 
 
@@ -208,11 +216,17 @@ _STAGES = (
 )
 
 
-def _stage_basis(stage: str, target: Target) -> str:
+def stage_basis(stage: str, category: str, channels: Sequence[str]) -> str:
+    """Return ``sourced`` or ``assumed`` for a funnel stage of a brand.
+
+    DAU, audience and price rest on article figures. The category stage is sourced only
+    for games (the one category with a figure), the reach stage only when the brand uses
+    nothing but shared links (the one access point with a figure).
+    """
     if stage == "category":
-        return "sourced" if target.category == "games" else "assumed"
+        return "sourced" if category == "games" else "assumed"
     if stage == "reach":
-        return "sourced" if set(target.channels) <= {access.SHARED} else "assumed"
+        return "sourced" if set(channels) <= {access.SHARED} else "assumed"
     return "sourced"
 
 
@@ -231,11 +245,10 @@ def estimate_funnel(
     ``as_of`` picks the DAU figure (latest non-stale on or before it) and extrapolates
     with the assumed growth; the default is the latest figure's own date.
     """
-    ev = ev or load_evidence()
-    a = a or load_assumptions(ev.datasets_dir)
+    ev, a = resolve(ev, a)
     ins = inputs(ev, a, target, as_of)
     dau, when, years = dau_anchor(ev, as_of)
-    d = u.draw(u.nodes_of(ins), draws, np.random.default_rng(seed), method)
+    d = u.draw_inputs(ins, draws, seed, method)
     factors = compute_factors(d, target, ev, dau, years)
     values = funnel_stages(factors)
     cat_input = categories.input_name(target.category)
@@ -260,7 +273,7 @@ def estimate_funnel(
                 s.p50,
                 s.p95,
                 "users a day",
-                _stage_basis(key, target),
+                stage_basis(key, target.category, target.channels),
                 srcs,
                 assumed,
             )

@@ -12,6 +12,7 @@ from matplotlib.axes import Axes
 
 from research import charts
 from research.exhibits import Exhibit
+from research.summary import format_users
 
 
 def _axes(ax: Axes | None, size: str = "full") -> Axes:
@@ -21,12 +22,9 @@ def _axes(ax: Axes | None, size: str = "full") -> Axes:
     return ax
 
 
-def _users(x: float) -> str:
-    if x >= 1:
-        return f"{x:,.1f}M"
-    if x >= 1e-3:
-        return f"{x * 1e3:,.0f}k"
-    return f"{x * 1e6:,.0f}"
+def _musers(x: float) -> str:
+    """Return millions of users as a compact count (1.5 -> '1.5M')."""
+    return format_users(x * 1e6)
 
 
 def plot_intervals(ex: Exhibit, ax: Axes | None = None, *, size: str = "full") -> Axes:
@@ -68,10 +66,10 @@ def plot_funnel(ex: Exhibit, ax: Axes | None = None, *, size: str = "full") -> A
     )
     ax.set_xscale("log")
     for yi, m, h in zip(y, med, hi, strict=True):
-        ax.text(h * 1.15, yi, _users(m), va="center", fontsize=charts.ANNOTATION_SIZE)
+        ax.text(h * 1.15, yi, _musers(m), va="center", fontsize=charts.ANNOTATION_SIZE)
     ax.set_yticks(y, ex.categories)
     ax.set_xlim(min(lo) / 3, max(hi) * 6)
-    charts.format_axis(ax, _users, "x")
+    charts.format_axis(ax, _musers, "x")
     ax.set_xlabel("users a day (median; bars show the 90% interval; log scale)")
     ax.grid(axis="y", visible=False)
     return charts.finish(ax, charts.ChartText(ex.title, ex.source_line))

@@ -14,7 +14,6 @@ import json
 import multiprocessing
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -27,29 +26,13 @@ import matplotlib.pyplot as plt
 from tqdm import tqdm
 
 from research import brand, charts, deck, exhibits, plots, summary
-from research.assumptions import load_assumptions
-from research.decision import DEFAULT_DRAWS, DEFAULT_SEED, Assessment, assess
+from research.assumptions import Policy, load_assumptions
+from research.atomic import write_atomic
+from research.decision import DEFAULT_DRAWS, DEFAULT_SEED, Assessment, assess, strip_sources
 from research.evidence import load_evidence
 from research.paths import BRANDS_DIR, BUILD_DIR, display
 
 CHART_SIZES = ("full", "half")
-
-
-def write_atomic(path: Path, data: bytes | str) -> Path:
-    """Return ``path`` after writing ``data`` to it atomically (temp file, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def _plot(name: str, ex: exhibits.Exhibit, r: Assessment, ev, size: str):
@@ -61,11 +44,9 @@ def _plot(name: str, ex: exhibits.Exhibit, r: Assessment, ev, size: str):
     if name == "scorecard":
         return plots.plot_scorecard(ex, size=size)
     if name == "tornado":
-        return plots.plot_tornado(ex, r.assumptions_policy_bar, r.score.mean, size=size)
+        return plots.plot_tornado(ex, r.bar, r.score.mean, size=size)
     if name == "verdict":
-        return plots.plot_verdict(
-            ex, r.score_draws, r.assumptions_policy_bar, r.p_go, r.verdict, size=size
-        )
+        return plots.plot_verdict(ex, r.score_draws, r.bar, r.p_go, r.verdict, size=size)
     return plots.plot_intervals(ex, size=size)
 
 
@@ -117,9 +98,9 @@ def deck_spec(r: Assessment, exs: dict, chart_files: dict) -> deck.DeckSpec:
         p_go=r.p_go,
         verdict_line=(
             f"{r.p_go:.0%} of uncertainty draws clear the bar of "
-            f"{r.assumptions_policy_bar:.2f} (median score {r.score.p50:.2f})"
+            f"{r.bar:.2f} (median score {r.score.p50:.2f})"
         ),
-        reasons=tuple(x.split(" [")[0] for x in r.reasons),
+        reasons=tuple(strip_sources(x) for x in r.reasons),
         charts=tuple(slides),
         assumptions=tuple((a["name"], a["range"], a["rationale"]) for a in r.assumptions),
         sources=tuple((s["source_id"], s["citation"]) for s in r.sources),
@@ -147,7 +128,9 @@ def write_brand(r: Assessment, ev, a, out_root: Path) -> dict[str, Path]:
 _BADGE = {"GO": "#009E73", "CONDITIONAL": "#E69F00", "NO-GO": "#D55E00"}
 
 
-def render_index(rows: Sequence[tuple[Assessment, dict[str, Path]]], out_root: Path) -> str:
+def render_index(
+    rows: Sequence[tuple[Assessment, dict[str, Path]]], out_root: Path, policy: Policy
+) -> str:
     """Return the portfolio page: brands ranked by verdict then p_go, linked to their files."""
     order = {"GO": 0, "CONDITIONAL": 1, "NO-GO": 2}
     ranked = sorted(rows, key=lambda x: (order[x[0].verdict], -x[0].p_go, x[0].profile.slug))
@@ -162,7 +145,7 @@ def render_index(rows: Sequence[tuple[Assessment, dict[str, Path]]], out_root: P
         ]
         if "analysis" in files:
             links.append(f'<a href="{rel(files["analysis"])}">analysis</a>')
-        reason = html.escape(r.reasons[0].split(" [")[0])
+        reason = html.escape(strip_sources(r.reasons[0]))
         body.append(
             f"<tr><td>{rank}</td><td><strong>{html.escape(r.profile.name)}</strong><br>"
             f"<small>{html.escape(r.profile.category)} | {html.escape(r.profile.objective)} | "
@@ -190,8 +173,9 @@ th {{ background: #f3f3f3; }}
 small {{ color: #666; }}
 </style></head><body>
 <h1>Should these brands build a WeChat Mini Program?</h1>
-<p>{html.escape(meta)}. A brand is GO when at least 70% of uncertainty draws clear the bar,
-NO-GO below 30%, CONDITIONAL in between (see each scorecard for the assumptions).</p>
+<p>{html.escape(meta)}. A brand is GO when at least {policy.go_at_least:.0%} of uncertainty draws
+clear the bar of {policy.bar:.2f}, NO-GO below {policy.no_go_below:.0%}, CONDITIONAL in between
+(see each scorecard for the assumptions).</p>
 <table><thead><tr><th>#</th><th>Brand</th><th>Verdict</th><th>p_go</th><th>Score</th>
 <th>Main reason</th><th>Files</th></tr></thead>
 <tbody>
@@ -211,7 +195,7 @@ def _assess_and_write(profile, datasets, draws: int, seed: int, out_root: Path):
 def run_report(args) -> int:
     """Run ``python -m research report``; return the exit status."""
     ev = load_evidence(args.datasets)
-    load_assumptions(ev.datasets_dir)  # fail early on a bad assumptions file
+    a = load_assumptions(ev.datasets_dir)  # fails early on a bad assumptions file
     paths = args.profiles or [BRANDS_DIR]
     profiles = brand.load_profiles(paths, ev)
     out_root = Path(args.out).expanduser() if args.out else BUILD_DIR
@@ -238,7 +222,7 @@ def run_report(args) -> int:
             rows.append(_assess_and_write(*job))
             bar.update()
     bar.close()
-    index = write_atomic(out_root / "index.html", render_index(rows, out_root))
+    index = write_atomic(out_root / "index.html", render_index(rows, out_root, a.policy))
     for r, _ in sorted(rows, key=lambda x: -x[0].p_go):
         print(f"{r.verdict:<12} p_go {r.p_go:>4.0%}  {r.profile.name}")
     print(f"wrote {display(index)}")

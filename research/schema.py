@@ -138,7 +138,7 @@ def _convert(path: Path, field: dict, text: pd.Series) -> pd.Series:
     raise DataFileError(f"{display(path)}: column '{name}' has unsupported type '{ftype}'")
 
 
-def _check_unique(path: Path, table: pd.DataFrame, raw: pd.DataFrame, key: list[str]) -> None:
+def _check_unique(path: Path, raw: pd.DataFrame, key: list[str]) -> None:
     dup = raw.duplicated(subset=key, keep="first")
     if (row := _first_bad(dup)) is not None:
         shown = ", ".join(f"{k}={raw.at[row, k]!r}" for k in key)
@@ -155,11 +155,11 @@ def read_table(datasets_dir: Path, resource: dict) -> pd.DataFrame:
     table = pd.DataFrame({f["name"]: _convert(path, f, raw[f["name"]]) for f in fields})
     for f in fields:
         if f.get("constraints", {}).get("unique"):
-            _check_unique(path, table, raw, [f["name"]])
+            _check_unique(path, raw, [f["name"]])
     for key_name in ("primaryKey", "x-uniqueKey"):
         key = resource["schema"].get(key_name)
         if key:
-            _check_unique(path, table, raw, [key] if isinstance(key, str) else list(key))
+            _check_unique(path, raw, [key] if isinstance(key, str) else list(key))
     return table
 
 

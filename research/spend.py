@@ -15,7 +15,7 @@ import pandas as pd
 from scipy import special
 
 from research import uncertainty as u
-from research.assumptions import Assumptions
+from research.assumptions import Assumptions, resolve
 from research.errors import InputError
 from research.evidence import Evidence, latest_value, observations_for
 
@@ -85,16 +85,6 @@ def share_at_least(price_rmb, share_le: np.ndarray, spread: np.ndarray, threshol
     return np.where(price > 0, special.ndtr(z), 1.0)
 
 
-def _draws(ev: Evidence | None, a: Assumptions | None, n: int, seed: int, method: str):
-    from research.assumptions import load_assumptions
-    from research.evidence import load_evidence
-
-    ev = ev or load_evidence()
-    a = a or load_assumptions(ev.datasets_dir)
-    d = u.draw(u.nodes_of(inputs(ev, a)), n, np.random.default_rng(seed), method)
-    return ev, d
-
-
 def estimate_share_at_least(
     price_rmb: float,
     *,
@@ -106,7 +96,8 @@ def estimate_share_at_least(
 ) -> u.Interval:
     """Return the share of users spending at least ``price_rmb`` a month, as an interval (0-1)."""
     price = check_price(price_rmb)
-    ev, d = _draws(ev, a, draws, seed, method)
+    ev, a = resolve(ev, a)
+    d = u.draw_inputs(inputs(ev, a), draws, seed, method)
     _, threshold, _ = spend_anchor(ev)
     return u.summarise(share_at_least(price, d["spend_le_share"], d["spend_log_spread"], threshold))
 
@@ -128,7 +119,8 @@ def band_table(
     edges = [check_price(e, "edges_rmb") for e in edges_rmb]
     if not edges or any(b <= a_ for a_, b in zip(edges, edges[1:], strict=False)) or edges[0] <= 0:
         raise InputError("edges_rmb: must be positive and strictly increasing (RMB)")
-    ev, d = _draws(ev, a, draws, seed, method)
+    ev, a = resolve(ev, a)
+    d = u.draw_inputs(inputs(ev, a), draws, seed, method)
     _, threshold, _ = spend_anchor(ev)
     caution = caution_price_rmb(ev)
     bounds = [0.0, *edges, np.inf]

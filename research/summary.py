@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from research.decision import Assessment
+from research.decision import Assessment, strip_sources
 
 
 def to_json(result: Assessment) -> str:
@@ -12,12 +12,20 @@ def to_json(result: Assessment) -> str:
     return json.dumps(result.to_dict(), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
 
-def _users(x: float) -> str:
+def format_users(x: float) -> str:
+    """Return a count of users compactly: ``'296.6M'``, ``'43k'``, ``'69'``."""
     if x >= 1e6:
         return f"{x / 1e6:,.1f}M"
     if x >= 1e3:
         return f"{x / 1e3:,.0f}k"
     return f"{x:,.0f}"
+
+
+def _flip_text(b: dict) -> str:
+    """Return where a break-even input flips the verdict, as words."""
+    if b["value"] is None:
+        return "does not flip the verdict within its range"
+    return f"flips it to {b['flips_to']} at {b['value']:,.4g} {b['unit']}"
 
 
 def to_text(result: Assessment) -> str:
@@ -37,11 +45,11 @@ def to_text(result: Assessment) -> str:
     lines += ["", "Funnel (users a day, p5 / p50 / p95):"]
     for s in d["funnel"]:
         lines.append(
-            f"  {s['stage']:<10}{_users(s['p5']):>9}{_users(s['p50']):>9}"
-            f"{_users(s['p95']):>9}  {s['basis']}"
+            f"  {s['stage']:<10}{format_users(s['p5']):>9}{format_users(s['p50']):>9}"
+            f"{format_users(s['p95']):>9}  {s['basis']}"
         )
     lines += ["", "Top reasons:"]
-    lines += [f"  - {r.split(' [')[0]}" for r in d["reasons"][:3]]
+    lines += [f"  - {strip_sources(r)}" for r in d["reasons"][:3]]
     lines += ["", "Most sensitive inputs (score at p5 -> p95):"]
     for s in d["sensitivity"][:3]:
         lines.append(
@@ -49,12 +57,7 @@ def to_text(result: Assessment) -> str:
         )
     lines += ["", "Break-even:"]
     for b in d["break_even"]:
-        val = (
-            "does not flip within its range"
-            if b["value"] is None
-            else (f"{b['value']:,.4g} {b['unit']} flips it to {b['flips_to']}")
-        )
-        lines.append(f"  {b['label']:<42}now {b['current']:,.4g}: {val}")
+        lines.append(f"  {b['label']:<42}now {b['current']:,.4g}: {_flip_text(b)}")
     return "\n".join(lines) + "\n"
 
 
@@ -89,8 +92,8 @@ def to_markdown(result: Assessment) -> str:
     ]
     for s in d["funnel"]:
         out.append(
-            f"| {s['stage']} | {_users(s['p5'])} | {_users(s['p50'])} | "
-            f"{_users(s['p95'])} | {s['basis']} |"
+            f"| {s['stage']} | {format_users(s['p5'])} | {format_users(s['p50'])} | "
+            f"{format_users(s['p95'])} | {s['basis']} |"
         )
     out += [
         "",
@@ -105,12 +108,7 @@ def to_markdown(result: Assessment) -> str:
         )
     out += ["", "## Break-even", ""]
     for b in d["break_even"]:
-        val = (
-            "does not flip the verdict within its range"
-            if b["value"] is None
-            else (f"flips to {b['flips_to']} at {b['value']:,.4g} {b['unit']}")
-        )
-        out.append(f"- {b['label']} (now {b['current']:,.4g}): {val}")
+        out.append(f"- {b['label']} (now {b['current']:,.4g}): {_flip_text(b)}")
     out += ["", "## Assumptions", "", "| Name | Range | Rationale |", "|---|---|---|"]
     for a in d["assumptions"]:
         out.append(f"| {a['name']} | {a['range']} | {a['rationale']} |")

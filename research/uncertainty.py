@@ -328,6 +328,11 @@ def draw(
     return Draws(out, n, method)
 
 
+def draw_inputs(inputs: Mapping[str, Input], n: int, seed: int, method: str = "qmc") -> Draws:
+    """Return ``n`` draws of named inputs from a generator seeded with ``seed``."""
+    return draw(nodes_of(inputs), n, np.random.default_rng(seed), method)
+
+
 @dataclass(frozen=True)
 class Interval:
     """A summary of draws: 5th, 50th and 95th percentile and mean, in the draws' unit."""
