@@ -25,7 +25,6 @@ import math
 import numbers
 import re
 import reprlib
-import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from os import PathLike
@@ -42,18 +41,16 @@ from pydantic import (
     field_validator,
 )
 
+from research.assumptions import OBJECTIVES
+from research.audience import GENDERS, TIERS
+from research.categories import CATEGORIES
 from research.errors import ProfileError, closest
 from research.evidence import Evidence, load_evidence
-from research.paths import BRANDS_DIR, display
+from research.paths import BRANDS_DIR, display, safe_stem
 
-#: Mini Program categories, as the articles group them (Sinorblog; Datawords adds news).
-CATEGORIES: tuple[str, ...] = ("e-commerce", "games", "news", "utility")
-#: What the brand wants from the Mini Program.
-OBJECTIVES: tuple[str, ...] = ("sales", "engagement", "loyalty", "service")
-#: Audience gender; ``any`` means the brand does not target one gender.
-GENDERS: tuple[str, ...] = ("female", "male", "any")
-#: City tiers; 5 means fifth tier and below.
-CITY_TIERS: tuple[int, ...] = (1, 2, 3, 4, 5)
+# Allowed values come from the models that use them (categories, objectives, genders, and
+# city tiers, where 5 means fifth tier and below).
+CITY_TIERS: tuple[int, ...] = TIERS
 #: An explicit slug: 1-64 characters of ``[a-z0-9-]``, starting with a letter or digit.
 SLUG_PATTERN: str = r"[a-z0-9][a-z0-9-]{0,63}"
 #: Longest slug, in characters.
@@ -181,9 +178,7 @@ def slugify(name: str) -> str:
     ASCII letters or digits (``'花西子'``) gives ``'brand-'`` plus 8 hex digits of its hash.
     """
     text = str(name)
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    slug = slug[:SLUG_MAX_CHARS].rstrip("-")
+    slug = safe_stem(text, SLUG_MAX_CHARS)
     if slug:
         return slug
     if not text.strip():

@@ -37,7 +37,6 @@ from __future__ import annotations
 import contextlib
 import re
 import string
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,6 +63,7 @@ from research.evidence import (
     find_stale_repeats,
     observations_for,
 )
+from research.paths import safe_stem
 
 # --------------------------------------------------------------------------- palette
 
@@ -602,9 +602,7 @@ def slugify(name: str) -> str:
     path separators and ``..`` cannot survive (``'../x' -> 'x'``, ``'A/B C?' -> 'a-b-c'``).
     Raises ``InputError`` when nothing usable is left.
     """
-    ascii_name = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
-    slug = slug[:_SLUG_MAX].rstrip("-")
+    slug = safe_stem(name, _SLUG_MAX)
     if not slug:
         raise InputError(f"name: '{name}' has no letters or digits to name a file with")
     return slug

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 
 PACKAGE_DIR: Path = Path(__file__).resolve().parent
@@ -25,3 +27,14 @@ def display(path: str | Path) -> str:
         return str(p.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(p)
+
+
+def safe_stem(text: str, max_chars: int) -> str:
+    """Return ``text`` as a file-name stem of ``[a-z0-9-]`` only, at most ``max_chars`` long.
+
+    Accents are folded to ASCII and every other run of characters becomes one hyphen, so
+    path separators and ``..`` cannot survive. The result may be empty; callers decide.
+    """
+    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    stem = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return stem[:max_chars].rstrip("-")

@@ -9,12 +9,14 @@ import pytest
 import yaml
 from scipy import special
 
+from research import audience
 from research import uncertainty as u
 from research.assumptions import CRITERIA, GROUPS, OBJECTIVES, load_assumptions
 from research.errors import DataFileError
 from research.evidence import load_evidence, observations_for
 
 A = load_assumptions()
+EV = load_evidence()
 DISTS = {"lognormal", "normal", "logit", "uniform", "dirichlet"}
 
 
@@ -94,11 +96,9 @@ def test_spend_spread_puts_10_to_35_percent_at_1000_rmb_or_more():
 
 def test_age_spread_puts_most_users_between_16_and_55():
     item = A["age_log_spread"]
+    share_le, cut, _ = audience.age_anchor(EV)
     for spread in (item.low, item.high):
-        log_median = np.log(31) - spread * special.ndtri(0.60)
-        share = special.ndtr((np.log(56) - log_median) / spread) - special.ndtr(
-            (np.log(16) - log_median) / spread
-        )
+        share = audience.age_share(np.array([share_le]), np.array([spread]), 16, 55, cut)[0]
         assert share > 0.85
 
 
