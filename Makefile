@@ -37,6 +37,7 @@ lab: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_models.py
 	$(BIN)/python benchmarks/bench_decision.py
+	$(BIN)/python benchmarks/bench_report.py
 
 clean:
 	rm -rf build

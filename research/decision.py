@@ -256,6 +256,11 @@ def compute_factors(v: dict, pf: Portfolio, ctx: Context) -> dict[str, np.ndarra
 
 def criterion_scores(f: dict, ctx: Context) -> np.ndarray:
     """Return the six criterion scores, shape (6, B, n), in :data:`CRITERIA` order."""
+    with np.errstate(over="ignore", divide="ignore"):  # a tiny package scores min(1, inf) = 1
+        return _stack_scores(f, ctx)
+
+
+def _stack_scores(f: dict, ctx: Context) -> np.ndarray:
     return np.stack(
         [
             np.minimum(1.0, f["audience_share"] / f["audience_full_marks"]),

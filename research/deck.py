@@ -164,6 +164,9 @@ class ChartSlide:
         PNG file of an ``'image'`` slide.
     highlight
         Category indexes whose bars take the accent colour (single-series charts only).
+    log_scale
+        Draw the value axis on a log-10 scale (for values spanning several orders of
+        magnitude, such as a market funnel); values must be positive.
     """
 
     title: str
@@ -175,6 +178,7 @@ class ChartSlide:
     number_format: str = "0%"
     image: Path | None = None
     highlight: tuple[int, ...] = ()
+    log_scale: bool = False
 
     def __post_init__(self) -> None:
         """Check the spec and normalise its sequences to tuples of plain Python values."""
@@ -806,6 +810,13 @@ def _add_native_chart(slide: Slide, spec: ChartSlide, box: tuple[int, int, int, 
     gridlines.color.rgb = GRID
     gridlines.width = Pt(0.75)
     value_axis.format.line.fill.background()
+    if spec.log_scale:
+        # python-pptx has no setting for a log axis; c:logBase is the first child of c:scaling.
+        scaling = value_axis._element.find(qn("c:scaling"))
+        log_base = etree.SubElement(scaling, qn("c:logBase"))
+        log_base.set("val", "10")
+        scaling.remove(log_base)
+        scaling.insert(0, log_base)
 
     category_axis = chart.category_axis
     category_axis.has_major_gridlines = False

@@ -29,6 +29,8 @@ from research.market import dau_timeline
 from research.summary import format_users
 
 SERIES = ("p5", "median", "p95")
+#: Excel number format that shows a count of users as 296.6M, 43k or 69.
+USERS_FORMAT = '[>=1000000]#,##0.0,,"M";[>=1000]#,##0,"k";0'
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class Exhibit:
     series: tuple[tuple[str, tuple[float, ...]], ...]
     number_format: str
     highlight: tuple[int, ...] = ()
+    log_scale: bool = False
 
     def series_dict(self) -> dict[str, list[float]]:
         """Return the series as ``{name: values}`` (rounded to 6 digits)."""
@@ -59,6 +62,7 @@ class Exhibit:
             "series": self.series_dict(),
             "number_format": self.number_format,
             "highlight": list(self.highlight),
+            "log_scale": self.log_scale,
         }
 
 
@@ -210,7 +214,7 @@ def access_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
 
 
 def funnel_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
-    """Return the market funnel, users a day in millions (p5, median, p95)."""
+    """Return the market funnel in users a day (p5, median, p95), for a log-scale chart."""
     labels = {
         "dau": "Mini Program users a day",
         "audience": "in the target audience",
@@ -219,8 +223,9 @@ def funnel_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
         "reach": "reachable through the channels",
     }
     st = r.funnel
+    # Users a day, floored at one user so the log-scale chart can draw it.
     series = tuple(
-        (name, tuple(getattr(s, k) / 1e6 for s in st))
+        (name, tuple(max(getattr(s, k), 1.0) for s in st))
         for name, k in zip(SERIES, ("p5", "p50", "p95"), strict=True)
     )
     last = st[-1]
@@ -239,7 +244,8 @@ def funnel_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
         "bar",
         tuple(labels[s.stage] for s in st),
         series,
-        "#,##0.00",
+        USERS_FORMAT,
+        log_scale=True,
     )
 
 
@@ -248,7 +254,12 @@ def scorecard_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
     crits = r.criteria
     failing = [c.label.lower() for c in crits if not c.passed]
     title = f"{len(crits) - len(failing)} of {len(crits)} criteria pass"
-    title += ("; " + " and ".join(failing) + " fall short") if failing else "; none falls short"
+    if failing:
+        title += (
+            "; " + " and ".join(failing) + (" falls short" if len(failing) == 1 else " fall short")
+        )
+    else:
+        title += "; none falls short"
     srcs = [s for c in crits for s in c.sources]
     assumed = [x for c in crits for x in c.assumptions]
     series = (

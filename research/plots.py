@@ -22,11 +22,6 @@ def _axes(ax: Axes | None, size: str = "full") -> Axes:
     return ax
 
 
-def _musers(x: float) -> str:
-    """Return millions of users as a compact count (1.5 -> '1.5M')."""
-    return format_users(x * 1e6)
-
-
 def plot_intervals(ex: Exhibit, ax: Axes | None = None, *, size: str = "full") -> Axes:
     """Return horizontal bars of the median share (0-1) with p5-p95 whiskers; highlighted
     categories (the brand's) in the accent colour."""
@@ -54,10 +49,10 @@ def plot_intervals(ex: Exhibit, ax: Axes | None = None, *, size: str = "full") -
 
 
 def plot_funnel(ex: Exhibit, ax: Axes | None = None, *, size: str = "full") -> Axes:
-    """Return the market funnel: users a day (millions, log scale) with p5-p95 whiskers."""
+    """Return the market funnel: users a day (log scale) with p5-p95 whiskers."""
     ax = _axes(ax, size)
     s = ex.series_dict()
-    med, lo, hi = (np.maximum(np.array(s[k]), 1e-6) for k in ("median", "p5", "p95"))
+    med, lo, hi = (np.array(s[k]) for k in ("median", "p5", "p95"))
     y = np.arange(len(ex.categories))[::-1]
     colors = [charts.PRIMARY] * (len(med) - 1) + [charts.ACCENT]
     ax.barh(y, med, color=colors, height=0.6)
@@ -66,10 +61,10 @@ def plot_funnel(ex: Exhibit, ax: Axes | None = None, *, size: str = "full") -> A
     )
     ax.set_xscale("log")
     for yi, m, h in zip(y, med, hi, strict=True):
-        ax.text(h * 1.15, yi, _musers(m), va="center", fontsize=charts.ANNOTATION_SIZE)
+        ax.text(h * 1.15, yi, format_users(m), va="center", fontsize=charts.ANNOTATION_SIZE)
     ax.set_yticks(y, ex.categories)
     ax.set_xlim(min(lo) / 3, max(hi) * 6)
-    charts.format_axis(ax, _musers, "x")
+    charts.format_axis(ax, format_users, "x")
     ax.set_xlabel("users a day (median; bars show the 90% interval; log scale)")
     ax.grid(axis="y", visible=False)
     return charts.finish(ax, charts.ChartText(ex.title, ex.source_line))
@@ -115,7 +110,7 @@ def plot_tornado(
     span = max(np.max(np.abs(np.r_[low, high] - base)), abs(bar - base), 0.02)
     ax.set_xlim(base - span * 1.3, base + span * 1.3)
     ax.set_xlabel("mean weighted score")
-    ax.legend(loc="lower right", frameon=False)
+    ax.legend(loc="best", frameon=False)
     ax.grid(axis="y", visible=False)
     return charts.finish(ax, charts.ChartText(ex.title, ex.source_line))
 

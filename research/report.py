@@ -51,7 +51,11 @@ def _plot(name: str, ex: exhibits.Exhibit, r: Assessment, ev, size: str):
 
 
 def write_charts(r: Assessment, exs: dict, ev, out_dir: Path) -> dict[str, list[Path]]:
-    """Return the chart files written for one brand: ``{exhibit: [paths]}`` (PNG and SVG)."""
+    """Return the chart files written for one brand: ``{exhibit: [paths]}``.
+
+    Every exhibit gets PNG and SVG at full and half slide size, with its title and source
+    line; image-only exhibits also get ``<name>-slide.png`` without them, for the deck.
+    """
     written = {}
     with charts.house_style():
         for name, ex in exs.items():
@@ -61,6 +65,15 @@ def write_charts(r: Assessment, exs: dict, ev, out_dir: Path) -> dict[str, list[
                 fig = ax.figure
                 paths += charts.export_chart(fig, out_dir, f"{name}-{size}")
                 plt.close(fig)
+            if ex.kind == "image":
+                # The deck's slide carries the title and source line itself.
+                fig = _plot(name, ex, r, ev, "full").figure
+                fig.suptitle("")
+                fig.supxlabel("")
+                paths += charts.export_chart(
+                    fig, out_dir, f"{name}-slide", ("png",), check_finished=False
+                )
+                plt.close(fig)
             written[name] = paths
     return written
 
@@ -69,8 +82,8 @@ def deck_spec(r: Assessment, exs: dict, chart_files: dict) -> deck.DeckSpec:
     """Return the deck of one brand: native charts where python-pptx can draw them."""
     slides = []
     for name, ex in exs.items():
-        png = next(p for p in chart_files[name] if p.name == f"{name}-full.png")
         if ex.kind == "image":
+            png = next(p for p in chart_files[name] if p.name == f"{name}-slide.png")
             slides.append(deck.ChartSlide(ex.title, ex.source_line, ex.notes, "image", image=png))
             continue
         series = ex.series
@@ -85,6 +98,7 @@ def deck_spec(r: Assessment, exs: dict, chart_files: dict) -> deck.DeckSpec:
                 categories=ex.categories,
                 series=series,
                 number_format=ex.number_format,
+                log_scale=ex.log_scale,
             )
         )
     p = r.profile
