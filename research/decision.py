@@ -344,18 +344,6 @@ class BreakEven:
 
 
 @dataclass(frozen=True)
-class FunnelStage:
-    """One funnel stage in users a day."""
-
-    stage: str
-    p5: float
-    p50: float
-    p95: float
-    unit: str
-    basis: str
-
-
-@dataclass(frozen=True)
 class Assessment:
     """The full answer for one brand."""
 
@@ -368,7 +356,7 @@ class Assessment:
     method: str
     as_of: pd.Timestamp
     criteria: tuple[Criterion, ...]
-    funnel: tuple[FunnelStage, ...]
+    funnel: tuple[market.Stage, ...]
     sensitivity: tuple[Sensitivity, ...]
     break_even: tuple[BreakEven, ...]
     reasons: tuple[str, ...]
@@ -418,6 +406,7 @@ class Assessment:
             "funnel": [
                 {
                     "stage": s.stage,
+                    "label": s.label,
                     "p5": round(s.p5),
                     "p50": round(s.p50),
                     "p95": round(s.p95),
@@ -908,11 +897,9 @@ def assess(
             )
         )
     # The funnel, from the same draws as the scores.
-    funnel = []
-    for key, x in market.funnel_stages(f1).items():
-        s_ = u.summarise(x)
-        basis = market.stage_basis(key, profile.category, profile.channels)
-        funnel.append(FunnelStage(key, s_.p5, s_.p50, s_.p95, "users a day", basis))
+    funnel = market.summarise_stages(
+        market.funnel_stages(f1), ins, profile.category, profile.channels, ctx.dau.source_id
+    )
     used.extend(["dau_figure_error", "stage_independence"])
     if ctx.years > 0:
         used.append("dau_growth_after_last_figure")
@@ -941,7 +928,7 @@ def assess(
         method,
         ctx.as_of,
         tuple(crits),
-        tuple(funnel),
+        funnel,
         tuple(sens),
         tuple(be),
         reasons,

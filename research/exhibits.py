@@ -215,13 +215,6 @@ def access_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
 
 def funnel_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
     """Return the market funnel in users a day (p5, median, p95), for a log-scale chart."""
-    labels = {
-        "dau": "Mini Program users a day",
-        "audience": "in the target audience",
-        "price": "spend at least the price",
-        "category": "use the category",
-        "reach": "reachable through the channels",
-    }
     st = r.funnel
     # Users a day, floored at one user so the log-scale chart can draw it.
     series = tuple(
@@ -235,14 +228,14 @@ def funnel_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
     )
     srcs = [s["source_id"] for s in r.sources]
     assumed = [x["name"] for x in r.assumptions if not x["name"].startswith("policy")]
-    notes = "; ".join(f"{labels[s.stage]}: {format_users(s.p50)} ({s.basis})" for s in st)
+    notes = "; ".join(f"{s.label}: {format_users(s.p50)} ({s.basis})" for s in st)
     return Exhibit(
         "funnel",
         title,
         _source_line(ev, srcs, assumed),
         notes,
         "bar",
-        tuple(labels[s.stage] for s in st),
+        tuple(s.label for s in st),
         series,
         USERS_FORMAT,
         log_scale=True,

@@ -211,7 +211,7 @@ _STAGES = (
     (
         "reach",
         "reachable through the brand's channels",
-        ("shared_links_share", "unnamed_points_share", "listed_channel_share"),
+        ("shared_links_share", "unnamed_points_share", "listed_channel_share", "touchpoint_mix"),
     ),
 )
 
@@ -228,6 +228,39 @@ def stage_basis(stage: str, category: str, channels: Sequence[str]) -> str:
     if stage == "reach":
         return "sourced" if set(channels) <= {access.SHARED} else "assumed"
     return "sourced"
+
+
+def summarise_stages(
+    values: dict[str, np.ndarray],
+    ins: dict[str, u.Input],
+    category: str,
+    channels: Sequence[str],
+    dau_source: str,
+) -> tuple[Stage, ...]:
+    """Return each funnel stage's p5 / p50 / p95 (users a day) with its basis and provenance.
+
+    ``values`` are the stage draws of :func:`funnel_stages`; ``ins`` the inputs they were
+    drawn from (names an input set lacks are skipped).
+    """
+    cat_input = categories.input_name(category)
+    stages = []
+    for key, label, names in _STAGES:
+        names = names + ((cat_input,) if key == "category" else ())
+        used = [ins[n] for n in names if n in ins]
+        srcs = (
+            (dau_source,)
+            if key == "dau"
+            else tuple(dict.fromkeys(s for i in used for s in i.sources))
+        )
+        assumed = tuple(dict.fromkeys(x for i in used for x in i.assumptions))
+        if key == "audience":
+            assumed += ("trait_independence",)
+        if key in ("price", "category", "reach"):
+            assumed += ("stage_independence",)
+        s = u.summarise(values[key])
+        basis = stage_basis(key, category, channels)
+        stages.append(Stage(key, label, s.p5, s.p50, s.p95, "users a day", basis, srcs, assumed))
+    return tuple(stages)
 
 
 def estimate_funnel(
@@ -251,34 +284,8 @@ def estimate_funnel(
     d = u.draw_inputs(ins, draws, seed, method)
     factors = compute_factors(d, target, ev, dau, years)
     values = funnel_stages(factors)
-    cat_input = categories.input_name(target.category)
-    stages = []
-    for key, label, names in _STAGES:
-        names = names + ((cat_input,) if key == "category" else ())
-        used = [ins[n] for n in names if n in ins]
-        srcs = tuple(dict.fromkeys(s for i in used for s in i.sources))
-        if key == "dau":
-            srcs = (dau.source_id,)
-        assumed = tuple(dict.fromkeys(x for i in used for x in i.assumptions))
-        if key in ("audience",):
-            assumed += ("trait_independence",)
-        if key in ("price", "category", "reach"):
-            assumed += ("stage_independence",)
-        s = u.summarise(values[key])
-        stages.append(
-            Stage(
-                key,
-                label,
-                s.p5,
-                s.p50,
-                s.p95,
-                "users a day",
-                stage_basis(key, target.category, target.channels),
-                srcs,
-                assumed,
-            )
-        )
-    return Funnel(target, when, dau, years, tuple(stages), ins, d, factors)
+    stages = summarise_stages(values, ins, target.category, target.channels, dau.source_id)
+    return Funnel(target, when, dau, years, stages, ins, d, factors)
 
 
 def dau_timeline(ev: Evidence | None = None) -> pd.DataFrame:
