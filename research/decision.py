@@ -250,7 +250,9 @@ def compute_factors(v: dict, pf: Portfolio, ctx: Context) -> dict[str, np.ndarra
         if key in v:
             f[key] = np.broadcast_to(v[key], gender.shape)
     f["audience_share"] = f["gender_share"] * f["age_share"] * f["tier_share"]
-    f["dau"] = np.broadcast_to(market.dau_users(v, ctx.dau, ctx.years), gender.shape)
+    f["dau"] = np.broadcast_to(
+        market.dau_users(v, ctx.dau, ctx.years, market.dau_cap_musers(ctx.ev)), gender.shape
+    )
     return f
 
 
@@ -902,7 +904,7 @@ def assess(
     )
     used.extend(["dau_figure_error", "stage_independence"])
     if ctx.years > 0:
-        used.append("dau_growth_after_last_figure")
+        used.extend(["dau_growth_after_last_figure", "dau_cap"])
     sens = _sensitivity(v, pf, ctx, ins, profile)
     be = _break_even(v, pf, ctx, verdict, p_go, sens, profile, ins)
     failing = [c for c in crits if not c.passed]

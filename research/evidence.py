@@ -291,10 +291,17 @@ def figures_table(ev: Evidence, metric: str | None = None) -> pd.DataFrame:
 
 
 def cite(ev: Evidence, source_ids: list[str] | tuple[str, ...]) -> str:
-    """Return a short citation list, e.g. ``"Sinorblog (2019-09-11); Datawords (c. 2019-07)"``."""
+    """Return a short citation list, e.g. ``"Sinorblog (2019-09-11); Datawords (c. 2019)"``.
+
+    Estimated publication dates show only the year, after "c.". An unknown id raises a
+    ValueError naming it and the closest known id.
+    """
     src = ev.sources.set_index("source_id")
     parts = []
     for sid in dict.fromkeys(source_ids):
+        if sid not in src.index:
+            known = list(src.index)
+            raise InputError(f"source_id: '{sid}' is not a known source{closest(str(sid), known)}")
         row = src.loc[sid]
         date = row["published"].strftime("%Y-%m-%d" if not row["is_published_estimated"] else "%Y")
         prefix = "c. " if row["is_published_estimated"] else ""

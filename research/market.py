@@ -159,10 +159,21 @@ def dau_inputs(
     return out
 
 
-def dau_users(draws: u.Draws, dau: Observation, years: float) -> np.ndarray:
-    """Return draws of Mini Program daily active users (users a day)."""
+def dau_cap_musers(ev: Evidence) -> float:
+    """Return the most WeChat users any source gives (millions): Mini Program DAU can't exceed it.
+
+    See the statement ``dau_cap`` in ``assumptions.yaml``.
+    """
+    obs = ev.observations
+    return float(obs.loc[obs["metric"].isin(["wechat_mau", "wechat_users"]), "value"].max())
+
+
+def dau_users(
+    draws: u.Draws, dau: Observation, years: float, cap_musers: float = np.inf
+) -> np.ndarray:
+    """Return draws of Mini Program daily active users (users a day), at most ``cap_musers``."""
     growth = (1.0 + draws["dau_growth"]) ** years if years > 0 else 1.0
-    return dau.value * 1e6 * draws["dau_error"] * growth
+    return np.minimum(dau.value * draws["dau_error"] * growth, cap_musers) * 1e6
 
 
 def compute_factors(
@@ -172,7 +183,7 @@ def compute_factors(
     _, cut, _ = audience.age_anchor(ev)
     _, threshold, _ = spend.spend_anchor(ev)
     return {
-        "dau": dau_users(draws, dau, years),
+        "dau": dau_users(draws, dau, years, dau_cap_musers(ev)),
         "gender_share": audience.gender_share(draws["female_share"], target.gender),
         "age_share": audience.age_share(
             draws["age_le_share"], draws["age_log_spread"], target.age_min, target.age_max, cut
@@ -253,6 +264,8 @@ def summarise_stages(
             else tuple(dict.fromkeys(s for i in used for s in i.sources))
         )
         assumed = tuple(dict.fromkeys(x for i in used for x in i.assumptions))
+        if key == "dau" and "dau_growth" in ins:
+            assumed += ("dau_cap",)
         if key == "audience":
             assumed += ("trait_independence",)
         if key in ("price", "category", "reach"):

@@ -349,3 +349,10 @@ def test_summarise_names_conflicts_and_stale_repeat(ev):
         "stale     mini_program_dau: 170 in sinorblog_2019 (dated 2019-09-11) "
         "repeats guide_2018 (dated 2018-01-15)" in text
     )
+
+
+def test_cite_names_an_unknown_source_and_suggests_the_closest(ev):
+    with pytest.raises(
+        InputError, match=r"source_id: 'sinorblog_2091' .*did you mean 'sinorblog_2019'"
+    ):
+        cite(ev, ["sinorblog_2091"])

@@ -503,3 +503,16 @@ def test_dau_timeline_flags_the_stale_repeat():
         t["as_of"].is_monotonic_increasing
         or t.groupby("metric")["as_of"].apply(lambda s: s.is_monotonic_increasing).all()
     )
+
+
+def test_extrapolated_dau_never_exceeds_wechat_users():
+    ev = load_evidence()
+    cap = market.dau_cap_musers(ev) * 1e6
+    target = market.make_target(
+        "female", 18, 30, (1, 2, 3, 4, 5), 200, "e-commerce", ("shared_links",)
+    )
+    funnel = market.estimate_funnel(target, as_of="2035-01-01", draws=1024)
+    dau = funnel.stages[0]
+    assert dau.p95 <= cap and dau.p50 <= cap
+    assert "dau_cap" in dau.assumptions
+    assert cap == 1150e6
