@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 ARGS   ?=
 
-.PHONY: report test figures format lab bench clean
+.PHONY: report test notebooks figures format lab bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest --nbval --nbval-sanitize-with notebooks/sanitize.cfg
+
+notebooks: $(STAMP)
+	$(BIN)/python -m research notebooks $(ARGS)
 
 figures: $(STAMP)
 	$(BIN)/python -m research figures $(ARGS)

@@ -8,6 +8,7 @@ are sourced and which are assumed.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,6 +95,47 @@ class Assumptions:
     def node(self, name: str) -> u.Node:
         """Return the distribution of assumption ``name``."""
         return self[name].node()
+
+    def describe(self, names: Sequence[str]) -> tuple[dict, ...]:
+        """Return name, range, unit, dist and rationale of each named assumption or statement.
+
+        Names that are neither (e.g. policy keys) are skipped.
+        """
+        rows = []
+        for name in names:
+            if name in self.items:
+                it = self.items[name]
+                rows.append(
+                    {
+                        "name": name,
+                        "range": it.range_text(),
+                        "unit": it.unit,
+                        "dist": it.dist,
+                        "rationale": it.rationale,
+                    }
+                )
+            elif name in self.statements:
+                rows.append(
+                    {
+                        "name": name,
+                        "range": "statement",
+                        "unit": "",
+                        "dist": "",
+                        "rationale": self.statements[name],
+                    }
+                )
+            elif name == "access_group_weights":
+                w = ", ".join(f"{k} {v:g}" for k, v in self.group_weights.items())
+                rows.append(
+                    {
+                        "name": name,
+                        "range": w,
+                        "unit": "prior weight",
+                        "dist": "",
+                        "rationale": "Prior split of named touch points by group",
+                    }
+                )
+        return tuple(rows)
 
 
 def _fail(path: Path, where: str, problem: str) -> DataFileError:

@@ -1,4 +1,4 @@
-"""Command line: ``python -m research figures|assess|screen|report``.
+"""Command line: ``python -m research figures|assess|screen|report|notebooks``.
 
 Every user error prints one line on stderr (``error: ...``) and exits with status 2.
 """
@@ -66,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-notebooks", action="store_true", help="skip the papermill analysis.html per brand"
     )
     _add_datasets(rep)
+
+    nbs = sub.add_parser("notebooks", help="re-execute notebooks in place (refresh their outputs)")
+    nbs.add_argument(
+        "paths", nargs="*", metavar="NOTEBOOK.ipynb", help="default: every notebooks/NN-*.ipynb"
+    )
     return parser
 
 
@@ -187,11 +192,28 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return report.run_report(args)
 
 
+def _cmd_notebooks(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from research import notebooks
+
+    paths = [Path(p) for p in args.paths] or notebooks.notebook_paths()
+    for p in paths:
+        if p.suffix != ".ipynb" or not p.is_file():
+            raise InputError(f"{p}: not a notebook file (.ipynb)")
+    for p in paths:
+        print(f"running {p.name}", file=sys.stderr, flush=True)
+        notebooks.refresh([p])
+    print(f"refreshed {len(paths)} notebooks")
+    return 0
+
+
 _COMMANDS = {
     "figures": _cmd_figures,
     "assess": _cmd_assess,
     "screen": _cmd_screen,
     "report": _cmd_report,
+    "notebooks": _cmd_notebooks,
 }
 
 

@@ -722,40 +722,7 @@ def _break_even(v, pf, ctx, verdict, p_go, sens, p: BrandProfile, ins) -> list[B
 
 
 def _assumption_rows(a: Assumptions, used: Sequence[str]) -> tuple[dict, ...]:
-    rows = []
-    for name in used:
-        if name in a.items:
-            it = a.items[name]
-            rows.append(
-                {
-                    "name": name,
-                    "range": it.range_text(),
-                    "unit": it.unit,
-                    "dist": it.dist,
-                    "rationale": it.rationale,
-                }
-            )
-        elif name in a.statements:
-            rows.append(
-                {
-                    "name": name,
-                    "range": "statement",
-                    "unit": "",
-                    "dist": "",
-                    "rationale": a.statements[name],
-                }
-            )
-        elif name == "access_group_weights":
-            w = ", ".join(f"{k} {v:g}" for k, v in a.group_weights.items())
-            rows.append(
-                {
-                    "name": name,
-                    "range": w,
-                    "unit": "prior weight",
-                    "dist": "",
-                    "rationale": "Prior split of named touch points by group",
-                }
-            )
+    rows = list(a.describe(used))
     pol = a.policy
     rows.append(
         {

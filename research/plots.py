@@ -147,3 +147,19 @@ def plot_verdict(
     ax.set_ylabel("draws")
     ax.legend(loc="upper right", frameon=False)
     return charts.finish(ax, charts.ChartText(ex.title, ex.source_line))
+
+
+def plot_exhibit(name: str, ex: Exhibit, r, ev, size: str = "full") -> Axes:
+    """Return the chart of exhibit ``name`` of assessment ``r``, as written for the deck."""
+    if name == "timeline":
+        ax = charts.plot_timeline(ev, size=size)
+        return charts.finish(ax, charts.ChartText(ex.title, ex.source_line))
+    if name == "funnel":
+        return plot_funnel(ex, size=size)
+    if name == "scorecard":
+        return plot_scorecard(ex, size=size)
+    if name == "tornado":
+        return plot_tornado(ex, r.bar, r.score.mean, size=size)
+    if name == "verdict":
+        return plot_verdict(ex, r.score_draws, r.bar, r.p_go, r.verdict, size=size)
+    return plot_intervals(ex, size=size)

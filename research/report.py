@@ -23,9 +23,10 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+import yaml
 from tqdm import tqdm
 
-from research import brand, charts, deck, exhibits, plots, summary
+from research import brand, charts, deck, exhibits, notebooks, plots, portfolio, summary
 from research.assumptions import Policy, load_assumptions
 from research.atomic import write_atomic
 from research.decision import DEFAULT_DRAWS, DEFAULT_SEED, Assessment, assess, strip_sources
@@ -33,21 +34,6 @@ from research.evidence import load_evidence
 from research.paths import BRANDS_DIR, BUILD_DIR, display
 
 CHART_SIZES = ("full", "half")
-
-
-def _plot(name: str, ex: exhibits.Exhibit, r: Assessment, ev, size: str):
-    if name == "timeline":
-        ax = charts.plot_timeline(ev, size=size)
-        return charts.finish(ax, charts.ChartText(ex.title, ex.source_line))
-    if name == "funnel":
-        return plots.plot_funnel(ex, size=size)
-    if name == "scorecard":
-        return plots.plot_scorecard(ex, size=size)
-    if name == "tornado":
-        return plots.plot_tornado(ex, r.bar, r.score.mean, size=size)
-    if name == "verdict":
-        return plots.plot_verdict(ex, r.score_draws, r.bar, r.p_go, r.verdict, size=size)
-    return plots.plot_intervals(ex, size=size)
 
 
 def write_charts(r: Assessment, exs: dict, ev, out_dir: Path) -> dict[str, list[Path]]:
@@ -61,13 +47,13 @@ def write_charts(r: Assessment, exs: dict, ev, out_dir: Path) -> dict[str, list[
         for name, ex in exs.items():
             paths = []
             for size in CHART_SIZES:
-                ax = _plot(name, ex, r, ev, size)
+                ax = plots.plot_exhibit(name, ex, r, ev, size)
                 fig = ax.figure
                 paths += charts.export_chart(fig, out_dir, f"{name}-{size}")
                 plt.close(fig)
             if ex.kind == "image":
                 # The deck's slide carries the title and source line itself.
-                fig = _plot(name, ex, r, ev, "full").figure
+                fig = plots.plot_exhibit(name, ex, r, ev, "full").figure
                 fig.suptitle("")
                 fig.supxlabel("")
                 paths += charts.export_chart(
@@ -122,8 +108,14 @@ def deck_spec(r: Assessment, exs: dict, chart_files: dict) -> deck.DeckSpec:
     )
 
 
-def write_brand(r: Assessment, ev, a, out_root: Path) -> dict[str, Path]:
-    """Return the files written for one assessed brand under ``out_root/<slug>/``."""
+def write_brand(
+    r: Assessment, ev, a, out_root: Path, *, analysis: bool = False, datasets=None
+) -> dict[str, Path]:
+    """Return the files written for one assessed brand under ``out_root/<slug>/``.
+
+    With ``analysis``, the brand's profile is saved as ``profile.yaml`` and the go/no-go
+    notebook is run on it with papermill (``analysis.ipynb``, ``analysis.html``).
+    """
     folder = brand.resolve_output_dir(r.profile, out_root)
     exs = exhibits.build_exhibits(r, ev, a)
     files = write_charts(r, exs, ev, folder / "charts")
@@ -136,6 +128,19 @@ def write_brand(r: Assessment, ev, a, out_root: Path) -> dict[str, Path]:
     }
     out["deck"] = deck.write_deck(deck_spec(r, exs, files), folder / "deck.pptx")
     out["charts"] = folder / "charts"
+    if analysis:
+        out["profile"] = write_atomic(
+            folder / "profile.yaml",
+            yaml.safe_dump(brand.profile_to_dict(r.profile), sort_keys=False, allow_unicode=True),
+        )
+        out |= notebooks.write_analysis(
+            out["profile"],
+            folder,
+            f"{r.profile.name}: go/no-go analysis",
+            seed=r.seed,
+            draws=r.draws,
+            datasets=datasets,
+        )
     return out
 
 
@@ -146,8 +151,8 @@ def render_index(
     rows: Sequence[tuple[Assessment, dict[str, Path]]], out_root: Path, policy: Policy
 ) -> str:
     """Return the portfolio page: brands ranked by verdict then p_go, linked to their files."""
-    order = {"GO": 0, "CONDITIONAL": 1, "NO-GO": 2}
-    ranked = sorted(rows, key=lambda x: (order[x[0].verdict], -x[0].p_go, x[0].profile.slug))
+    files_of = {id(r): files for r, files in rows}
+    ranked = [(r, files_of[id(r)]) for r in portfolio.rank([r for r, _ in rows])]
     body = []
     for rank, (r, files) in enumerate(ranked, 1):
         rel = lambda p: html.escape(os.path.relpath(p, out_root))  # noqa: E731
@@ -198,12 +203,12 @@ clear the bar of {policy.bar:.2f}, NO-GO below {policy.no_go_below:.0%}, CONDITI
 """
 
 
-def _assess_and_write(profile, datasets, draws: int, seed: int, out_root: Path):
+def _assess_and_write(profile, datasets, draws: int, seed: int, out_root: Path, analysis: bool):
     """Assess one brand and write its files (runs in a worker process)."""
     ev = load_evidence(datasets)
     a = load_assumptions(ev.datasets_dir)
     r = assess(profile, ev=ev, a=a, draws=draws, seed=seed)
-    return r, write_brand(r, ev, a, out_root)
+    return r, write_brand(r, ev, a, out_root, analysis=analysis, datasets=datasets)
 
 
 def run_report(args) -> int:
@@ -219,7 +224,8 @@ def run_report(args) -> int:
         raise InputError(f"--out: {display(out_root)} exists and is not a folder")
     draws = getattr(args, "draws", DEFAULT_DRAWS)
     seed = getattr(args, "seed", DEFAULT_SEED)
-    jobs = [(p, args.datasets, draws, seed, out_root) for p in profiles]
+    analysis = not getattr(args, "no_notebooks", False)
+    jobs = [(p, args.datasets, draws, seed, out_root, analysis) for p in profiles]
     workers = min(len(jobs), os.cpu_count() or 1, 4)
     bar = tqdm(total=len(jobs), desc="assessing brands", unit="brand", file=sys.stderr)
     if workers > 1:

@@ -61,56 +61,68 @@ def to_text(result: Assessment) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_markdown(result: Assessment) -> str:
-    """Return the scorecard as Markdown: verdict, criteria table, funnel, reasons, sources."""
+#: The headings of :func:`to_markdown`, by section key of :func:`markdown_sections`.
+SECTION_HEADINGS = {
+    "scorecard": "Scorecard",
+    "reasons": "Reasons",
+    "funnel": "Market funnel (users a day)",
+    "sensitivity": "Sensitivity (weighted score with the input at its p5 and p95)",
+    "break_even": "Break-even",
+    "assumptions": "Assumptions",
+    "sources": "Sources",
+}
+
+
+def markdown_sections(result: Assessment) -> dict[str, str]:
+    """Return the scorecard's Markdown by section (no headings): ``verdict`` first, then the
+    keys of :data:`SECTION_HEADINGS`."""
     d = result.to_dict()
-    out = [
-        f"# {d['brand']}: {d['verdict']}",
-        "",
-        f"Probability of clearing the bar (p_go): **{d['p_go']:.0%}**; weighted score "
-        f"{d['score']['p50']:.2f} (90% interval {d['score']['p5']:.2f}-{d['score']['p95']:.2f})"
-        f" against a bar of {d['bar']:.2f}. {d['draws']} draws, seed {d['seed']}, figures as of "
-        f"{d['as_of']}.",
-        "",
-        "## Scorecard",
-        "",
+    out = {
+        "verdict": (
+            f"Probability of clearing the bar (p_go): **{d['p_go']:.0%}**; weighted score "
+            f"{d['score']['p50']:.2f} (90% interval {d['score']['p5']:.2f}-{d['score']['p95']:.2f})"
+            f" against a bar of {d['bar']:.2f}. {d['draws']} draws, seed {d['seed']}, figures "
+            f"as of {d['as_of']}."
+        )
+    }
+    rows = [
         "| Criterion | Score | 90% interval | Weight | Threshold | Passed |",
         "|---|---:|---:|---:|---:|:---:|",
     ]
     for c in d["criteria"]:
-        out.append(
+        rows.append(
             f"| {c['label']} | {c['score']:.2f} | {c['p5']:.2f}-{c['p95']:.2f} | "
             f"{c['weight']:.2f} | {c['threshold']:.2f} | {'yes' if c['passed'] else 'no'} |"
         )
-    out += ["", "## Reasons", ""] + [f"{i}. {r}" for i, r in enumerate(d["reasons"], 1)]
-    out += [
-        "",
-        "## Market funnel (users a day)",
-        "",
-        "| Stage | p5 | p50 | p95 | Basis |",
-        "|---|---:|---:|---:|---|",
-    ]
+    out["scorecard"] = "\n".join(rows)
+    out["reasons"] = "\n".join(f"{i}. {r}" for i, r in enumerate(d["reasons"], 1))
+    rows = ["| Stage | p5 | p50 | p95 | Basis |", "|---|---:|---:|---:|---|"]
     for s in d["funnel"]:
-        out.append(
+        rows.append(
             f"| {s['stage']} | {format_users(s['p5'])} | {format_users(s['p50'])} | "
             f"{format_users(s['p95'])} | {s['basis']} |"
         )
-    out += [
-        "",
-        "## Sensitivity (weighted score with the input at its p5 and p95)",
-        "",
-        "| Input | Low | High | Swing | Basis |",
-        "|---|---:|---:|---:|---|",
-    ]
+    out["funnel"] = "\n".join(rows)
+    rows = ["| Input | Low | High | Swing | Basis |", "|---|---:|---:|---:|---|"]
     for s in d["sensitivity"][:8]:
-        out.append(
+        rows.append(
             f"| {s['label']} | {s['low']:.2f} | {s['high']:.2f} | {s['swing']:.3f} | {s['basis']} |"
         )
-    out += ["", "## Break-even", ""]
-    for b in d["break_even"]:
-        out.append(f"- {b['label']} (now {b['current']:,.4g}): {_flip_text(b)}")
-    out += ["", "## Assumptions", "", "| Name | Range | Rationale |", "|---|---|---|"]
-    for a in d["assumptions"]:
-        out.append(f"| {a['name']} | {a['range']} | {a['rationale']} |")
-    out += ["", "## Sources", ""] + [f"- `{s['source_id']}`: {s['citation']}" for s in d["sources"]]
+    out["sensitivity"] = "\n".join(rows)
+    out["break_even"] = "\n".join(
+        f"- {b['label']} (now {b['current']:,.4g}): {_flip_text(b)}" for b in d["break_even"]
+    )
+    rows = ["| Name | Range | Rationale |", "|---|---|---|"]
+    rows += [f"| {a['name']} | {a['range']} | {a['rationale']} |" for a in d["assumptions"]]
+    out["assumptions"] = "\n".join(rows)
+    out["sources"] = "\n".join(f"- `{s['source_id']}`: {s['citation']}" for s in d["sources"])
+    return out
+
+
+def to_markdown(result: Assessment) -> str:
+    """Return the scorecard as Markdown: verdict, criteria table, funnel, reasons, sources."""
+    sections = markdown_sections(result)
+    out = [f"# {result.profile.name}: {result.verdict}", "", sections["verdict"]]
+    for key, heading in SECTION_HEADINGS.items():
+        out += ["", f"## {heading}", "", sections[key]]
     return "\n".join(out) + "\n"
