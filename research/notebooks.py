@@ -8,6 +8,7 @@ after a change; ``report`` calls :func:`write_analysis` for each brand.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -120,6 +121,8 @@ def to_html(nb: nbformat.NotebookNode, title: str) -> str:
     config.TagRemovePreprocessor.remove_cell_tags = {MACHINE_TAG}
     config.TagRemovePreprocessor.enabled = True
     exporter = HTMLExporter(config=config)
+    # nbconvert gives charts a generic alt text and warns that it did; the warning is noise.
+    exporter.log.setLevel(logging.ERROR)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     return body
 

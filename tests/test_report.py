@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 
+import nbformat
 import pptx
 import pytest
 import yaml
 from pptx.oxml.ns import qn
 
-from research import cli, deck
+from research import brand, cli, deck, notebooks
 from research.assumptions import load_assumptions
 from research.exhibits import BUILDERS
 from research.paths import BRANDS_DIR
@@ -134,3 +135,33 @@ def test_funnel_slide_uses_a_log_axis_and_whole_users(run):
     slide = prs.slides[titles.index(funnel["title"])]
     chart = next(s.chart for s in slide.shapes if getattr(s, "has_chart", False))
     assert chart.value_axis._element.find(qn("c:scaling")).find(qn("c:logBase")).get("val") == "10"
+
+
+def test_report_publishes_the_go_no_go_analysis(run):
+    """papermill ran 06-go-no-go on the brand; its result equals scorecard.json; the HTML hides
+    the code and is linked from index.html."""
+    folder = run["folder"]
+    card = json.loads((folder / "scorecard.json").read_text(encoding="utf-8"))
+    card.pop("charts")
+    nb = nbformat.read(folder / "analysis.ipynb", as_version=4)
+    assert notebooks.scorecard_of(nb) == card
+    saved = brand.load_profile(folder / "profile.yaml")
+    assert brand.profile_to_dict(saved) == card["profile"]
+    html = (folder / "analysis.html").read_text(encoding="utf-8")
+    assert "Tea Garden Test Co." in html and f"<strong>{card['verdict']}</strong>" in html
+    assert "memo.analyse" not in html and "<img" in html
+    page = (run["out"] / "index.html").read_text(encoding="utf-8")
+    assert 'href="tea-garden-test-co/analysis.html"' in page
+
+
+def test_no_notebooks_skips_the_analysis(tmp_path):
+    out = tmp_path / "out"
+    profile = BRANDS_DIR / "fast-fashion.yaml"
+    assert (
+        cli.main(["report", str(profile), "--out", str(out), "--draws", DRAWS, "--no-notebooks"])
+        == 0
+    )
+    folder = out / "fast-fashion"
+    assert (folder / "deck.pptx").is_file()
+    assert not (folder / "analysis.html").exists()
+    assert "analysis.html" not in (out / "index.html").read_text(encoding="utf-8")

@@ -1,0 +1,103 @@
+"""The notebook helpers and the portfolio: tables, rankings and their errors."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from research import memo, portfolio
+from research.decision import VERDICTS
+from research.paths import BRANDS_DIR
+
+DRAWS = 512
+
+
+@pytest.fixture(scope="module")
+def an() -> memo.Analysis:
+    return memo.analyse(BRANDS_DIR / "fast-fashion.yaml", draws=DRAWS, seed=3)
+
+
+@pytest.fixture(scope="module")
+def folder():
+    return memo.assess_folder(BRANDS_DIR, draws=DRAWS, seed=3)
+
+
+def _pct(text: str) -> float:
+    return float(text.rstrip("%")) / 100
+
+
+def test_present_formats_and_names_a_bad_format():
+    df = pd.DataFrame({"x": [0.123, 0.5], "n": [2_500_000.0, 69.0]})
+    out = memo.present(df, {"x": "pct", "n": "users"})
+    assert out.to_dict("list") == {"x": ["12%", "50%"], "n": ["2.5M", "69"]}
+    with pytest.raises(ValueError, match="formats: \\['percent'\\] not in"):
+        memo.present(df, {"x": "percent"})
+
+
+def test_table_is_markdown_without_an_index():
+    md = memo.table(pd.DataFrame({"a": ["x|y"], "b": ["1"]})).data
+    assert md.splitlines()[0].startswith("| a")
+    assert "0 |" not in md
+
+
+def test_figures_by_topic_keep_conflicts_and_stale_repeats(an):
+    platform = memo.figures(an.ev, "platform")
+    flags = " ".join(platform["flags"])
+    assert "stale repeat of #1" in flags and "disagrees with" in flags
+    assert "170 million users" in " ".join(platform["value"])
+    with pytest.raises(ValueError, match="topic: 'platfrom' not in"):
+        memo.figures(an.ev, "platfrom")
+
+
+def test_demographic_figures_are_the_articles(an):
+    demo = memo.figures(an.ev, "demographics")
+    assert "71%" in demo.loc[demo["segment"] == "female", "value"].item()
+    assert "60%" in demo.loc[demo["segment"] == "le_30", "value"].item()
+
+
+def test_price_table_never_rises_with_price(an):
+    t = memo.price_table(an)
+    medians = [_pct(x) for x in t["median"]]
+    assert medians == sorted(medians, reverse=True)
+    assert "the brand's price" in " ".join(t["note"])
+    assert "caution" in " ".join(t["note"])
+
+
+def test_coverage_never_falls_as_channels_are_added(an):
+    t = memo.coverage_steps(an)
+    assert list(t["adding"]) == list(an.profile.channels)
+    medians = [_pct(x) for x in t["median"]]
+    assert medians == sorted(medians)
+
+
+def test_relaxing_the_audience_never_shrinks_it(an):
+    t = memo.audience_variants(an)
+    m = [_pct(x) for x in t["median"]]
+    assert m[0] <= m[1] <= m[3] and m[0] <= m[2] <= m[3]
+
+
+def test_chart_names_an_unknown_exhibit(an):
+    with pytest.raises(ValueError, match="name: 'funel' not in"):
+        memo.chart(an, "funel")
+    with pytest.raises(ValueError, match="key: 'reason' not in"):
+        memo.section(an.result, "reason")
+
+
+def test_portfolio_ranks_by_verdict_then_p_go(folder):
+    _, _, results = folder
+    ranked = portfolio.rank(results)
+    keys = [(VERDICTS.index(r.verdict), -r.p_go) for r in ranked]
+    assert keys == sorted(keys)
+    t = portfolio.table(results)
+    assert list(t["rank"]) == list(range(1, len(results) + 1))
+    assert list(t["brand"]) == [r.profile.name for r in ranked]
+    counts = {v: sum(r.verdict == v for r in results) for v in VERDICTS}
+    title = portfolio.title(results)
+    assert title.startswith(f"{len(results)} brands: {counts['GO']} GO")
+    assert ranked[0].profile.name in title
+
+
+def test_portfolio_source_line_names_sources_and_assumptions(folder):
+    ev, _, results = folder
+    line = portfolio.source_line(results, ev)
+    assert line.startswith("Sources: ") and "Assumed: " in line and "policy." not in line

@@ -1,0 +1,178 @@
+"""The curated notebooks: their shape (question, parameters, thin code, Sources), that they
+rerun to the same stored outputs, and that papermill runs them for a brand not in brands/."""
+
+from __future__ import annotations
+
+import ast
+import copy
+import json
+import subprocess
+import sys
+
+import nbformat
+import pytest
+import yaml
+
+from research import cli, decision, memo, notebooks
+from research.errors import InputError, ProfileError
+from research.paths import NOTEBOOKS_DIR, ROOT
+
+PATHS = notebooks.notebook_paths()
+NAMES = [p.stem for p in PATHS]
+EXPECTED = [
+    "00-start-here",
+    "01-market-overview",
+    "02-audience",
+    "03-spend-and-price-fit",
+    "04-categories-and-engagement",
+    "05-access-points-and-traffic",
+    "06-go-no-go",
+    "07-portfolio",
+]
+PROFILE = {
+    "name": "Harbour Bikes Test",
+    "category": "utility",
+    "objective": "service",
+    "audience": {"gender": "any", "age_min": 25, "age_max": 45, "city_tiers": [1, 2, 3]},
+    "price_rmb": 120,
+    "channels": ["shared_links", "qr_codes", "search_ads"],
+}
+
+
+def _read(path) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
+def _code(nb) -> list:
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def test_the_curated_notebooks_are_all_there():
+    assert NAMES == EXPECTED
+
+
+@pytest.mark.parametrize("path", PATHS, ids=NAMES)
+def test_notebook_opens_with_its_question_then_parameters(path):
+    nb = _read(path)
+    first, second = nb.cells[0], nb.cells[1]
+    assert first.cell_type == "markdown" and first.source.startswith("# ")
+    assert "?" in first.source.splitlines()[0], "the title states the question"
+    assert second.cell_type == "code"
+    assert second.metadata.get("tags") == ["parameters"]
+    # The answer is the first output after the parameters.
+    answer = _code(nb)[1].outputs[-1]["data"]["text/markdown"]
+    assert answer.startswith("**Answer.** ") or answer.startswith("**Answer.**")
+
+
+@pytest.mark.parametrize("path", PATHS, ids=NAMES)
+def test_parameters_are_plain_values_with_the_engine_defaults(path):
+    nb = _read(path)
+    values = notebooks.parameters_of(nb)
+    tree = ast.parse(nb.cells[1].source)
+    for node in tree.body:
+        assert isinstance(node, ast.Assign), ast.dump(node)
+        ast.literal_eval(node.value)  # plain literals only
+    if "seed" in values:
+        assert values["seed"] == decision.DEFAULT_SEED
+        assert values["draws"] == decision.DEFAULT_DRAWS
+    if "profile_path" in values:
+        assert (NOTEBOOKS_DIR / values["profile_path"]).is_file()
+        assert set(values) == set(notebooks.PARAMETERS)
+
+
+@pytest.mark.parametrize("path", PATHS, ids=NAMES)
+def test_notebook_is_thin_and_types_no_figures(path):
+    """No functions, classes, lambdas, loops or numbers of its own outside the parameters."""
+    for cell in _code(_read(path))[1:]:
+        tree = ast.parse(cell.source)
+        for node in ast.walk(tree):
+            assert not isinstance(
+                node,
+                ast.FunctionDef | ast.ClassDef | ast.Lambda | ast.For | ast.While | ast.ListComp,
+            ), cell.source
+            if isinstance(node, ast.Constant):
+                assert not isinstance(node.value, int | float) or isinstance(node.value, bool), (
+                    f"number {node.value!r} typed in: {cell.source}"
+                )
+
+
+@pytest.mark.parametrize("path", PATHS, ids=NAMES)
+def test_notebook_closes_with_sources_and_is_stored_executed(path):
+    nb = _read(path)
+    body = [c for c in nb.cells if "machine-readable" not in c.metadata.get("tags", [])]
+    last = body[-1]
+    assert last.cell_type == "code" and "sources" in last.source
+    assert last.outputs[0]["data"]["text/markdown"].startswith("### Sources")
+    counts = [c.execution_count for c in _code(nb)]
+    assert counts == list(range(1, len(counts) + 1)), "run top to bottom in one session"
+    for cell in _code(nb):
+        for out in cell.outputs:
+            assert out.output_type != "error", cell.source
+            assert out.get("name") != "stderr", out.get("text")
+
+
+def _outputs(nb) -> list:
+    return [copy.deepcopy(c.outputs) for c in _code(nb)]
+
+
+@pytest.mark.parametrize("path", PATHS, ids=NAMES)
+def test_rerun_gives_identical_outputs_images_included(path):
+    """nbval compares text; this compares every output byte for byte, charts too."""
+    stored = _read(path)
+    fresh = notebooks.execute(_read(path), path.parent)
+    assert _outputs(fresh) == _outputs(stored)
+
+
+def test_go_no_go_notebook_for_a_new_brand_equals_assess_json(tmp_path, capsys):
+    """The README's papermill command, for a profile that is not in brands/."""
+    profile = tmp_path / "harbour.yaml"
+    profile.write_text(yaml.safe_dump(PROFILE), encoding="utf-8")
+    out = tmp_path / "harbour.ipynb"
+    cmd = [sys.executable, "-m", "papermill", str(notebooks.ANALYSIS_NOTEBOOK), str(out)]
+    cmd += ["-p", "profile_path", str(profile), "-p", "draws", "1024", "-p", "seed", "11"]
+    cmd += ["--cwd", str(NOTEBOOKS_DIR), "--no-progress-bar"]
+    subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT, timeout=300)
+    nb = _read(out)
+    capsys.readouterr()
+    status = cli.main(
+        ["assess", str(profile), "--format", "json", "--draws", "1024", "--seed", "11"]
+    )
+    assert status == 0
+    assessed = json.loads(capsys.readouterr().out)
+    stored = notebooks.scorecard_of(nb)
+    assert stored == assessed
+    answer = _code(nb)[2].outputs[-1]["data"]["text/markdown"]
+    assert f"**{assessed['verdict']}**" in answer and PROFILE["name"] in answer
+
+    html = notebooks.to_html(nb, "Harbour Bikes Test")
+    assert "memo.analyse" not in html, "code cells are hidden"
+    assert "Machine-readable result" not in html
+    assert f"<strong>{assessed['verdict']}</strong>" in html
+    assert 'class="jp-InputPrompt' not in html and 'class="jp-OutputPrompt' not in html
+
+
+def test_notebooks_command_refuses_a_path_that_is_not_a_notebook(tmp_path, capsys):
+    bad = tmp_path / "notes.txt"
+    bad.write_text("hello", encoding="utf-8")
+    assert cli.main(["notebooks", str(bad)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "notes.txt" in err and ".ipynb" in err
+
+
+def test_parameters_of_needs_exactly_one_parameters_cell():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    with pytest.raises(InputError, match="parameters"):
+        notebooks.parameters_of(nb)
+
+
+def test_scorecard_of_a_notebook_without_one_names_the_tag():
+    with pytest.raises(InputError, match="machine-readable"):
+        notebooks.scorecard_of(nbformat.v4.new_notebook())
+
+
+def test_as_of_parameter_is_validated_like_the_profile(tmp_path):
+    profile = tmp_path / "p.yaml"
+    profile.write_text(yaml.safe_dump(PROFILE), encoding="utf-8")
+    assert str(memo.load_brand(profile, "2019-07-01").as_of) == "2019-07-01"
+    with pytest.raises(ProfileError, match="as_of"):
+        memo.load_brand(profile, "next spring")
