@@ -33,6 +33,7 @@ from research import (
     market,
     plots,
     portfolio,
+    schema,
     spend,
     summary,
 )
@@ -487,7 +488,15 @@ def games_engagement(ev: Evidence) -> pd.DataFrame:
 
 def taxonomy(ev: Evidence, channels: Sequence[str] = ()) -> pd.DataFrame:
     """Return the touch-point taxonomy by engagement phase and group, the brand's marked."""
-    tp = ev.touchpoints.sort_values(["phase", "group", "touchpoint_id"], kind="stable")
+    order = {
+        col: {v: i for i, v in enumerate(schema.enum_of(ev.datasets_dir, "touchpoints", col))}
+        for col in ("phase", "group")
+    }
+    tp = ev.touchpoints.sort_values(
+        ["phase", "group", "touchpoint_id"],
+        key=lambda c: c.map(order[c.name]) if c.name in order else c,
+        kind="stable",
+    )
     return pd.DataFrame(
         {
             "phase": tp["phase"].str.replace("_", "-").to_numpy(),

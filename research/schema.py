@@ -54,6 +54,16 @@ def load_descriptor(datasets_dir: Path) -> dict:
     return descriptor
 
 
+def enum_of(datasets_dir: Path, resource: str, field: str) -> tuple[str, ...]:
+    """Return the allowed values of ``field`` in ``resource``, in the datapackage's order."""
+    for res in load_descriptor(datasets_dir)["resources"]:
+        if res["name"] == resource:
+            for f in res["schema"]["fields"]:
+                if f["name"] == field:
+                    return tuple(f.get("constraints", {}).get("enum", ()))
+    raise DataFileError(f"datapackage.json: no field '{field}' in resource '{resource}'")
+
+
 def _where(path: Path, row: int, column: str) -> str:
     return f"{display(path)}: row {row} (line {row + 1}), column '{column}'"
 
