@@ -110,8 +110,13 @@ TICK_SIZE: float = 12.0
 ANNOTATION_SIZE: float = 12.0
 #: Source-line size, points.
 SOURCE_SIZE: float = 10.0
-#: Figure sizes, inches (width, height): a full 16:9 slide and one column of two.
-FIGURE_SIZES: dict[str, tuple[float, float]] = {"full": (13.33, 7.5), "half": (6.5, 5.5)}
+#: Figure sizes, inches (width, height): a full 16:9 slide, one column of two, and the body
+#: of a deck slide under its title and above its source line (for charts placed at 100 %).
+FIGURE_SIZES: dict[str, tuple[float, float]] = {
+    "full": (13.33, 7.5),
+    "half": (6.5, 5.5),
+    "slide": (12.33, 4.9),
+}
 #: Padding between the figure edge and its content, inches.
 EDGE_PAD_IN: float = 0.12
 #: Default export resolution, dots per inch (seaborn's 96 is too low for decks).
@@ -552,11 +557,14 @@ def new_figure(size: str = "full") -> tuple[Figure, Axes]:
 
     Parameters
     ----------
-    size : {"full", "half"}
+    size : {"full", "half", "slide"}
         ``"full"`` is a whole 16:9 slide, 13.33 x 7.5 in. ``"half"`` is one column of a
         two-column slide, 6.5 x 5.5 in: two side by side fill the 13.33 in width with a
-        0.33 in gutter and leave 2 in of slide height for the slide's own heading. Text
-        keeps the same point sizes in both, so placed at 100 % they match on a slide.
+        0.33 in gutter and leave 2 in of slide height for the slide's own heading.
+        ``"slide"`` is the body of a deck slide, 12.33 x 4.9 in, for a picture the deck
+        places under its own title and above its own source line (so it is drawn without
+        them and shown at 100 %). Text keeps the same point sizes in all three, so
+        placed at 100 % they match on a slide.
     """
     if size not in FIGURE_SIZES:
         raise InputError(f"size: '{size}' is not one of {', '.join(FIGURE_SIZES)}")
@@ -1052,7 +1060,7 @@ def plot_timeline(
         figure of ``size`` (see :func:`new_figure`).
     as_of : str or Timestamp, optional
         Only figures and events dated on or before this date are drawn.
-    size : {"full", "half"}
+    size : {"full", "half", "slide"}
         Figure size when ``ax`` is None.
     """
     data = _timeline_data(ev, as_of)

@@ -8,6 +8,15 @@ python-pptx's ``CategoryChartData`` so a consultant can restyle them and see the
 numbers behind them in PowerPoint; :func:`read_chart_series` reopens a deck and
 returns those numbers so tests and the report can check them against the data.
 
+Native charts read in data order: horizontal bars top to bottom (category axis in
+reverse order, value axis at the bottom), columns left to right, series in the order
+given. Their key is a line of text above the chart, not a legend, because PowerPoint and
+LibreOffice list a horizontal bar chart's legend in opposite orders. Interval charts
+(``'interval_bar'``, ``'interval_column'``) draw the median as bars and p5 to p95 as
+custom error bars, each value label moved just past its line; grouped categories get a
+two-level axis. The plot area and value scale are placed by hand from measured label
+widths, so labels have room whichever application draws the chart.
+
 House style: one sans font (Calibri), dark grey text, the colourblind-safe
 Okabe-Ito palette, titles at 28 pt (shrunk for long titles, never truncated),
 body text at 14 pt or more and source footnotes at 10 pt. Text sizes are checked
@@ -18,6 +27,7 @@ at the smallest allowed size raises ``ValueError`` rather than overflowing.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 import warnings
 from collections.abc import Sequence
@@ -27,15 +37,17 @@ from typing import Final
 
 import pptx
 from lxml import etree
+from pptx.chart.chart import Chart
 from pptx.chart.data import CategoryChartData
 from pptx.chart.datalabel import DataLabels
+from pptx.chart.series import BarSeries
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import (
     XL_CHART_TYPE,
     XL_LABEL_POSITION,
-    XL_LEGEND_POSITION,
 )
-from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
+from pptx.enum.dml import MSO_LINE
+from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE, PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.parts.image import Image
@@ -118,15 +130,39 @@ _INSET_Y: Final[int] = Inches(0.05)
 _LINE_SPACING: Final[float] = 1.2
 _EMU_PER_PT: Final[int] = 12700
 
-KINDS: Final[tuple[str, ...]] = ("bar", "column", "stacked_bar", "image")
+KINDS: Final[tuple[str, ...]] = (
+    "bar",
+    "column",
+    "stacked_bar",
+    "interval_bar",
+    "interval_column",
+    "image",
+)
 NATIVE_KINDS: Final[dict[str, XL_CHART_TYPE]] = {
     "bar": XL_CHART_TYPE.BAR_CLUSTERED,
     "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
     "stacked_bar": XL_CHART_TYPE.BAR_STACKED,
+    "interval_bar": XL_CHART_TYPE.BAR_CLUSTERED,
+    "interval_column": XL_CHART_TYPE.COLUMN_CLUSTERED,
 }
+#: Kinds drawn as the central series with error bars from the low to the high series.
+INTERVAL_KINDS: Final[tuple[str, ...]] = ("interval_bar", "interval_column")
+#: Series names, in order, of an interval chart: low and high percentiles around the median.
+INTERVAL_SERIES: Final[tuple[str, str, str]] = ("p5", "median", "p95")
+#: Kinds whose categories run down the vertical axis, first category on top.
+HORIZONTAL_KINDS: Final[tuple[str, ...]] = ("bar", "stacked_bar", "interval_bar")
 VERDICTS: Final[tuple[str, ...]] = tuple(VERDICT_COLOURS)
 #: Name of the source text box on every chart slide (tests and readers find it by name).
 SOURCE_SHAPE: Final[str] = "Source footnote"
+#: Name of the key above a native chart (what the colours and lines mean, in series order).
+KEY_SHAPE: Final[str] = "Chart key"
+#: The swatch that starts each entry of a chart key.
+KEY_SWATCH: Final[str] = "\u25a0"
+#: Gap (pt) between the end of an interval's line and its data label.
+_LABEL_PAD_PT: Final[float] = 8.0
+#: The Office 2012 chart namespace and the extension that switches data-label leader lines.
+_C15: Final[str] = "http://schemas.microsoft.com/office/drawing/2012/chart"
+_C15_LEADER_LINES_URI: Final[str] = "{CE6537A1-D6FC-4f65-9D91-7224C49458BB}"
 
 _ASSUMPTIONS_HEADER: Final[tuple[str, ...]] = ("Assumption", "Range", "Rationale")
 _ASSUMPTIONS_WIDTHS: Final[tuple[float, ...]] = (0.25, 0.2, 0.55)
@@ -152,21 +188,35 @@ class ChartSlide:
         Speaker notes.
     kind
         ``'bar'`` (horizontal clustered bars, first category on top), ``'column'``
-        (clustered columns), ``'stacked_bar'`` (horizontal stacked bars) or ``'image'``
+        (clustered columns), ``'stacked_bar'`` (horizontal stacked bars),
+        ``'interval_bar'`` / ``'interval_column'`` (the median as bars, with a line from
+        the low to the high percentile on each; ``series`` must be named
+        :data:`INTERVAL_SERIES` in that order and hold non-negative values) or ``'image'``
         (a PNG from ``image``, fitted inside the body keeping its aspect ratio).
     categories
-        Category labels of a native chart.
+        Category labels of a native chart, in reading order (top to bottom on
+        horizontal kinds, left to right on columns).
     series
-        ``(name, values)`` pairs of a native chart, one value per category.
+        ``(name, values)`` pairs of a native chart, one value per category; series keep
+        this order in the chart and in its key.
     number_format
         Excel number format of the value axis and data labels, ``'0%'`` for shares 0-1.
     image
         PNG file of an ``'image'`` slide.
     highlight
-        Category indexes whose bars take the accent colour (single-series charts only).
+        Category indexes whose bars take the accent colour (single-series and interval
+        charts only).
     log_scale
         Draw the value axis on a log-10 scale (for values spanning several orders of
         magnitude, such as a market funnel); values must be positive.
+    groups
+        Optional group label per category (such as ``'Age'`` for ``'18-24'``); each group
+        must be one contiguous run. Grouped categories are drawn as a two-level axis.
+    highlight_label
+        What the highlighted bars are (``"the brand's target"``), shown in the chart key.
+    dividers
+        ``(k, label)`` pairs: a dashed line between categories ``k - 1`` and ``k`` with a
+        short label (such as a caution price between two spend bands). Not on stacked bars.
     """
 
     title: str
@@ -179,6 +229,9 @@ class ChartSlide:
     image: Path | None = None
     highlight: tuple[int, ...] = ()
     log_scale: bool = False
+    groups: tuple[str, ...] = ()
+    highlight_label: str = ""
+    dividers: tuple[tuple[int, str], ...] = ()
 
     def __post_init__(self) -> None:
         """Check the spec and normalise its sequences to tuples of plain Python values."""
@@ -192,18 +245,23 @@ class ChartSlide:
         categories = tuple(str(c) for c in self.categories)
         series = tuple((str(name), tuple(float(v) for v in values)) for name, values in self.series)
         highlight = tuple(int(i) for i in self.highlight)
+        groups = tuple(str(g) for g in self.groups)
+        dividers = tuple((int(k), str(label)) for k, label in self.dividers)
         image = Path(self.image) if self.image is not None else None
         object.__setattr__(self, "categories", categories)
         object.__setattr__(self, "series", series)
         object.__setattr__(self, "highlight", highlight)
+        object.__setattr__(self, "groups", groups)
+        object.__setattr__(self, "dividers", dividers)
+        object.__setattr__(self, "highlight_label", str(self.highlight_label).strip())
         object.__setattr__(self, "image", image)
         if self.kind == "image":
             if image is None:
                 raise ValueError(f"{where}: kind 'image' needs an image path.")
-            if categories or series or highlight:
+            if categories or series or highlight or groups or dividers:
                 raise ValueError(
-                    f"{where}: an 'image' slide holds a picture, not data; "
-                    "leave categories, series and highlight empty or use a native kind."
+                    f"{where}: an 'image' slide holds a picture, not data; leave categories, "
+                    "series, highlight, groups and dividers empty or use a native kind."
                 )
             return
         if image is not None:
@@ -223,13 +281,64 @@ class ChartSlide:
                 )
             if not all(math.isfinite(v) for v in values):
                 raise ValueError(f"{where}: series {name!r} holds a non-finite value: {values}.")
-        if highlight and len(series) > 1:
+        interval = self.kind in INTERVAL_KINDS
+        if interval:
+            _check_interval(where, series)
+        if highlight and len(series) > 1 and not interval:
             raise ValueError(f"{where}: highlight works on single-series charts only.")
         bad = [i for i in highlight if not 0 <= i < len(categories)]
         if bad:
             raise ValueError(
                 f"{where}: highlight indexes {bad} are outside 0..{len(categories) - 1}."
             )
+        for k, label in dividers:
+            if self.kind == "stacked_bar" or not 0 < k < len(categories) or not label.strip():
+                raise ValueError(
+                    f"{where}: divider ({k}, {label!r}) must fall between two categories "
+                    f"(1..{len(categories) - 1}), have a label and not be on stacked bars."
+                )
+        if self.log_scale and any(v <= 0 for _, values in series for v in values):
+            raise ValueError(f"{where}: a log-scale chart needs positive values only.")
+        if groups:
+            if len(groups) != len(categories):
+                raise ValueError(
+                    f"{where}: {len(groups)} groups for {len(categories)} categories; "
+                    "give one group label per category."
+                )
+            if not all(g.strip() for g in groups):
+                raise ValueError(f"{where}: group labels must be non-empty, got {groups}.")
+            runs = [g for i, g in enumerate(groups) if i == 0 or groups[i - 1] != g]
+            if len(set(runs)) != len(runs):
+                raise ValueError(
+                    f"{where}: each group must be one contiguous run of categories, "
+                    f"got {list(groups)}."
+                )
+
+
+def _check_interval(where: str, series: tuple[tuple[str, tuple[float, ...]], ...]) -> None:
+    """Raise ``ValueError`` unless ``series`` are p5, median and p95 with p5 <= median <= p95."""
+    names = tuple(name for name, _ in series)
+    if names != INTERVAL_SERIES:
+        raise ValueError(
+            f"{where}: an interval chart needs the series {list(INTERVAL_SERIES)} in that "
+            f"order, got {list(names)}."
+        )
+    low, mid, high = (values for _, values in series)
+    for i, (lo, m, hi) in enumerate(zip(low, mid, high, strict=True)):
+        if lo < 0:
+            raise ValueError(f"{where}: interval charts show non-negative values; {lo} at {i}.")
+        tol = 1e-9 * max(abs(hi), 1.0)
+        if not lo - tol <= m <= hi + tol:
+            raise ValueError(
+                f"{where}: category {i} has {names[1]} {m} outside "
+                f"{names[0]} {lo} to {names[2]} {hi}."
+            )
+
+
+def interval_coverage(low: str = INTERVAL_SERIES[0], high: str = INTERVAL_SERIES[2]) -> str:
+    """Return the interval between two percentile names as words: ``'90% interval'``."""
+    a, b = (int(re.fullmatch(r"p(\d{1,2})", n).group(1)) for n in (low, high))
+    return f"{b - a}% interval"
 
 
 @dataclass(frozen=True)
@@ -400,8 +509,11 @@ def read_chart_series(path: str | Path) -> list[dict]:
     -------
     list of dict
         ``{'title': str, 'source': str, 'categories': tuple[str, ...],
-        'series': {name: tuple[float, ...]}}`` per chart slide. Image slides have
-        empty ``categories`` and ``series``.
+        'groups': tuple[str, ...], 'series': {name: tuple[float, ...]}}`` per chart
+        slide, categories being the leaf labels and groups their parents (empty when the
+        axis has one level). An interval chart's low and high series are read back from
+        its error bars, so ``series`` holds all of :data:`INTERVAL_SERIES`. Image slides
+        have empty ``categories``, ``groups`` and ``series``.
     """
     out: list[dict] = []
     for slide in pptx.Presentation(str(path)).slides:
@@ -410,21 +522,50 @@ def read_chart_series(path: str | Path) -> list[dict]:
             continue
         charts = [s.chart for s in slide.shapes if getattr(s, "has_chart", False)]
         categories: tuple[str, ...] = ()
+        groups: tuple[str, ...] = ()
         series: dict[str, tuple[float, ...]] = {}
         if charts:
             plot = charts[0].plots[0]
-            categories = tuple(str(c) for c in plot.categories)
-            series = {s.name: tuple(float(v) for v in s.values) for s in plot.series}
+            labels = plot.categories.flattened_labels
+            categories = tuple(str(c[-1]) for c in labels)
+            if plot.categories.depth > 1:
+                groups = tuple(str(c[0]) for c in labels)
+            for s in plot.series:
+                values = tuple(float(v) for v in s.values)
+                bars = _read_error_bars(s._element, len(values))
+                if bars is None:
+                    series[s.name] = values
+                    continue
+                minus, plus = bars
+                low, _, high = INTERVAL_SERIES
+                series[low] = tuple(v - m for v, m in zip(values, minus, strict=True))
+                series[s.name] = values
+                series[high] = tuple(v + p for v, p in zip(values, plus, strict=True))
         title = slide.shapes.title
         out.append(
             {
                 "title": title.text_frame.text if title is not None else "",
                 "source": footnotes[0].text_frame.text,
                 "categories": categories,
+                "groups": groups,
                 "series": series,
             }
         )
     return out
+
+
+def _read_error_bars(ser: etree._Element, n: int) -> tuple[list[float], list[float]] | None:
+    """Return ``(minus, plus)`` of a series' custom error bars, or None when it has none."""
+    bars = ser.find(qn("c:errBars"))
+    if bars is None:
+        return None
+    out = []
+    for tag in ("c:minus", "c:plus"):
+        values = [0.0] * n
+        for pt in bars.findall(f"{qn(tag)}/{qn('c:numLit')}/{qn('c:pt')}"):
+            values[int(pt.get("idx"))] = float(pt.find(qn("c:v")).text)
+        out.append(values)
+    return out[0], out[1]
 
 
 # --- text fitting --------------------------------------------------------------------------------
@@ -722,7 +863,11 @@ def _add_summary_slide(prs: Presentation, spec: DeckSpec) -> None:
 
 
 def _add_chart_slide(prs: Presentation, spec: ChartSlide) -> None:
-    """Add one chart slide: action title, chart or picture, source footnote, notes."""
+    """Add one chart slide: action title, chart or picture, source footnote, notes.
+
+    A native chart that needs a key (several series, an interval or highlighted bars)
+    gets one line above it saying what each colour and line is, in series order.
+    """
     slide = prs.slides.add_slide(_layout(prs, "Title Only"))
     title_bottom = _place_title(slide, spec.title)
     footnote_top = _place_footnote(slide, spec.source_line, SOURCE_SHAPE)
@@ -730,6 +875,9 @@ def _add_chart_slide(prs: Presentation, spec: ChartSlide) -> None:
     if spec.kind == "image":
         _add_picture(slide, spec, box)
     else:
+        entries = key_entries(spec)
+        if entries:
+            box = _add_key(slide, entries, box)
         _add_native_chart(slide, spec, box)
     _add_notes(slide, spec.notes)
 
@@ -757,29 +905,315 @@ def _add_picture(slide: Slide, spec: ChartSlide, box: tuple[int, int, int, int])
         )
 
 
+def key_entries(spec: ChartSlide) -> list[tuple[RGBColor | None, str]]:
+    """Return the key of a native chart: ``(swatch colour or None, text)`` in reading order.
+
+    Several series are listed in series order, each with its colour; highlighted bars
+    are named by ``highlight_label``; an interval chart says what its bars and lines are.
+    PowerPoint and LibreOffice order a horizontal bar chart's legend differently, so the
+    deck writes this key instead of a legend.
+    """
+    entries: list[tuple[RGBColor | None, str]] = []
+    if spec.highlight:
+        entries += [(ACCENT, spec.highlight_label or "highlighted"), (PRIMARY, "others")]
+    if spec.kind in INTERVAL_KINDS:
+        low, mid, high = INTERVAL_SERIES
+        entries.append(
+            (None, f"Bars show the {mid}, lines the {interval_coverage(low, high)} ({low}-{high})")
+        )
+    elif len(spec.series) > 1:
+        entries += [
+            (SERIES_COLOURS[i % len(SERIES_COLOURS)], name)
+            for i, (name, _) in enumerate(spec.series)
+        ]
+    return entries
+
+
+def _add_key(
+    slide: Slide, entries: list[tuple[RGBColor | None, str]], box: tuple[int, int, int, int]
+) -> tuple[int, int, int, int]:
+    """Write the chart key at the top of ``box`` and return the box left below it."""
+    left, top, width, height = box
+    spacer = "    "
+    text = spacer.join(f"{KEY_SWATCH} {t}" if c is not None else t for c, t in entries)
+    key_height = _text_height(_count_lines(text, CHART_TEXT_PT, width), CHART_TEXT_PT)
+    shape = slide.shapes.add_textbox(left, top, width, key_height)
+    shape.name = KEY_SHAPE
+    frame = shape.text_frame
+    _write(frame, [""], CHART_TEXT_PT)
+    para = frame.paragraphs[0]
+    para.runs[0].text = ""
+    for i, (colour, label) in enumerate(entries):
+        parts = [(spacer if i else "", TEXT)]
+        if colour is not None:
+            parts.append((f"{KEY_SWATCH} ", colour))
+        parts.append((label, TEXT))
+        for part, part_colour in parts:
+            if not part:
+                continue
+            run = para.add_run()
+            run.text = part
+            run.font.name, run.font.size = FONT, Pt(CHART_TEXT_PT)
+            run.font.color.rgb = part_colour
+    para._p.remove(para.runs[0]._r)
+    return left, top + key_height, width, height - key_height
+
+
+@dataclass(frozen=True)
+class _Geometry:
+    """Where a native chart draws: inner plot area (fractions of the frame) and value scale."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    width_pt: float
+    height_pt: float
+    lo: float
+    hi: float
+    unit: float | None
+    log: bool
+
+    def fraction(self, value: float) -> float:
+        """Return how far along the value axis ``value`` lies (0 at ``lo``, 1 at ``hi``)."""
+        if self.log:
+            span = math.log10(self.hi) - math.log10(self.lo)
+            return (math.log10(value) - math.log10(self.lo)) / span
+        return (value - self.lo) / (self.hi - self.lo)
+
+
+def _value_scale(vmin: float, vmax: float, log: bool) -> tuple[float, float, float | None]:
+    """Return ``(min, max, major unit)`` of a value axis holding ``vmin`` to ``vmax``.
+
+    Linear axes start at zero (or below, for negative values) and end at the first round
+    step (1, 2, 2.5 or 5 times a power of ten, about five steps) at or above the data;
+    log axes span whole decades and leave the unit to the application.
+    """
+    if log:
+        lo = 10.0 ** math.floor(math.log10(vmin))
+        hi = 10.0 ** math.ceil(math.log10(vmax))
+        return lo, (hi if hi > lo else lo * 10), None
+    top, bottom = max(vmax, 0.0), min(vmin, 0.0)
+    raw = (top - bottom) / 5 or 1.0
+    mag = 10.0 ** math.floor(math.log10(raw))
+    unit = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw * (1 - 1e-9))
+    hi = round(math.ceil(top / unit - 1e-9) * unit, 12)
+    lo = round(math.floor(bottom / unit + 1e-9) * unit, 12)
+    return lo, (hi if hi > lo else lo + unit), unit
+
+
+def format_number(value: float, number_format: str) -> str:
+    """Return ``value`` as text in the Excel ``number_format`` (the subset the deck uses).
+
+    Handles percentages (``'0%'``, ``'0.0%'``), fixed decimals (``'0.00'``), thousands
+    separators (``'#,##0'``), scaling commas (``'0.0,,'`` shows millions), quoted
+    literals and conditional sections (``'[>=1000000]0.0,,"M";0'``). Used to size the
+    room that data labels and axis labels need.
+    """
+    chosen = None
+    for section in number_format.split(";"):
+        cond = re.match(r"^\[(>=|<=|>|<|=)(-?[\d.]+)\](.*)$", section)
+        if cond is None:
+            chosen = section
+            break
+        op, limit, code = cond.group(1), float(cond.group(2)), cond.group(3)
+        ok = {
+            ">=": value >= limit,
+            "<=": value <= limit,
+            ">": value > limit,
+            "<": value < limit,
+            "=": value == limit,
+        }[op]
+        if ok:
+            chosen = code
+            break
+    if chosen is None:
+        chosen = number_format.split(";")[-1]
+    literal = "".join(re.findall(r'"([^"]*)"', chosen))
+    code = re.sub(r'"[^"]*"', "", chosen)
+    x = float(value) * (100.0 if "%" in code else 1.0)
+    scaling = re.search(r"[0#.](,+)(?![0#])", code)
+    if scaling:
+        x /= 1000.0 ** len(scaling.group(1))
+    decimals = len(re.search(r"\.([0#]*)", code).group(1)) if "." in code else 0
+    text = f"{x:,.{decimals}f}" if re.search(r"[0#],[0#]", code) else f"{x:.{decimals}f}"
+    return text + ("%" if "%" in code else "") + literal
+
+
+def _text_width_pt(text: str, size_pt: float) -> float:
+    """Return an upper estimate of the width of one line of ``text`` in points."""
+    return sum(_char_em(c) for c in text) * size_pt
+
+
+def _plot_geometry(spec: ChartSlide, box: tuple[int, int, int, int]) -> _Geometry:
+    """Return the inner plot area and value scale of a native chart in ``box``.
+
+    The plot area is placed by hand, leaving measured room for the category labels (and
+    group labels), the value-axis labels and the data labels beyond the longest bar, so
+    nothing is cut off or overlaps, whichever application draws the chart.
+    """
+    _, _, width, height = box
+    w_pt, h_pt = width / _EMU_PER_PT, height / _EMU_PER_PT
+    size = CHART_TEXT_PT
+    line = size * _LINE_SPACING
+    values = [v for _, vs in spec.series for v in vs]
+    lo, hi, unit = _value_scale(min(values), max(values), spec.log_scale)
+    labelled = spec.series[1][1] if spec.kind in INTERVAL_KINDS else values
+    fmt = spec.number_format
+    label_w = max(_text_width_pt(format_number(v, fmt), size) for v in labelled)
+    tick_w = max(_text_width_pt(format_number(v, fmt), size) for v in (lo, hi))
+    group_room = line + 12 if spec.groups else 0.0
+    if spec.kind in HORIZONTAL_KINDS:
+        cat_w = min(max(_text_width_pt(c, size) for c in spec.categories), 0.35 * w_pt)
+        left = cat_w + group_room + 14
+        right = max(label_w + 2 * _LABEL_PAD_PT, tick_w / 2 + 4)
+        top, bottom = 4.0, line + 12
+    else:
+        left, right = tick_w + 14, 8.0
+        slot = (w_pt - left - right) / len(spec.categories)
+        slot_emu = int(slot * _EMU_PER_PT) + 2 * _INSET_X
+        lines = max(_count_lines(c, size, slot_emu) for c in spec.categories)
+        top = line + 2 * _LABEL_PAD_PT
+        bottom = lines * line + 12 + group_room
+    return _Geometry(
+        x=left / w_pt,
+        y=top / h_pt,
+        w=(w_pt - left - right) / w_pt,
+        h=(h_pt - top - bottom) / h_pt,
+        width_pt=w_pt,
+        height_pt=h_pt,
+        lo=lo,
+        hi=hi,
+        unit=unit,
+        log=spec.log_scale,
+    )
+
+
+def _set_plot_area(chart: Chart, g: _Geometry) -> None:
+    """Place the chart's inner plot area by hand (``c:plotArea/c:layout/c:manualLayout``)."""
+    plot_area = chart._chartSpace.xpath("c:chart/c:plotArea")[0]
+    layout = plot_area.find(qn("c:layout"))
+    if layout is None:
+        layout = etree.SubElement(plot_area, qn("c:layout"))
+        plot_area.remove(layout)
+        plot_area.insert(0, layout)
+    for child in list(layout):
+        layout.remove(child)
+    manual = etree.SubElement(layout, qn("c:manualLayout"))
+    fields = [("c:layoutTarget", "inner"), ("c:xMode", "edge"), ("c:yMode", "edge")]
+    fields += [(f"c:{k}", f"{getattr(g, k):.6f}") for k in ("x", "y", "w", "h")]
+    for tag, val in fields:
+        etree.SubElement(manual, qn(tag)).set("val", val)
+
+
+def _insert_before(
+    parent: etree._Element, child: etree._Element, successors: Sequence[str]
+) -> None:
+    """Insert ``child`` into ``parent`` before the first of ``successors`` present, or last."""
+    for tag in successors:
+        found = parent.find(qn(tag))
+        if found is not None:
+            found.addprevious(child)
+            return
+    parent.append(child)
+
+
+def _add_error_bars(series: BarSeries, minus: Sequence[float], plus: Sequence[float]) -> None:
+    """Give ``series`` custom error bars reaching ``minus`` below and ``plus`` above each bar."""
+    ser = series._element
+    bars = etree.SubElement(ser, qn("c:errBars"))
+    ser.remove(bars)
+    for tag, val in (("c:errBarType", "both"), ("c:errValType", "cust"), ("c:noEndCap", "0")):
+        etree.SubElement(bars, qn(tag)).set("val", val)
+    for tag, values in (("c:plus", plus), ("c:minus", minus)):
+        lit = etree.SubElement(etree.SubElement(bars, qn(tag)), qn("c:numLit"))
+        etree.SubElement(lit, qn("c:formatCode")).text = "General"
+        etree.SubElement(lit, qn("c:ptCount")).set("val", str(len(values)))
+        for i, v in enumerate(values):
+            pt = etree.SubElement(lit, qn("c:pt"))
+            pt.set("idx", str(i))
+            etree.SubElement(pt, qn("c:v")).text = repr(max(float(v), 0.0))
+    line = etree.SubElement(etree.SubElement(bars, qn("c:spPr")), qn("a:ln"))
+    line.set("w", str(int(Pt(1.25))))
+    fill = etree.SubElement(line, qn("a:solidFill"))
+    etree.SubElement(fill, qn("a:srgbClr")).set("val", str(TEXT))
+    _insert_before(ser, bars, ("c:cat", "c:val", "c:shape", "c:extLst"))
+
+
+def _place_interval_labels(series: BarSeries, spec: ChartSlide, g: _Geometry) -> None:
+    """Move each data label past the end of its interval line, so the two never overlap."""
+    _, mid, high = (values for _, values in spec.series)
+    horizontal = spec.kind in HORIZONTAL_KINDS
+    for i, (m, h) in enumerate(zip(mid, high, strict=True)):
+        reach = g.fraction(h) - g.fraction(m)
+        if horizontal:
+            dx, dy = reach * g.w + _LABEL_PAD_PT / g.width_pt, 0.0
+        else:
+            dx, dy = 0.0, -(reach * g.h + _LABEL_PAD_PT / g.height_pt)
+        label = series.points[i].data_label
+        label.position = XL_LABEL_POSITION.OUTSIDE_END
+        label.font.name, label.font.size = FONT, Pt(CHART_TEXT_PT)
+        label.font.color.rgb = TEXT
+        d_lbl = label._dLbl
+        layout = etree.Element(qn("c:layout"))
+        manual = etree.SubElement(layout, qn("c:manualLayout"))
+        etree.SubElement(manual, qn("c:x")).set("val", f"{dx:.6f}")
+        etree.SubElement(manual, qn("c:y")).set("val", f"{dy:.6f}")
+        d_lbl.find(qn("c:idx")).addnext(layout)
+        num_fmt = etree.Element(qn("c:numFmt"))
+        num_fmt.set("formatCode", spec.number_format)
+        num_fmt.set("sourceLinked", "0")
+        layout.addnext(num_fmt)
+    # A moved label would get a leader line back to its bar, drawn over the interval line.
+    d_lbls = series._element.find(qn("c:dLbls"))
+    hide = d_lbls.find(qn("c:showLeaderLines"))
+    if hide is None:
+        hide = etree.Element(qn("c:showLeaderLines"))
+        _insert_before(d_lbls, hide, ("c:leaderLines", "c:extLst"))
+    hide.set("val", "0")
+    ext_lst = d_lbls.find(qn("c:extLst"))
+    if ext_lst is None:
+        ext_lst = etree.SubElement(d_lbls, qn("c:extLst"))
+    ext = etree.SubElement(ext_lst, qn("c:ext"), nsmap={"c15": _C15})
+    ext.set("uri", _C15_LEADER_LINES_URI)
+    etree.SubElement(ext, f"{{{_C15}}}showLeaderLines").set("val", "0")
+
+
 def _add_native_chart(slide: Slide, spec: ChartSlide, box: tuple[int, int, int, int]) -> None:
-    """Add an editable chart in the house style: palette, data labels, light gridlines."""
+    """Add an editable chart in the house style: palette, data labels, light gridlines.
+
+    Categories read in the order given (top to bottom on horizontal kinds); grouped
+    categories get a two-level axis; every category label is shown. Except on stacked
+    bars, the plot area and value scale are set by hand (:func:`_plot_geometry`) so the
+    labels have room. Interval kinds draw the median as bars with custom error bars from
+    p5 to p95, each data label just past its line.
+    """
+    interval = spec.kind in INTERVAL_KINDS
+    horizontal = spec.kind in HORIZONTAL_KINDS
+    stacked = spec.kind == "stacked_bar"
+    plotted = spec.series[1:2] if interval else spec.series
     data = CategoryChartData(number_format=spec.number_format)
-    data.categories = list(spec.categories)
-    for name, values in spec.series:
+    if spec.groups:
+        parent = None
+        for group, label in zip(spec.groups, spec.categories, strict=True):
+            if parent is None or parent.label != group:
+                parent = data.add_category(group)
+            parent.add_sub_category(label)
+    else:
+        data.categories = list(spec.categories)
+    for name, values in plotted:
         data.add_series(name, values)
     frame = slide.shapes.add_chart(NATIVE_KINDS[spec.kind], *box, data)
     frame.name = "Chart"
     _set_alt_text(frame, spec.title)
     chart = frame.chart
     chart.has_title = False
+    chart.has_legend = False  # the key above the chart names the series, in order
     chart.font.name = FONT
     chart.font.size = Pt(CHART_TEXT_PT)
     chart.font.color.rgb = TEXT
 
-    multi = len(spec.series) > 1
-    chart.has_legend = multi
-    if multi:
-        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
-        chart.legend.include_in_layout = False
-        chart.legend.font.size = Pt(CHART_TEXT_PT)
-
-    stacked = spec.kind == "stacked_bar"
+    multi = len(plotted) > 1
     plot = chart.plots[0]
     plot.vary_by_categories = False
     plot.gap_width = 60
@@ -801,7 +1235,9 @@ def _add_native_chart(slide: Slide, spec: ChartSlide, box: tuple[int, int, int, 
             point.format.fill.fore_color.rgb = ACCENT
 
     value_axis = chart.value_axis
-    value_axis.tick_labels.number_format = spec.number_format
+    # Log axes tick at whole decades, which need no decimals ('1,000M', not '1,000.0M').
+    axis_format = re.sub(r"\.0+", "", spec.number_format) if spec.log_scale else spec.number_format
+    value_axis.tick_labels.number_format = axis_format
     value_axis.tick_labels.number_format_is_linked = False
     value_axis.tick_labels.font.size = Pt(CHART_TEXT_PT)
     value_axis.has_major_gridlines = True
@@ -822,7 +1258,13 @@ def _add_native_chart(slide: Slide, spec: ChartSlide, box: tuple[int, int, int, 
     category_axis.has_major_gridlines = False
     category_axis.tick_labels.font.size = Pt(CHART_TEXT_PT)
     category_axis.format.line.color.rgb = GRID
-    if spec.kind in ("bar", "stacked_bar"):
+    cat_ax = category_axis._element
+    for old in cat_ax.findall(qn("c:tickLblSkip")):
+        cat_ax.remove(old)
+    skip = etree.Element(qn("c:tickLblSkip"))
+    skip.set("val", "1")  # every label, never every other one
+    _insert_before(cat_ax, skip, ("c:tickMarkSkip", "c:noMultiLvlLbl", "c:extLst"))
+    if horizontal:
         # Read top-down in the order given, with the value axis kept at the bottom.
         category_axis.reverse_order = True
         # The value axis crosses the category axis at its last category (``c:crosses`` on
@@ -830,6 +1272,62 @@ def _add_native_chart(slide: Slide, spec: ChartSlide, box: tuple[int, int, int, 
         # the opposite direction, so set it in the XML.
         for crosses in value_axis._element.findall(qn("c:crosses")):
             crosses.set("val", "max")
+
+    if stacked:
+        return
+    geometry = _plot_geometry(spec, box)
+    _set_plot_area(chart, geometry)
+    value_axis.minimum_scale = geometry.lo
+    value_axis.maximum_scale = geometry.hi
+    if geometry.unit is not None:
+        value_axis.major_unit = geometry.unit
+    if interval:
+        low, mid, high = (values for _, values in spec.series)
+        series = plot.series[0]
+        _add_error_bars(
+            series,
+            minus=[m - lo for lo, m in zip(low, mid, strict=True)],
+            plus=[h - m for m, h in zip(mid, high, strict=True)],
+        )
+        _place_interval_labels(series, spec, geometry)
+    for k, label in spec.dividers:
+        _add_divider(slide, spec, box, geometry, k, label)
+
+
+def _add_divider(
+    slide: Slide,
+    spec: ChartSlide,
+    box: tuple[int, int, int, int],
+    g: _Geometry,
+    k: int,
+    label: str,
+) -> None:
+    """Draw a dashed vermillion line between categories ``k - 1`` and ``k``, labelled."""
+    left, top, width, height = box
+    px, py = left + int(g.x * width), top + int(g.y * height)
+    pw, ph = int(g.w * width), int(g.h * height)
+    frac = k / len(spec.categories)
+    colour = RGBColor.from_string(OKABE_ITO["vermillion"])
+    label_w = int((_text_width_pt(label, CHART_TEXT_PT) + 8) * _EMU_PER_PT) + 2 * _INSET_X
+    label_h = _text_height(1, CHART_TEXT_PT)
+    if spec.kind in HORIZONTAL_KINDS:
+        y = py + int(frac * ph)
+        ends = (px, y, px + pw, y)
+        where = (px + pw - label_w, y, label_w, label_h)
+        align = PP_ALIGN.RIGHT
+    else:
+        x = px + int(frac * pw)
+        ends = (x, py, x, py + ph)
+        where = (x, py, label_w, label_h)
+        align = PP_ALIGN.LEFT
+    line = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, *ends)
+    line.name = "Divider"
+    line.line.color.rgb = colour
+    line.line.width = Pt(1.5)
+    line.line.dash_style = MSO_LINE.DASH
+    box_ = slide.shapes.add_textbox(*where)
+    box_.name = "Divider label"
+    _write(box_.text_frame, [label], CHART_TEXT_PT, colour=colour, align=align)
 
 
 def _style_labels(

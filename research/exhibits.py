@@ -4,16 +4,21 @@ One exhibit feeds three outputs, so they always agree: the matplotlib chart (PNG
 the native PowerPoint chart, and the ``charts`` block of ``scorecard.json``. Titles are
 generated from the numbers here, never typed by hand; source lines name the sources and,
 separately, the assumptions behind the numbers.
+
+:meth:`Exhibit.to_chart_slide` is the one mapping from an exhibit to its deck slide: the
+interval kind, groups, highlight and its label, dividers, and the series the native
+chart leaves out (the scorecard's weights), so the deck never rebuilds that by hand.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from research import access, audience, categories, spend
+from research import access, audience, categories, deck, spend
 from research import uncertainty as u
 from research.assumptions import Assumptions
 from research.charts import format_pct, format_rmb, make_source_line, timeline_text
@@ -28,7 +33,9 @@ from research.evidence import (
 from research.market import dau_timeline
 from research.summary import format_users
 
-SERIES = ("p5", "median", "p95")
+SERIES = deck.INTERVAL_SERIES
+#: The audience traits as the deck groups them, in order.
+TRAIT_GROUPS = {"gender": "Gender", "age": "Age", "tier": "City tier"}
 #: Excel number format that shows a count of users as 296.6M, 43k or 69.
 USERS_FORMAT = '[>=1000000]#,##0.0,,"M";[>=1000]#,##0,"k";0'
 
@@ -41,12 +48,23 @@ class Exhibit:
     title: str
     source_line: str
     notes: str
-    kind: str  # native chart kind for the deck: 'bar', 'column' or 'image'
+    #: Deck chart kind: a native kind of :data:`research.deck.KINDS` or ``'image'``.
+    kind: str
     categories: tuple[str, ...]
     series: tuple[tuple[str, tuple[float, ...]], ...]
     number_format: str
     highlight: tuple[int, ...] = ()
     log_scale: bool = False
+    #: Group label per category (the deck draws a two-level axis), or empty.
+    groups: tuple[str, ...] = ()
+    #: What the highlighted categories are, for chart keys and legends.
+    highlight_label: str = ""
+    #: Series kept in ``scorecard.json`` but not drawn on the deck's native chart.
+    hidden_series: tuple[str, ...] = ()
+    #: What the values are, with their unit, for the value axis ("share of users").
+    axis_label: str = ""
+    #: ``(k, label)``: a marked boundary between categories ``k - 1`` and ``k``.
+    dividers: tuple[tuple[int, str], ...] = ()
 
     def series_dict(self) -> dict[str, list[float]]:
         """Return the series as ``{name: values}`` (rounded to 6 digits)."""
@@ -62,8 +80,33 @@ class Exhibit:
             "series": self.series_dict(),
             "number_format": self.number_format,
             "highlight": list(self.highlight),
+            "highlight_label": self.highlight_label,
+            "groups": list(self.groups),
+            "axis_label": self.axis_label,
+            "dividers": [list(d) for d in self.dividers],
             "log_scale": self.log_scale,
         }
+
+    def to_chart_slide(self, image: Path | None = None) -> deck.ChartSlide:
+        """Return the deck slide of this exhibit: native from its data, or ``image``."""
+        if self.kind == "image":
+            if image is None:
+                raise ValueError(f"exhibit {self.name!r}: an image slide needs its PNG")
+            return deck.ChartSlide(self.title, self.source_line, self.notes, "image", image=image)
+        return deck.ChartSlide(
+            self.title,
+            self.source_line,
+            self.notes,
+            self.kind,
+            categories=self.categories,
+            series=tuple(s for s in self.series if s[0] not in self.hidden_series),
+            number_format=self.number_format,
+            highlight=self.highlight,
+            log_scale=self.log_scale,
+            groups=self.groups,
+            highlight_label=self.highlight_label,
+            dividers=self.dividers,
+        )
 
 
 def _source_line(ev: Evidence, sources, assumptions) -> str:
@@ -97,17 +140,20 @@ def audience_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
         f"{format_pct(female)} of users are female and {format_pct(age_le)} are "
         f"{cut - 1:g} or younger"
     )
-    cats = tuple(f"{t}: {g}" for t, g in zip(comp["trait"], comp["group"], strict=True))
+    cats = tuple(g[:1].upper() + g[1:] for g in comp["group"])
     return Exhibit(
         "audience",
         title,
         _source_line(ev, crit.sources, crit.assumptions),
         crit.reason,
-        "bar",
+        "interval_bar",
         cats,
         _band(comp),
         "0%",
         hl,
+        groups=tuple(TRAIT_GROUPS.get(t, t) for t in comp["trait"]),
+        highlight_label="the brand's target",
+        axis_label="share of Mini Program users",
     )
 
 
@@ -119,20 +165,30 @@ def spend_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
         int(i) for i in np.flatnonzero((table["low_rmb"] <= price) & (price < table["high_rmb"]))
     )
     crit = r.criterion("price_fit")
+    caution = spend.caution_price_rmb(ev)
     title = (
         f"{format_pct(crit.value)} of users spend at least {format_rmb(price)} a month; the "
-        f"articles caution against direct sales above {format_rmb(spend.caution_price_rmb(ev))}"
+        f"articles caution against direct sales above {format_rmb(caution)}"
+    )
+    above = np.flatnonzero(table["low_rmb"] >= caution)
+    dividers = (
+        ((int(above[0]), f"caution above {format_rmb(caution)}"),)
+        if len(above) and 0 < above[0] < len(table)
+        else ()
     )
     return Exhibit(
         "spend",
         title,
         _source_line(ev, crit.sources, crit.assumptions),
         crit.reason,
-        "column",
+        "interval_column",
         tuple(table["band"]),
         _band(table),
         "0%",
         hl,
+        highlight_label=f"band of the brand's price ({format_rmb(price)})",
+        axis_label="share of users by monthly spend",
+        dividers=dividers,
     )
 
 
@@ -167,11 +223,13 @@ def categories_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
         title,
         _source_line(ev, srcs, assumed),
         notes,
-        "bar",
+        "interval_bar",
         tuple(pen["label"]),
         _band(pen),
         "0%",
         hl,
+        highlight_label="the brand's category",
+        axis_label="share of users who use the category",
     )
 
 
@@ -205,11 +263,13 @@ def access_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
         title,
         _source_line(ev, crit.sources, crit.assumptions),
         crit.reason,
-        "bar",
-        tuple(groups),
+        "interval_bar",
+        tuple(g[:1].upper() + g[1:] for g in groups),
         _band(rows),
         "0%",
         hl,
+        highlight_label="the brand's channels",
+        axis_label="share of arrivals",
     )
 
 
@@ -234,11 +294,14 @@ def funnel_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
         title,
         _source_line(ev, srcs, assumed),
         notes,
-        "bar",
+        "interval_bar",
         tuple(s.label for s in st),
         series,
         USERS_FORMAT,
+        highlight=(len(st) - 1,),
         log_scale=True,
+        highlight_label="the brand's reachable users",
+        axis_label="users a day (log scale)",
     )
 
 
@@ -269,6 +332,8 @@ def scorecard_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
         tuple(c.label for c in crits),
         series,
         "0.00",
+        hidden_series=("weight",),
+        axis_label="median score (0-1)",
     )
 
 

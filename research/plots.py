@@ -3,16 +3,27 @@
 Each ``plot_*`` takes an :class:`~research.exhibits.Exhibit` (and ``ax=None``), draws the
 chart with its uncertainty (p5 to p95), writes the exhibit's takeaway title and source
 line, and returns the Axes. Saving is :func:`research.charts.export_chart`.
+
+Legends sit above the plot, outside the data, so they never cover a bar or a label; axis
+labels are short and wrapped to the plot's width, so nothing is cut off at half size.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.transforms import blended_transform_factory
 
 from research import charts
+from research.deck import interval_coverage
 from research.exhibits import Exhibit
 from research.summary import format_users
+
+#: Words for the whisker of an interval chart (from the series names p5 and p95).
+INTERVAL_WORDS = f"{interval_coverage()} (p5 to p95)"
 
 
 def _axes(ax: Axes | None, size: str = "full") -> Axes:
@@ -22,13 +33,115 @@ def _axes(ax: Axes | None, size: str = "full") -> Axes:
     return ax
 
 
+def _legend_above(ax: Axes, handles: list[Artist]) -> None:
+    """Put the legend above the plot, left-aligned under the title, in as few rows as fit.
+
+    It hangs above the axes (so constrained layout makes room for it) and starts at the
+    figure's left edge, so it can never cover a bar, a label or a line.
+    """
+    fig = ax.get_figure(root=True)
+    size = charts.TICK_SIZE
+    handle_pt, spacing_pt = 2.0 * size, 1.6 * size  # handle + its pad, gap between columns
+    widths = [handle_pt + charts._text_width_pt(h.get_label(), size, "normal") for h in handles]
+    room = (fig.get_figwidth() - 2 * charts.EDGE_PAD_IN) * 72 - 8
+    ncol = 1
+    for cols in range(len(handles), 0, -1):
+        rows = -(-len(handles) // cols)
+        columns = [widths[j * rows : (j + 1) * rows] for j in range(cols)]
+        total = sum(max(c) for c in columns if c) + spacing_pt * (cols - 1)
+        if total <= room:
+            ncol = cols
+            break
+    # x from the figure's left edge (under the title), y just above the plot.
+    anchor = blended_transform_factory(fig.transFigure, ax.transAxes)
+    ax.legend(
+        handles=handles,
+        loc="lower left",
+        bbox_to_anchor=(charts.EDGE_PAD_IN / fig.get_figwidth(), 1.02),
+        bbox_transform=anchor,
+        borderaxespad=0.0,
+        borderpad=0.0,
+        ncol=ncol,
+        frameon=False,
+        handlelength=1.2,
+        columnspacing=1.6,
+        fontsize=size,
+    )
+
+
+def _fit_rows(ax: Axes, rows: float, lines: int = 1) -> None:
+    """Shrink the y tick labels and value labels of ``ax`` when its rows are too tight.
+
+    Lays the figure out once to measure the plot height; when a row is less than 1.3
+    times the ``lines`` of tick text it holds, text on the rows is set to fit (never
+    below 8 pt).
+    """
+    fig = ax.get_figure(root=True)
+    need_pt = 1.3 * lines * charts.TICK_SIZE
+    if fig.get_figheight() * 72 * 0.55 / max(rows, 1) >= need_pt * 1.15:
+        return  # plainly roomy (a title, legend and source line take under 45 %): no layout
+    fig.canvas.draw()
+    pitch_pt = ax.get_window_extent().height * 72 / fig.dpi / max(rows, 1)
+    size = max(8.0, min(charts.TICK_SIZE, pitch_pt / (1.3 * lines)))
+    if size >= charts.TICK_SIZE:
+        return
+    for label in ax.get_yticklabels():
+        label.set_fontsize(size)
+    for text in ax.texts:
+        text.set_fontsize(min(text.get_fontsize(), size))
+
+
+def _set_xlabel(ax: Axes, text: str) -> None:
+    """Set a short x label, wrapped to about the width the plot gets."""
+    fig = ax.figure
+    width_pt = (fig.get_figwidth() - 2 * charts.EDGE_PAD_IN) * 72 * 0.6
+    ax.set_xlabel(charts._wrap_to_width(text, width_pt, charts.LABEL_SIZE))
+
+
+def _whisker_handle() -> Line2D:
+    return Line2D(
+        [],
+        [],
+        color=charts.TEXT_COLOR,
+        lw=1.2,
+        marker="|",
+        markersize=10,
+        label=INTERVAL_WORDS,
+    )
+
+
+def _rows(ex: Exhibit) -> tuple[np.ndarray, list[str], list[float]]:
+    """Return the y position of each category, top first, with group headings between.
+
+    Returns ``(y of each category, tick labels, tick positions)``; a group's heading takes
+    a row of its own above its first category.
+    """
+    ys, labels, ticks = [], [], []
+    row = 0.0
+    previous = None
+    for i, cat in enumerate(ex.categories):
+        group = ex.groups[i] if ex.groups else None
+        if group is not None and group != previous:
+            if previous is not None:
+                row += 0.4  # a little air between groups
+            labels.append(group)
+            ticks.append(-row)
+            row += 1
+            previous = group
+        ys.append(-row)
+        labels.append(cat)
+        ticks.append(-row)
+        row += 1
+    return np.array(ys), labels, ticks
+
+
 def plot_intervals(ex: Exhibit, ax: Axes | None = None, *, size: str = "full") -> Axes:
     """Return horizontal bars of the median share (0-1) with p5-p95 whiskers; highlighted
-    categories (the brand's) in the accent colour."""
+    categories (the brand's) in the accent colour, groups (if any) under bold headings."""
     ax = _axes(ax, size)
     s = ex.series_dict()
     med, lo, hi = np.array(s["median"]), np.array(s["p5"]), np.array(s["p95"])
-    y = np.arange(len(ex.categories))[::-1]
+    y, tick_labels, ticks = _rows(ex)
     colors = [charts.ACCENT if i in ex.highlight else charts.PRIMARY for i in range(len(med))]
     ax.barh(y, med, color=colors, height=0.65)
     ax.errorbar(
@@ -36,16 +149,35 @@ def plot_intervals(ex: Exhibit, ax: Axes | None = None, *, size: str = "full") -
     )
     for yi, m, h in zip(y, med, hi, strict=True):
         ax.text(h + 0.01, yi, charts.format_pct(m), va="center", fontsize=charts.ANNOTATION_SIZE)
-    ax.set_yticks(y, ex.categories)
+    ax.set_yticks(ticks, tick_labels)
+    headings = set(ex.groups)
+    for tick in ax.get_yticklabels():
+        if tick.get_text() in headings:
+            tick.set_fontweight("bold")
+            tick.set_color(charts.TEXT_COLOR)
+    ax.tick_params(axis="y", length=0)
+    ax.set_ylim(min(ticks) - 0.6, max(ticks) + 0.6)
     ax.set_xlim(0, min(1.0, max(hi) * 1.18 + 0.02))
     charts.pct_axis(ax, "x")
-    ax.set_xlabel("share of users (median, bars show the 90% interval)")
+    for k, label in ex.dividers:
+        ax.axhline((y[k - 1] + y[k]) / 2, color=charts.VERMILLION, lw=1.5, ls="--", label=label)
+    _set_xlabel(ax, ex.axis_label or "share of users")
+    handles: list[Artist] = []
     if ex.highlight:
-        ax.plot([], [], "s", color=charts.ACCENT, label="the brand's target")
-        ax.plot([], [], "s", color=charts.PRIMARY, label="other groups")
-        ax.legend(loc="lower right", frameon=False)
+        handles += [
+            Patch(color=charts.ACCENT, label=ex.highlight_label or "highlighted"),
+            Patch(color=charts.PRIMARY, label="others"),
+        ]
+    else:
+        handles.append(Patch(color=charts.PRIMARY, label="median"))
+    handles.append(_whisker_handle())
+    handles += [h for h in ax.get_legend_handles_labels()[0] if isinstance(h, Line2D)]
+    _legend_above(ax, handles)
     ax.grid(axis="y", visible=False)
-    return charts.finish(ax, charts.ChartText(ex.title, ex.source_line))
+    ax.grid(axis="x", visible=True)
+    charts.finish(ax, charts.ChartText(ex.title, ex.source_line))
+    _fit_rows(ax, max(ticks) - min(ticks) + 1)
+    return ax
 
 
 def plot_funnel(ex: Exhibit, ax: Axes | None = None, *, size: str = "full") -> Axes:
@@ -54,7 +186,8 @@ def plot_funnel(ex: Exhibit, ax: Axes | None = None, *, size: str = "full") -> A
     s = ex.series_dict()
     med, lo, hi = (np.array(s[k]) for k in ("median", "p5", "p95"))
     y = np.arange(len(ex.categories))[::-1]
-    colors = [charts.PRIMARY] * (len(med) - 1) + [charts.ACCENT]
+    highlight = set(ex.highlight) or {len(med) - 1}
+    colors = [charts.ACCENT if i in highlight else charts.PRIMARY for i in range(len(med))]
     ax.barh(y, med, color=colors, height=0.6)
     ax.errorbar(
         med, y, xerr=[med - lo, hi - med], fmt="none", ecolor=charts.TEXT_COLOR, capsize=4, lw=1.2
@@ -63,10 +196,20 @@ def plot_funnel(ex: Exhibit, ax: Axes | None = None, *, size: str = "full") -> A
     for yi, m, h in zip(y, med, hi, strict=True):
         ax.text(h * 1.15, yi, format_users(m), va="center", fontsize=charts.ANNOTATION_SIZE)
     ax.set_yticks(y, ex.categories)
+    ax.tick_params(axis="y", length=0)
     ax.set_xlim(min(lo) / 3, max(hi) * 6)
-    charts.format_axis(ax, format_users, "x")
-    ax.set_xlabel("users a day (median; bars show the 90% interval; log scale)")
+    charts.format_axis(ax, lambda v: charts.format_count(v, compact=True), "x")
+    _set_xlabel(ax, ex.axis_label or "users a day (log scale)")
+    _legend_above(
+        ax,
+        [
+            Patch(color=charts.ACCENT, label=ex.highlight_label or "the last stage"),
+            Patch(color=charts.PRIMARY, label="the stages before"),
+            _whisker_handle(),
+        ],
+    )
     ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
     return charts.finish(ax, charts.ChartText(ex.title, ex.source_line))
 
 
@@ -76,22 +219,47 @@ def plot_scorecard(ex: Exhibit, ax: Axes | None = None, *, size: str = "full") -
     s = ex.series_dict()
     score, thr, weight = np.array(s["score"]), np.array(s["threshold"]), np.array(s["weight"])
     y = np.arange(len(score))[::-1]
-    colors = [
-        charts.GREEN if sc >= t else charts.VERMILLION for sc, t in zip(score, thr, strict=True)
-    ]
+    passed = score >= thr
+    colors = [charts.GREEN if p else charts.VERMILLION for p in passed]
     ax.barh(y, score, color=colors, height=0.6)
-    ax.scatter(thr, y, marker="|", s=900, color=charts.TEXT_COLOR, zorder=3, label="threshold")
-    for yi, sc, w in zip(y, score, weight, strict=True):
-        ax.text(
-            1.02, yi, f"{sc:.2f}  (weight {w:.0%})", va="center", fontsize=charts.ANNOTATION_SIZE
-        )
-    ax.set_yticks(y, ex.categories)
-    ax.set_xlim(0, 1.35)
+    ax.scatter(thr, y, marker="|", s=900, color=charts.TEXT_COLOR, zorder=3)
+    for yi, sc, t in zip(y, score, thr, strict=True):
+        ax.text(max(sc, t) + 0.02, yi, f"{sc:.2f}", va="center", fontsize=charts.ANNOTATION_SIZE)
+    labels = [f"{c}\nweight {w:.0%}" for c, w in zip(ex.categories, weight, strict=True)]
+    ax.set_yticks(y, labels)
+    ax.tick_params(axis="y", length=0)
+    ax.set_xlim(0, 1.12)
     ax.set_xticks(np.linspace(0, 1, 6))
-    ax.set_xlabel("median score (0-1); green passes its threshold, red falls short")
-    ax.legend(loc="lower right", frameon=False)
+    _set_xlabel(ax, ex.axis_label or "median score (0-1)")
+    outcomes = [
+        Patch(color=charts.GREEN, label="passes its threshold"),
+        Patch(color=charts.VERMILLION, label="falls short"),
+    ]
+    _legend_above(
+        ax,
+        [
+            *(
+                h
+                for h, shown in zip(outcomes, (passed.any(), (~passed).any()), strict=True)
+                if shown
+            ),
+            Line2D(
+                [],
+                [],
+                color=charts.TEXT_COLOR,
+                marker="|",
+                markersize=16,
+                markeredgewidth=2,
+                linestyle="none",
+                label="threshold",
+            ),
+        ],
+    )
     ax.grid(axis="y", visible=False)
-    return charts.finish(ax, charts.ChartText(ex.title, ex.source_line))
+    ax.grid(axis="x", visible=True)
+    charts.finish(ax, charts.ChartText(ex.title, ex.source_line))
+    _fit_rows(ax, len(score), lines=2)
+    return ax
 
 
 def plot_tornado(
@@ -104,14 +272,16 @@ def plot_tornado(
     y = np.arange(len(low))[::-1]
     ax.barh(y, low - base, left=base, color=charts.SKY, height=0.6, label="input at its p5")
     ax.barh(y, high - base, left=base, color=charts.PRIMARY, height=0.6, label="input at its p95")
-    ax.axvline(base, color=charts.TEXT_COLOR, lw=1)
+    ax.axvline(base, color=charts.TEXT_COLOR, lw=1, label=f"mean score {base:.2f}")
     ax.axvline(bar, color=charts.VERMILLION, lw=1.5, ls="--", label=f"bar {bar:.2f}")
     ax.set_yticks(y, ex.categories)
+    ax.tick_params(axis="y", length=0)
     span = max(np.max(np.abs(np.r_[low, high] - base)), abs(bar - base), 0.02)
     ax.set_xlim(base - span * 1.3, base + span * 1.3)
-    ax.set_xlabel("mean weighted score")
-    ax.legend(loc="best", frameon=False)
+    _set_xlabel(ax, ex.axis_label or "mean weighted score")
+    _legend_above(ax, list(ax.get_legend_handles_labels()[0]))
     ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
     return charts.finish(ax, charts.ChartText(ex.title, ex.source_line))
 
 
@@ -125,27 +295,39 @@ def plot_verdict(
     *,
     size: str = "full",
 ) -> Axes:
-    """Return the distribution of the weighted score (0-1) against the bar, with p_go."""
+    """Return the distribution of the weighted score (0-1) against the bar, with p_go.
+
+    The verdict and p_go are written in the top corner away from most of the draws, and
+    the y axis leaves room above the tallest bin, so the text never covers the histogram.
+    """
     ax = _axes(ax, size)
     colour = {"GO": charts.GREEN, "CONDITIONAL": charts.ACCENT, "NO-GO": charts.VERMILLION}[verdict]
     bins = np.linspace(0, 1, 51)
-    ax.hist(scores[scores < bar], bins=bins, color=charts.NEUTRAL, label="draws below the bar")
-    ax.hist(scores[scores >= bar], bins=bins, color=colour, label="draws that clear the bar")
-    ax.axvline(bar, color=charts.TEXT_COLOR, lw=1.5, ls="--")
+    counts, _, _ = ax.hist(
+        scores[scores < bar], bins=bins, color=charts.NEUTRAL, label="draws below the bar"
+    )
+    counts2, _, _ = ax.hist(
+        scores[scores >= bar], bins=bins, color=colour, label="draws that clear the bar"
+    )
+    ax.axvline(bar, color=charts.TEXT_COLOR, lw=1.5, ls="--", label=f"bar {bar:.2f}")
+    right = float(np.median(scores)) < 0.5
     ax.text(
-        0.02,
-        0.9,
+        0.98 if right else 0.02,
+        0.96,
         f"{verdict}\np_go = {p_go:.0%}",
         transform=ax.transAxes,
-        fontsize=28,
+        fontsize=28 if ax.figure.get_figwidth() >= charts.WIDE_FIGURE_IN else 20,
         color=colour,
+        ha="right" if right else "left",
         va="top",
         weight="bold",
     )
+    top = max(np.max(counts, initial=0), np.max(counts2, initial=0), 1)
+    ax.set_ylim(0, top * 1.6)
     ax.set_xlim(0, 1)
-    ax.set_xlabel(f"weighted score per uncertainty draw (bar {bar:.2f})")
+    _set_xlabel(ax, ex.axis_label or "weighted score per uncertainty draw")
     ax.set_ylabel("draws")
-    ax.legend(loc="upper right", frameon=False)
+    _legend_above(ax, list(ax.get_legend_handles_labels()[0]))
     return charts.finish(ax, charts.ChartText(ex.title, ex.source_line))
 
 

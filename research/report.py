@@ -53,7 +53,7 @@ def write_charts(r: Assessment, exs: dict, ev, out_dir: Path) -> dict[str, list[
                 plt.close(fig)
             if ex.kind == "image":
                 # The deck's slide carries the title and source line itself.
-                fig = plots.plot_exhibit(name, ex, r, ev, "full").figure
+                fig = plots.plot_exhibit(name, ex, r, ev, "slide").figure
                 fig.suptitle("")
                 fig.supxlabel("")
                 paths += charts.export_chart(
@@ -68,25 +68,8 @@ def deck_spec(r: Assessment, exs: dict, chart_files: dict) -> deck.DeckSpec:
     """Return the deck of one brand: native charts where python-pptx can draw them."""
     slides = []
     for name, ex in exs.items():
-        if ex.kind == "image":
-            png = next(p for p in chart_files[name] if p.name == f"{name}-slide.png")
-            slides.append(deck.ChartSlide(ex.title, ex.source_line, ex.notes, "image", image=png))
-            continue
-        series = ex.series
-        if name == "scorecard":
-            series = tuple(s for s in series if s[0] in ("score", "threshold"))
-        slides.append(
-            deck.ChartSlide(
-                ex.title,
-                ex.source_line,
-                ex.notes,
-                ex.kind,
-                categories=ex.categories,
-                series=series,
-                number_format=ex.number_format,
-                log_scale=ex.log_scale,
-            )
-        )
+        png = next((p for p in chart_files[name] if p.name == f"{name}-slide.png"), None)
+        slides.append(ex.to_chart_slide(png))
     p = r.profile
     return deck.DeckSpec(
         title=f"Should {p.name} build a WeChat Mini Program?",

@@ -105,7 +105,9 @@ def test_house_style_nests() -> None:
         assert matplotlib.rcParams["svg.hashsalt"] == charts.SVG_HASHSALT
 
 
-@pytest.mark.parametrize(("size", "inches"), [("full", (13.33, 7.5)), ("half", (6.5, 5.5))])
+@pytest.mark.parametrize(
+    ("size", "inches"), [("full", (13.33, 7.5)), ("half", (6.5, 5.5)), ("slide", (12.33, 4.9))]
+)
 def test_new_figure_sizes_and_style(size: str, inches: tuple[float, float]) -> None:
     fig, ax = new_figure(size)
     assert tuple(fig.get_size_inches()) == pytest.approx(inches)
@@ -427,3 +429,99 @@ def test_timeline_text_stays_on_the_page_without_overlaps(ev: Evidence, size: st
         assert box.y0 >= page.y0 - 0.5 and box.y1 <= page.y1 + 0.5, f"{text!r} leaves the page"
     for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2):
         assert not box_a.overlaps(box_b), f"{a!r} overlaps {b!r}"
+
+
+# --------------------------------------------------------------- the brand charts (plots)
+
+
+@pytest.fixture(scope="module")
+def brand_exhibits() -> dict:
+    """Exhibits of a GO and a NO-GO brand (512 draws): ``{slug: (assessment, exhibits)}``."""
+    from research import brand, exhibits
+    from research.assumptions import load_assumptions
+    from research.decision import assess
+    from research.evidence import load_evidence
+    from research.paths import BRANDS_DIR
+
+    ev = load_evidence()
+    a = load_assumptions(ev.datasets_dir)
+    out = {}
+    for slug in ("fast-fashion", "luxury-direct"):
+        (profile,) = brand.load_profiles([BRANDS_DIR / f"{slug}.yaml"], ev)
+        r = assess(profile, ev=ev, a=a, draws=512, seed=7)
+        out[slug] = (r, exhibits.build_exhibits(r, ev, a))
+    return out
+
+
+_EXHIBITS = (
+    "audience",
+    "spend",
+    "categories",
+    "access",
+    "funnel",
+    "scorecard",
+    "tornado",
+    "verdict",
+)
+
+
+@pytest.mark.parametrize("slug", ["fast-fashion", "luxury-direct"])
+@pytest.mark.parametrize("size", ["full", "half"])
+@pytest.mark.parametrize("name", _EXHIBITS)
+def test_brand_chart_text_stays_on_the_page_and_legend_off_the_data(
+    brand_exhibits: dict, ev: Evidence, slug: str, size: str, name: str
+) -> None:
+    from research import plots
+
+    r, exs = brand_exhibits[slug]
+    with house_style():
+        ax = plots.plot_exhibit(name, exs[name], r, ev, size)
+    fig = ax.get_figure(root=True)
+    try:
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        page = fig.bbox
+        hidden = set()  # labels of ticks outside the view limits, which are not drawn
+        for axis in (ax.xaxis, ax.yaxis):
+            lo, hi = sorted(axis.get_view_interval())
+            for tick in axis.get_major_ticks():
+                if not lo - 1e-9 <= tick.get_loc() <= hi + 1e-9:
+                    hidden.update({id(tick.label1), id(tick.label2)})
+        for t in _visible_texts(fig):
+            if id(t) in hidden:
+                continue
+            box = t.get_window_extent(renderer)
+            assert box.x0 >= page.x0 - 0.5 and box.x1 <= page.x1 + 0.5, (
+                f"{t.get_text()!r} leaves the page"
+            )
+            assert box.y0 >= page.y0 - 0.5 and box.y1 <= page.y1 + 0.5, (
+                f"{t.get_text()!r} leaves the page"
+            )
+        legend = ax.get_legend()
+        assert legend is not None, "every brand chart says what its colours mean"
+        assert legend.get_window_extent(renderer).y0 >= ax.get_window_extent(renderer).y1 - 0.5
+        # the title and source line are the exhibit's own, generated from the data
+        assert " ".join(fig.get_suptitle().split()) == exs[name].title
+        assert " ".join(fig.get_supxlabel().split()) == exs[name].source_line
+        # labels on the y axis do not run into each other
+        ticks = [t for t in ax.get_yticklabels() if t.get_text().strip()]
+        boxes = [t.get_window_extent(renderer) for t in ticks]
+        for a, b in itertools.pairwise(sorted(boxes, key=lambda bb: bb.y0)):
+            assert a.y1 <= b.y0 + 1.0, "y tick labels overlap"
+    finally:
+        plt.close(fig)
+
+
+def test_interval_chart_legend_names_the_highlight_and_the_interval(
+    brand_exhibits: dict, ev: Evidence
+) -> None:
+    from research import plots
+
+    r, exs = brand_exhibits["fast-fashion"]
+    with house_style():
+        ax = plots.plot_exhibit("spend", exs["spend"], r, ev, "full")
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    plt.close(ax.get_figure(root=True))
+    assert labels[0] == exs["spend"].highlight_label
+    assert "90% interval (p5 to p95)" in labels
+    assert exs["spend"].dividers and exs["spend"].dividers[0][1] in labels

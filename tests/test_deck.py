@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,16 +12,23 @@ import pptx
 import pytest
 from matplotlib.figure import Figure
 from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.oxml.ns import qn
 from pptx.util import Pt
 
 from research.deck import (
     ACCENT,
+    KEY_SHAPE,
+    KEY_SWATCH,
     PRIMARY,
     SOURCE_SHAPE,
+    TITLE_SIZES_PT,
     VERDICT_COLOURS,
     ChartSlide,
     DeckSpec,
+    _count_lines,
     build_deck,
+    format_number,
+    key_entries,
     read_chart_series,
     write_deck,
 )
@@ -194,6 +202,7 @@ def test_chart_numbers_round_trip(deck_path, spec):
             "title": c.title,
             "source": c.source_line,
             "categories": c.categories,
+            "groups": c.groups,
             "series": dict(c.series),
         }
         for c in spec.charts
@@ -218,7 +227,9 @@ def test_highlighted_bars_take_the_accent_colour(deck, spec):
 
 def test_native_chart_style(deck, spec):
     single, multi = _chart(deck.slides[2]), _chart(deck.slides[3])
-    assert not single.has_legend and multi.has_legend
+    # No native legend: PowerPoint and LibreOffice list a bar chart's legend in opposite
+    # orders, so a key above the chart names the series instead (see test_chart_key_*).
+    assert not single.has_legend and not multi.has_legend
     for chart, chart_spec in ((single, spec.charts[0]), (multi, spec.charts[1])):
         plot = chart.plots[0]
         assert plot.has_data_labels
@@ -392,13 +403,416 @@ def test_write_rejects_other_suffixes(tmp_path, png):
         write_deck(_make_spec(png), tmp_path / "deck.pdf")
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
-def test_deck_converts_to_pdf(deck_path, tmp_path):
+NO_SOFFICE = "LibreOffice (soffice) is not on PATH; install libreoffice-impress to check PDFs"
+
+
+def _to_pdf(deck_path: Path, out_dir: Path) -> Path:
+    """Return the PDF LibreOffice makes of ``deck_path`` (own profile, so runs never clash)."""
+    profile = (out_dir / "lo-profile").resolve().as_uri()
     subprocess.run(
-        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(deck_path)],
+        [
+            "soffice",
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out_dir),
+            str(deck_path),
+        ],
         check=True,
         capture_output=True,
         timeout=180,
     )
-    pdf = tmp_path / "deck.pdf"
-    assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
+    pdf = out_dir / f"{deck_path.stem}.pdf"
+    assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF"), f"no PDF from {deck_path}"
+    return pdf
+
+
+def _pdf_pages(pdf: Path) -> int:
+    """Return the number of pages of ``pdf``."""
+    if shutil.which("pdfinfo"):
+        out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+        return int(re.search(r"^Pages:\s+(\d+)", out.stdout, re.M).group(1))
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf.read_bytes()))
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason=NO_SOFFICE)
+def test_deck_converts_to_pdf_one_page_per_slide(deck_path, deck, tmp_path):
+    pdf = _to_pdf(deck_path, tmp_path)
+    assert _pdf_pages(pdf) == len(deck.slides)
+
+
+# --- interval charts, groups, keys and dividers -------------------------------------------------
+
+#: An interval chart: three groups, the second category highlighted, a divider before "Tier 1".
+INTERVAL = ChartSlide(
+    title="Women are seven in ten users",
+    source_line="Sources: S1. Assumed: none.",
+    notes="Interval notes.",
+    kind="interval_bar",
+    categories=("Female", "Male", "18-24", "25-30", "Tier 1", "Tier 2"),
+    series=(
+        ("p5", (0.66, 0.25, 0.22, 0.23, 0.25, 0.16)),
+        ("median", (0.71, 0.29, 0.26, 0.28, 0.33, 0.22)),
+        ("p95", (0.75, 0.34, 0.29, 0.35, 0.42, 0.29)),
+    ),
+    highlight=(0, 4),
+    groups=("Gender", "Gender", "Age", "Age", "City tier", "City tier"),
+    highlight_label="the brand's target",
+    dividers=((4, "tiers below"),),
+)
+
+
+@pytest.fixture(scope="module")
+def interval_deck(tmp_path_factory: pytest.TempPathFactory, png: Path) -> Path:
+    column = dataclasses.replace(
+        INTERVAL, kind="interval_column", groups=(), dividers=(), title="Columns too"
+    )
+    spec = dataclasses.replace(_make_spec(png), charts=(INTERVAL, column))
+    return write_deck(spec, tmp_path_factory.mktemp("interval") / "deck.pptx")
+
+
+def _manual_layouts(series) -> list[tuple[float, float]]:
+    """Return the (x, y) manual offsets of a series' data labels, by point."""
+    out = []
+    for d_lbl in series._element.xpath("./c:dLbls/c:dLbl"):
+        x = d_lbl.xpath("./c:layout/c:manualLayout/c:x/@val")
+        y = d_lbl.xpath("./c:layout/c:manualLayout/c:y/@val")
+        out.append((float(x[0]), float(y[0])))
+    return out
+
+
+def test_interval_chart_draws_the_median_with_error_bars(interval_deck):
+    chart = _chart(pptx.Presentation(str(interval_deck)).slides[2])
+    plot = chart.plots[0]
+    assert [s.name for s in plot.series] == ["median"]
+    bars = plot.series[0]._element.xpath("./c:errBars")
+    assert len(bars) == 1
+    ns = {"c": bars[0].nsmap.get("c", "http://schemas.openxmlformats.org/drawingml/2006/chart")}
+    assert bars[0].xpath("./c:errValType/@val", namespaces=ns) == ["cust"]
+    low, mid, high = (v for _, v in INTERVAL.series)
+    plus = [float(v) for v in bars[0].xpath("./c:plus/c:numLit/c:pt/c:v/text()", namespaces=ns)]
+    minus = [float(v) for v in bars[0].xpath("./c:minus/c:numLit/c:pt/c:v/text()", namespaces=ns)]
+    assert plus == pytest.approx([h - m for m, h in zip(mid, high, strict=True)])
+    assert minus == pytest.approx([m - lo for lo, m in zip(low, mid, strict=True)])
+    assert chart.value_axis.minimum_scale == 0
+    assert chart.value_axis.maximum_scale >= max(high)
+
+
+def test_interval_chart_round_trips_all_three_series_and_groups(interval_deck):
+    horizontal, column = read_chart_series(interval_deck)
+    for read in (horizontal, column):
+        assert read["categories"] == INTERVAL.categories
+        assert list(read["series"]) == ["p5", "median", "p95"]
+        for name, values in INTERVAL.series:
+            assert read["series"][name] == pytest.approx(values, abs=1e-12)
+    assert horizontal["groups"] == INTERVAL.groups
+    assert column["groups"] == ()
+
+
+def test_grouped_categories_make_a_two_level_axis(interval_deck):
+    chart = _chart(pptx.Presentation(str(interval_deck)).slides[2])
+    categories = chart.plots[0].categories
+    assert categories.depth == 2
+    assert categories.flattened_labels == tuple(
+        zip(INTERVAL.groups, INTERVAL.categories, strict=True)
+    )
+
+
+def test_interval_labels_sit_past_the_end_of_their_lines(interval_deck):
+    slides = pptx.Presentation(str(interval_deck)).slides
+    low, mid, high = (v for _, v in INTERVAL.series)
+    for slide, horizontal in ((slides[2], True), (slides[3], False)):
+        chart = _chart(slide)
+        offsets = _manual_layouts(chart.plots[0].series[0])
+        assert len(offsets) == len(mid)
+        # the longer the line beyond the bar, the further its label moves out
+        reach = [h - m for m, h in zip(mid, high, strict=True)]
+        along = [x if horizontal else -y for x, y in offsets]
+        across = [y if horizontal else x for x, y in offsets]
+        assert all(a > 0 for a in along) and all(c == 0 for c in across)
+        order = sorted(range(len(reach)), key=reach.__getitem__)
+        assert [along[i] for i in order] == sorted(along)
+        # leader lines from a moved label back to its bar are switched off
+        d_lbls = chart.plots[0].series[0]._element.find(qn("c:dLbls"))
+        assert d_lbls.find(qn("c:showLeaderLines")).get("val") == "0"
+
+
+def test_plot_area_is_placed_inside_the_chart(interval_deck):
+    for slide in list(pptx.Presentation(str(interval_deck)).slides)[2:4]:
+        chart = _chart(slide)
+        layout = chart._chartSpace.xpath("c:chart/c:plotArea/c:layout/c:manualLayout")[0]
+        x, y, w, h = (float(layout.find(qn(f"c:{k}")).get("val")) for k in "xywh")
+        assert 0 < x and 0 < y and 0.4 < w and 0.4 < h
+        assert x + w < 1 and y + h < 1
+
+
+def test_horizontal_charts_read_top_down_with_the_value_axis_below(deck, interval_deck):
+    charts = [
+        (_chart(deck.slides[2]), True),
+        (_chart(deck.slides[3]), False),
+        (_chart(pptx.Presentation(str(interval_deck)).slides[2]), True),
+        (_chart(pptx.Presentation(str(interval_deck)).slides[3]), False),
+    ]
+    for chart, horizontal in charts:
+        assert chart.category_axis.reverse_order is horizontal
+        crosses = chart.value_axis._element.xpath("./c:crosses/@val")
+        assert crosses == (["max"] if horizontal else ["autoZero"])
+        # every category label is shown, none skipped to save room
+        assert chart.category_axis._element.xpath("./c:tickLblSkip/@val") == ["1"]
+
+
+def test_highlighted_interval_bars_take_the_accent_colour(interval_deck):
+    series = _chart(pptx.Presentation(str(interval_deck)).slides[2]).plots[0].series[0]
+    for i in range(len(INTERVAL.categories)):
+        colour = series.points[i].format.fill.fore_color.rgb if i in INTERVAL.highlight else None
+        assert colour in (ACCENT, None)
+    assert {int(i) for i in series._element.xpath("./c:dPt/c:idx/@val")} == set(INTERVAL.highlight)
+
+
+def _key_text(slide) -> str:
+    return _by_name(slide, KEY_SHAPE).text_frame.text
+
+
+def test_chart_key_lists_series_in_order_with_their_colours(deck, spec):
+    slide = deck.slides[3]
+    names = [name for name, _ in spec.charts[1].series]
+    assert _key_text(slide) == "    ".join(f"{KEY_SWATCH} {n}" for n in names)
+    runs = [r for p in _by_name(slide, KEY_SHAPE).text_frame.paragraphs for r in p.runs]
+    swatches = [r.font.color.rgb for r in runs if r.text.strip() == KEY_SWATCH]
+    assert swatches == [PRIMARY, ACCENT]
+    # the key sits above the chart, inside the body
+    chart_frame = next(s for s in slide.shapes if s.has_chart)
+    key = _by_name(slide, KEY_SHAPE)
+    assert key.top + key.height <= chart_frame.top
+
+
+def test_chart_key_of_an_interval_chart_names_the_highlight_and_the_interval(interval_deck):
+    text = _key_text(pptx.Presentation(str(interval_deck)).slides[2])
+    assert text.startswith(f"{KEY_SWATCH} the brand's target    {KEY_SWATCH} others")
+    assert "median" in text and "90% interval (p5-p95)" in text
+    assert key_entries(dataclasses.replace(INTERVAL, highlight=()))[0][0] is None
+
+
+def test_divider_is_drawn_between_its_categories(interval_deck):
+    slide = pptx.Presentation(str(interval_deck)).slides[2]
+    line = _by_name(slide, "Divider")
+    label = _by_name(slide, "Divider label")
+    chart_frame = next(s for s in slide.shapes if s.has_chart)
+    assert label.text_frame.text == "tiers below"
+    assert line.begin_y == line.end_y  # horizontal on a horizontal bar chart
+    assert chart_frame.top < line.begin_y < chart_frame.top + chart_frame.height
+    assert chart_frame.left <= line.begin_x < line.end_x <= chart_frame.left + chart_frame.width
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"series": (("low", (0.1,) * 6), ("median", (0.2,) * 6), ("p95", (0.3,) * 6))}, "p5"),
+        ({"series": (("p5", (0.3,) * 6), ("median", (0.2,) * 6), ("p95", (0.4,) * 6))}, "outside"),
+        ({"series": (("p5", (-0.1,) * 6), ("median", (0.2,) * 6), ("p95", (0.4,) * 6))}, "non-neg"),
+        ({"groups": ("A", "B", "A", "A", "C", "C")}, "contiguous"),
+        ({"groups": ("A", "B")}, "one group label per category"),
+        ({"dividers": ((0, "x"),)}, "between two categories"),
+        ({"dividers": ((6, "x"),)}, "between two categories"),
+        ({"log_scale": True, "series": (("p5", (0.0,) * 6),) + INTERVAL.series[1:]}, "positive"),
+    ],
+)
+def test_interval_chart_rejects_bad_specs(changes, message):
+    with pytest.raises(ValueError, match=message):
+        dataclasses.replace(INTERVAL, **changes)
+
+
+@pytest.mark.parametrize(
+    ("value", "number_format", "text"),
+    [
+        (0.71, "0%", "71%"),
+        (0.055, "0.0%", "5.5%"),
+        (0.768, "0.00", "0.77"),
+        (1234.6, "#,##0", "1,235"),
+        (296_600_000, '[>=1000000]#,##0.0,,"M";[>=1000]#,##0,"k";0', "296.6M"),
+        (42_000, '[>=1000000]#,##0.0,,"M";[>=1000]#,##0,"k";0', "42k"),
+        (69, '[>=1000000]#,##0.0,,"M";[>=1000]#,##0,"k";0', "69"),
+    ],
+)
+def test_format_number_follows_the_excel_format(value, number_format, text):
+    assert format_number(value, number_format) == text
+
+
+# --- text fits its box ------------------------------------------------------------------------
+
+
+def _text_frames(slide):
+    """Yield ``(where, text_frame, width, height)`` for every text frame on ``slide``."""
+    for shape in slide.shapes:
+        if shape.has_text_frame:
+            yield shape.name, shape.text_frame, shape.width, shape.height
+        if getattr(shape, "has_table", False):
+            table = shape.table
+            for i, row in enumerate(table.rows):
+                for j, cell in enumerate(row.cells):
+                    yield (
+                        f"{shape.name}[{i},{j}]",
+                        cell.text_frame,
+                        table.columns[j].width,
+                        row.height,
+                    )
+
+
+def _check_text(prs) -> None:
+    """Assert no text frame is empty and every text fits its box at its own font size."""
+    for n, slide in enumerate(prs.slides):
+        for where, frame, width, height in _text_frames(slide):
+            assert frame.text.strip(), f"slide {n}: {where} is empty"
+            lines, needed = 0, 0
+            for para in frame.paragraphs:
+                sizes = [r.font.size.pt for r in para.runs if r.font.size is not None]
+                assert sizes, f"slide {n}: {where} has text without a set size"
+                para_lines = _count_lines(para.text, max(sizes), width)
+                lines += para_lines
+                needed += para_lines * max(sizes) * 1.2 * 12700
+            assert needed <= height, (
+                f"slide {n}: {where} needs {lines} lines ({needed / 914400:.2f} in) "
+                f"in a {height / 914400:.2f} in box: {frame.text[:60]!r}"
+            )
+
+
+def test_every_text_fits_its_box(deck, interval_deck):
+    _check_text(deck)
+    _check_text(pptx.Presentation(str(interval_deck)))
+
+
+def test_chart_titles_fit_two_lines_at_a_readable_size(deck):
+    for slide in list(deck.slides)[CHART_SLIDES]:
+        title = slide.shapes.title
+        size = min(r.font.size.pt for p in title.text_frame.paragraphs for r in p.runs)
+        assert size >= min(TITLE_SIZES_PT)
+        assert _count_lines(title.text_frame.text, size, title.width) <= 2
+
+
+# --- a real brand deck ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def brand_deck(tmp_path_factory: pytest.TempPathFactory):
+    """A NO-GO brand's deck built from its exhibits, as the report builds it (512 draws)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from research import brand, charts, exhibits, plots
+    from research.assumptions import load_assumptions
+    from research.decision import assess, strip_sources
+    from research.evidence import load_evidence
+    from research.paths import BRANDS_DIR
+
+    ev = load_evidence()
+    a = load_assumptions(ev.datasets_dir)
+    (profile,) = brand.load_profiles([BRANDS_DIR / "luxury-direct.yaml"], ev)
+    r = assess(profile, ev=ev, a=a, draws=512, seed=7)
+    exs = exhibits.build_exhibits(r, ev, a)
+    folder = tmp_path_factory.mktemp("brand")
+    slides = []
+    with charts.house_style():
+        for name, ex in exs.items():
+            png = None
+            if ex.kind == "image":
+                fig = plots.plot_exhibit(name, ex, r, ev, "slide").figure
+                fig.suptitle("")
+                fig.supxlabel("")
+                (png,) = charts.export_chart(
+                    fig, folder, f"{name}-slide", ("png",), check_finished=False
+                )
+                plt.close(fig)
+            slides.append(ex.to_chart_slide(png))
+    spec = DeckSpec(
+        title=f"Should {profile.name} build a WeChat Mini Program?",
+        subtitle=f"{profile.category} | {profile.objective}",
+        verdict=r.verdict,
+        p_go=r.p_go,
+        verdict_line=f"{r.p_go:.0%} of uncertainty draws clear the bar of {r.bar:.2f}",
+        reasons=tuple(strip_sources(x) for x in r.reasons),
+        charts=tuple(slides),
+        assumptions=tuple((x["name"], x["range"], x["rationale"]) for x in r.assumptions),
+        sources=tuple((x["source_id"], x["citation"]) for x in r.sources),
+    )
+    return write_deck(spec, folder / "deck.pptx"), exs, r
+
+
+def test_brand_deck_native_charts_hold_the_exhibit_numbers(brand_deck):
+    path, exs, _ = brand_deck
+    read = read_chart_series(path)
+    assert len(read) == len(exs)
+    native = 0
+    for slide, ex in zip(read, exs.values(), strict=True):
+        assert slide["title"] == ex.title and slide["source"] == ex.source_line
+        if ex.kind == "image":
+            assert slide["series"] == {} and slide["categories"] == ()
+            continue
+        native += 1
+        card = ex.to_dict()
+        assert list(slide["categories"]) == card["categories"], ex.name
+        assert list(slide["groups"]) == card["groups"], ex.name
+        shown = {k: v for k, v in card["series"].items() if k not in ex.hidden_series}
+        assert list(slide["series"]) == list(shown), ex.name
+        for name, values in shown.items():
+            assert slide["series"][name] == pytest.approx(values, abs=1e-6), (ex.name, name)
+    assert native >= 6
+
+
+def test_brand_deck_audience_chart_is_one_series_in_three_groups(brand_deck):
+    path, exs, _ = brand_deck
+    prs = pptx.Presentation(str(path))
+    titles = [s.shapes.title.text_frame.text for s in prs.slides]
+    ex = exs["audience"]
+    slide = prs.slides[titles.index(ex.title)]
+    chart = _chart(slide)
+    assert len(chart.plots[0].series) == 1
+    assert chart.plots[0].categories.depth == 2
+    assert list(dict.fromkeys(ex.groups)) == ["Gender", "Age", "City tier"]
+    assert ex.highlight and KEY_SHAPE in [s.name for s in slide.shapes]
+    labels = [str(c) for c in chart.plots[0].categories]
+    assert not any(":" in c for c in labels)  # no "tier: tier 1" labels
+
+
+def test_brand_deck_text_fits(brand_deck):
+    path, _, _ = brand_deck
+    prs = pptx.Presentation(str(path))
+    _check_text(prs)
+    for i, slide in enumerate(prs.slides):
+        title = slide.shapes.title
+        size = min(r.font.size.pt for p in title.text_frame.paragraphs for r in p.runs)
+        assert size >= min(TITLE_SIZES_PT), i
+        assert _count_lines(title.text_frame.text, size, title.width) <= 2, i
+
+
+def test_brand_deck_images_are_shown_at_full_size(brand_deck):
+    path, _, _ = brand_deck
+    for slide in pptx.Presentation(str(path)).slides:
+        for pic in (s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE):
+            px_w, _ = pic.image.size
+            dpi = px_w / (pic.width / 914400)
+            # drawn at the body's size, so the chart's text keeps its point size
+            assert dpi <= 240, f"picture scaled down to {220 / dpi:.0%}; text shrinks with it"
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason=NO_SOFFICE)
+def test_brand_deck_converts_to_pdf_with_every_title_on_its_page(brand_deck, tmp_path):
+    path, _, _ = brand_deck
+    prs = pptx.Presentation(str(path))
+    pdf = _to_pdf(path, tmp_path)
+    assert _pdf_pages(pdf) == len(prs.slides)
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not on PATH; page count checked only")
+    for i, slide in enumerate(prs.slides, start=1):
+        page = subprocess.run(
+            ["pdftotext", "-f", str(i), "-l", str(i), "-layout", str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        words = " ".join(page.split())
+        title = " ".join(slide.shapes.title.text_frame.text.split())
+        assert title in words, f"page {i}: title {title!r} not found whole on the page"
