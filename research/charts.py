@@ -35,6 +35,7 @@ Sizes are in points and tuned so text is legible when a 13.33 x 7.5 in figure fi
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import string
 from collections.abc import Callable, Iterable, Mapping
@@ -468,8 +469,11 @@ def make_source_line(
 _MEASURERS = tuple(RendererAgg(1, 1, dpi) for dpi in (100, EXPORT_DPI, 720))
 
 
+@functools.lru_cache(maxsize=8192)
 def _text_width_pt(text: str, size: float, weight: str) -> float:
-    """Return the width of one line of ``text`` in points (widest over resolutions, +1 %)."""
+    """Return the width of one line of ``text`` in points (widest over resolutions, +1 %).
+
+    Cached: the house fonts do not change within a process."""
     prop = FontProperties(family=_HOUSE_RC["font.sans-serif"], size=size, weight=weight)
     widths = (
         r.get_text_width_height_descent(text, prop, ismath=False)[0] * 72 / r.dpi

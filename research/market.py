@@ -3,12 +3,22 @@
 Stages (users a day, p5 / p50 / p95): all daily users -> in the target audience -> who
 spend at least the price -> who use the category -> reachable through the brand's
 channels. Stages multiply as independent (stated assumption ``stage_independence``).
+
+The funnel is a product of seven independent factors (:data:`FACTORS`), each read from
+its own inputs. :func:`estimate_funnel` summarises it three ways (:data:`METHODS`):
+``convolution`` (default) samples each factor's inputs from its own small Sobol net and
+convolves the factors' log-densities (:func:`research.uncertainty.product_quantiles`);
+``qmc`` maps one Sobol sequence over all inputs jointly; ``mc`` is plain seeded Monte
+Carlo, the checked fallback. What does not depend on the draws (the inputs, anchors and
+provenance) is built once per evidence, assumptions, target and date (:func:`funnel_plan`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -28,6 +38,26 @@ from research.evidence import (
 )
 
 DAYS_PER_YEAR = 365.25
+METHODS = ("convolution", "qmc", "mc")
+QUANTILES = (0.05, 0.5, 0.95)
+#: The funnel's factors, in the order they multiply (users a day, then shares 0-1).
+FACTORS = (
+    "dau",
+    "gender_share",
+    "age_share",
+    "tier_share",
+    "price_share",
+    "category_penetration",
+    "coverage",
+)
+#: Each stage and the last factor in its product.
+STAGE_ENDS = {
+    "dau": "dau",
+    "audience": "tier_share",
+    "price": "price_share",
+    "category": "category_penetration",
+    "reach": "coverage",
+}
 
 
 @dataclass(frozen=True)
@@ -67,7 +97,13 @@ class Stage:
 
 @dataclass(frozen=True)
 class Funnel:
-    """The funnel of one target: its stages, the DAU figure it starts from, and its draws."""
+    """The funnel of one target: its stages, the DAU figure it starts from, and its draws.
+
+    ``inputs`` are every input of the funnel; ``draws`` the draws of those the factors
+    read (all of them for ``qmc``); ``factors`` the draws of each of :data:`FACTORS`, so
+    ``funnel_stages(factors)`` gives per-draw stages. With ``convolution`` they are the
+    per-factor draws, shuffled so that draws paired by index are an independent sample.
+    """
 
     target: Target
     as_of: pd.Timestamp
@@ -176,27 +212,81 @@ def dau_users(
     return np.minimum(dau.value * draws["dau_error"] * growth, cap_musers) * 1e6
 
 
+@functools.lru_cache(maxsize=32)
+def _anchors(ev: Evidence) -> tuple[float, float, float]:
+    """Return (age cut in years, spend threshold in RMB, DAU cap in millions) of ``ev``."""
+    return audience.age_anchor(ev)[1], spend.spend_anchor(ev)[1], dau_cap_musers(ev)
+
+
+def _is_one(name: str, target: Target) -> bool:
+    """Return whether factor ``name`` is exactly one for ``target``."""
+    if name == "gender_share":
+        return target.gender == "any"
+    if name == "tier_share":
+        return set(target.city_tiers) == set(audience.TIERS)
+    return name == "price_share" and target.price_rmb == 0
+
+
+def factor_inputs(target: Target, years: float) -> dict[str, tuple[str, ...]]:
+    """Return the names of the inputs each factor of :data:`FACTORS` reads.
+
+    A factor that is exactly one for ``target`` (gender ``any``, every city tier, a price
+    of 0 RMB) reads nothing and is not sampled.
+    """
+    reads = {
+        "dau": ("dau_error", "dau_growth") if years > 0 else ("dau_error",),
+        "gender_share": ("female_share",),
+        "age_share": ("age_le_share", "age_log_spread"),
+        "tier_share": ("tier_shares", "tier_split"),
+        "price_share": ("spend_le_share", "spend_log_spread"),
+        "category_penetration": (categories.input_name(target.category),),
+        "coverage": ("shared_links_share", "unnamed_points_share", "listed_channel_share"),
+    }
+    return {f: () if _is_one(f, target) else names for f, names in reads.items()}
+
+
+def factor_values(
+    name: str,
+    v: Mapping[str, np.ndarray] | u.Draws,
+    target: Target,
+    ev: Evidence,
+    dau: Observation,
+    years: float,
+    n: int,
+) -> np.ndarray:
+    """Return ``n`` draws of factor ``name`` (users a day for ``dau``, else a share 0-1).
+
+    ``v`` maps the names of :func:`factor_inputs` to their draws.
+    """
+    t = target
+    if _is_one(name, t):
+        return np.ones(n)
+    cut, threshold, cap = _anchors(ev)
+    if name == "dau":
+        return dau_users(v, dau, years, cap)
+    if name == "gender_share":
+        return audience.gender_share(v["female_share"], t.gender)
+    if name == "age_share":
+        return audience.age_share(v["age_le_share"], v["age_log_spread"], t.age_min, t.age_max, cut)
+    if name == "tier_share":
+        w = audience.tier_weights(t.city_tiers)
+        return audience.tier_share(v["tier_shares"], v["tier_split"], w)
+    if name == "price_share":
+        return spend.share_at_least(
+            t.price_rmb, v["spend_le_share"], v["spend_log_spread"], threshold
+        )
+    if name == "category_penetration":
+        return categories.penetration(v, t.category)
+    if name == "coverage":
+        return access.coverage(v, t.channels)
+    raise InputError(f"name: '{name}' is not a funnel factor (allowed: {', '.join(FACTORS)})")
+
+
 def compute_factors(
     draws: u.Draws, target: Target, ev: Evidence, dau: Observation, years: float
 ) -> dict[str, np.ndarray]:
     """Return the per-draw factors of the funnel (shares 0-1, DAU in users a day)."""
-    _, cut, _ = audience.age_anchor(ev)
-    _, threshold, _ = spend.spend_anchor(ev)
-    return {
-        "dau": dau_users(draws, dau, years, dau_cap_musers(ev)),
-        "gender_share": audience.gender_share(draws["female_share"], target.gender),
-        "age_share": audience.age_share(
-            draws["age_le_share"], draws["age_log_spread"], target.age_min, target.age_max, cut
-        ),
-        "tier_share": audience.tier_share(
-            draws["tier_shares"], draws["tier_split"], audience.tier_weights(target.city_tiers)
-        ),
-        "price_share": spend.share_at_least(
-            target.price_rmb, draws["spend_le_share"], draws["spend_log_spread"], threshold
-        ),
-        "category_penetration": categories.penetration(draws, target.category),
-        "coverage": access.coverage(draws, target.channels),
-    }
+    return {f: factor_values(f, draws, target, ev, dau, years, draws.n) for f in FACTORS}
 
 
 def funnel_stages(factors: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -241,20 +331,15 @@ def stage_basis(stage: str, category: str, channels: Sequence[str]) -> str:
     return "sourced"
 
 
-def summarise_stages(
-    values: dict[str, np.ndarray],
-    ins: dict[str, u.Input],
-    category: str,
-    channels: Sequence[str],
-    dau_source: str,
-) -> tuple[Stage, ...]:
-    """Return each funnel stage's p5 / p50 / p95 (users a day) with its basis and provenance.
+def stage_provenance(
+    ins: Mapping[str, u.Input], category: str, channels: Sequence[str], dau_source: str
+) -> tuple[tuple[str, str, str, tuple[str, ...], tuple[str, ...]], ...]:
+    """Return ``(stage, label, basis, sources, assumptions)`` of each funnel stage.
 
-    ``values`` are the stage draws of :func:`funnel_stages`; ``ins`` the inputs they were
-    drawn from (names an input set lacks are skipped).
+    ``ins`` are the inputs the funnel was drawn from (names an input set lacks are skipped).
     """
     cat_input = categories.input_name(category)
-    stages = []
+    out = []
     for key, label, names in _STAGES:
         names = names + ((cat_input,) if key == "category" else ())
         used = [ins[n] for n in names if n in ins]
@@ -270,10 +355,72 @@ def summarise_stages(
             assumed += ("trait_independence",)
         if key in ("price", "category", "reach"):
             assumed += ("stage_independence",)
-        s = u.summarise(values[key])
-        basis = stage_basis(key, category, channels)
-        stages.append(Stage(key, label, s.p5, s.p50, s.p95, "users a day", basis, srcs, assumed))
-    return tuple(stages)
+        out.append((key, label, stage_basis(key, category, channels), srcs, assumed))
+    return tuple(out)
+
+
+def _stages(provenance, quantiles: np.ndarray) -> tuple[Stage, ...]:
+    return tuple(
+        Stage(key, label, float(q[0]), float(q[1]), float(q[2]), "users a day", basis, srcs, used)
+        for (key, label, basis, srcs, used), q in zip(provenance, quantiles, strict=True)
+    )
+
+
+def summarise_stages(
+    values: dict[str, np.ndarray],
+    ins: dict[str, u.Input],
+    category: str,
+    channels: Sequence[str],
+    dau_source: str,
+) -> tuple[Stage, ...]:
+    """Return each funnel stage's p5 / p50 / p95 (users a day) with its basis and provenance.
+
+    ``values`` are the stage draws of :func:`funnel_stages`; ``ins`` the inputs they were
+    drawn from (names an input set lacks are skipped).
+    """
+    prov = stage_provenance(ins, category, channels, dau_source)
+    return _stages(prov, np.array([np.quantile(values[p[0]], QUANTILES) for p in prov]))
+
+
+@dataclass(frozen=True, eq=False)
+class Plan:
+    """What a funnel needs besides its draws, for one target and date (see :func:`funnel_plan`)."""
+
+    target: Target
+    inputs: Mapping[str, u.Input] = field(repr=False)  # read-only, see inputs
+    dau: Observation
+    as_of: pd.Timestamp
+    years: float
+    reads: Mapping[str, tuple[str, ...]] = field(repr=False)  # see factor_inputs
+    provenance: tuple = field(repr=False)  # see stage_provenance
+
+
+def funnel_plan(
+    ev: Evidence, a: Assumptions, target: Target, as_of: str | pd.Timestamp | None = None
+) -> Plan:
+    """Return the inputs, DAU anchor, factor inputs and stage provenance of ``target``.
+
+    Cached per evidence and assumptions object (both hash by identity and are not
+    changed after loading), target and date, so repeated funnels skip the tables.
+    """
+    if not isinstance(target.city_tiers, tuple) or not isinstance(target.channels, tuple):
+        target = make_target(**vars(target))  # lists become tuples, so it can key the cache
+    return _plan(ev, a, target, None if as_of is None else pd.Timestamp(as_of))
+
+
+@functools.lru_cache(maxsize=64)
+def _plan(ev: Evidence, a: Assumptions, target: Target, as_of: pd.Timestamp | None) -> Plan:
+    ins = inputs(ev, a, target, as_of)
+    dau, when, years = dau_anchor(ev, as_of)
+    prov = stage_provenance(ins, target.category, target.channels, dau.source_id)
+    reads = factor_inputs(target, years)
+    return Plan(target, MappingProxyType(ins), dau, when, years, MappingProxyType(reads), prov)
+
+
+@functools.lru_cache(maxsize=64)
+def _factor_groups(plan: Plan) -> tuple[dict[str, u.Node], ...]:
+    """Return each factor's inputs as one-uniform nodes where tables allow (cached)."""
+    return tuple({k: u.marginal(plan.inputs[k].node) for k in plan.reads[f]} for f in FACTORS)
 
 
 def estimate_funnel(
@@ -284,21 +431,51 @@ def estimate_funnel(
     as_of: str | pd.Timestamp | None = None,
     draws: int = 4096,
     seed: int = 0,
-    method: str = "qmc",
+    method: str = "convolution",
 ) -> Funnel:
     """Return the market funnel of ``target``: users a day at each stage, p5 / p50 / p95.
 
     ``as_of`` picks the DAU figure (latest non-stale on or before it) and extrapolates
-    with the assumed growth; the default is the latest figure's own date.
+    with the assumed growth; the default is the latest figure's own date. ``method`` is
+    one of :data:`METHODS`:
+
+    * ``convolution`` (default): ``draws`` draws per factor, each factor's inputs from its
+      own Sobol net; stage quantiles from the FFT convolution of the factors' log-densities,
+      made non-increasing along the funnel (as they are exactly: every factor after DAU is
+      a share of at most one) to remove binning noise. ``draws`` and ``factors`` hold the
+      per-factor draws, shuffled so that draws paired by index are an independent sample.
+    * ``qmc``: ``draws`` joint draws of every input from one Sobol sequence.
+    * ``mc``: ``draws`` plain seeded Monte Carlo draws of the inputs the factors read.
+
+    The same seed gives the same funnel, for each method.
     """
+    if method not in METHODS:
+        raise InputError(f"method: '{method}' is not allowed (allowed: {', '.join(METHODS)})")
     ev, a = resolve(ev, a)
-    ins = inputs(ev, a, target, as_of)
-    dau, when, years = dau_anchor(ev, as_of)
-    d = u.draw_inputs(ins, draws, seed, method)
-    factors = compute_factors(d, target, ev, dau, years)
-    values = funnel_stages(factors)
-    stages = summarise_stages(values, ins, target.category, target.channels, dau.source_id)
-    return Funnel(target, when, dau, years, stages, ins, d, factors)
+    plan = funnel_plan(ev, a, target, as_of)
+    rng = np.random.default_rng(seed)
+    if method == "convolution":
+        drawn = u.draw_groups(_factor_groups(plan), draws, rng)
+        n = int(draws)
+        factors = {
+            f: factor_values(f, g, target, ev, plan.dau, plan.years, n)
+            for f, g in zip(FACTORS, drawn, strict=True)
+        }
+        d = u.Draws({k: x for g in drawn for k, x in g.items()}, n, method)
+        stops = [FACTORS.index(STAGE_ENDS[p[0]]) for p in plan.provenance]
+        q = u.product_quantiles([factors[f] for f in FACTORS], QUANTILES, stops)
+        q = np.minimum.accumulate(q, axis=0)
+    else:
+        nodes = {k: i.node for k, i in plan.inputs.items()}
+        if method == "mc":  # only what the factors read
+            read = {k for f in FACTORS for k in plan.reads[f]}
+            nodes = {k: node for k, node in nodes.items() if k in read}
+        d = u.draw(nodes, draws, rng, method)
+        factors = compute_factors(d, target, ev, plan.dau, plan.years)
+        values = funnel_stages(factors)
+        q = np.array([np.quantile(values[p[0]], QUANTILES) for p in plan.provenance])
+    stages = _stages(plan.provenance, q)
+    return Funnel(target, plan.as_of, plan.dau, plan.years, stages, dict(plan.inputs), d, factors)
 
 
 def dau_timeline(ev: Evidence | None = None) -> pd.DataFrame:

@@ -15,7 +15,7 @@ import multiprocessing
 import os
 import sys
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 import matplotlib
@@ -100,30 +100,37 @@ def write_brand(
     notebook is run on it with papermill (``analysis.ipynb``, ``analysis.html``).
     """
     folder = brand.resolve_output_dir(r.profile, out_root)
-    exs = exhibits.build_exhibits(r, ev, a)
-    files = write_charts(r, exs, ev, folder / "charts")
-    card = r.to_dict() | {"charts": {k: v.to_dict() for k, v in exs.items()}}
-    out = {
-        "json": write_atomic(
+    out: dict[str, Path] = {}
+    with ThreadPoolExecutor(max_workers=1) as side:
+        pending = None
+        if analysis:
+            # The notebook runs in its own kernel process, alongside the charts below.
+            out["profile"] = write_atomic(
+                folder / "profile.yaml",
+                yaml.safe_dump(
+                    brand.profile_to_dict(r.profile), sort_keys=False, allow_unicode=True
+                ),
+            )
+            pending = side.submit(
+                notebooks.write_analysis,
+                out["profile"],
+                folder,
+                f"{r.profile.name}: go/no-go analysis",
+                seed=r.seed,
+                draws=r.draws,
+                datasets=datasets,
+            )
+        exs = exhibits.build_exhibits(r, ev, a)
+        files = write_charts(r, exs, ev, folder / "charts")
+        card = r.to_dict() | {"charts": {k: v.to_dict() for k, v in exs.items()}}
+        out["json"] = write_atomic(
             folder / "scorecard.json", json.dumps(card, indent=2, ensure_ascii=False) + "\n"
-        ),
-        "md": write_atomic(folder / "scorecard.md", summary.to_markdown(r)),
-    }
-    out["deck"] = deck.write_deck(deck_spec(r, exs, files), folder / "deck.pptx")
-    out["charts"] = folder / "charts"
-    if analysis:
-        out["profile"] = write_atomic(
-            folder / "profile.yaml",
-            yaml.safe_dump(brand.profile_to_dict(r.profile), sort_keys=False, allow_unicode=True),
         )
-        out |= notebooks.write_analysis(
-            out["profile"],
-            folder,
-            f"{r.profile.name}: go/no-go analysis",
-            seed=r.seed,
-            draws=r.draws,
-            datasets=datasets,
-        )
+        out["md"] = write_atomic(folder / "scorecard.md", summary.to_markdown(r))
+        out["deck"] = deck.write_deck(deck_spec(r, exs, files), folder / "deck.pptx")
+        out["charts"] = folder / "charts"
+        if pending is not None:
+            out |= pending.result()
     return out
 
 

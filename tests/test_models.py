@@ -21,6 +21,7 @@ PROPS = settings(max_examples=25, deadline=None)
 
 TOUCHPOINTS = tuple(EV.touchpoints["touchpoint_id"])
 methods = st.sampled_from(u.METHODS)
+funnel_methods = st.sampled_from(market.METHODS)
 seeds = st.integers(0, 2**32 - 1)
 genders = st.sampled_from(audience.GENDERS)
 tier_sets = st.sets(st.sampled_from(audience.TIERS), min_size=1).map(sorted)
@@ -115,12 +116,84 @@ def test_qmc_and_mc_agree_on_the_full_funnel():
         assert sq.p95 == pytest.approx(sm.p95, rel=0.03)
 
 
+@pytest.mark.parametrize(
+    "target",
+    [
+        market.make_target("female", 18, 30, price_rmb=200, channels=["shared_links", "qr_codes"]),
+        market.make_target("male", 25, 40, (1, 2), 800, "games", ["shared_links", "moments_ads"]),
+    ],
+    ids=["every-tier", "two-tiers"],
+)
+def test_convolution_agrees_with_a_large_plain_mc_run(target):
+    """The convolution at 2^10 draws per factor is within 1.5% of 2^20 plain MC draws."""
+    c = market.estimate_funnel(target, **kw("convolution", 2**10, seed=5))
+    m = market.estimate_funnel(target, **kw("mc", 2**20, seed=6))
+    assert c.draws.method == "convolution" and c.draws.n == 2**10
+    for sc, sm in zip(c.stages, m.stages, strict=True):
+        for q in ("p5", "p50", "p95"):
+            assert getattr(sc, q) == pytest.approx(getattr(sm, q), rel=0.015), (sc.stage, q)
+    # the per-factor draws, paired by index, are a (smaller) sample of the same funnel
+    reach = market.funnel_stages(c.factors)["reach"]
+    assert np.median(reach) == pytest.approx(c.stages[-1].p50, rel=0.05)
+
+
+def test_convolution_is_the_default_and_more_accurate_than_qmc_at_equal_draws():
+    t = market.make_target("female", 18, 30, price_rmb=200, channels=["shared_links", "qr_codes"])
+    m = market.estimate_funnel(t, **kw("mc", 2**20, seed=6)).stages[-1]
+    truth = np.array([m.p5, m.p50, m.p95])
+
+    def worst(method: str) -> float:
+        errors = []
+        for seed in range(4):
+            s = market.estimate_funnel(t, **kw(method, 2**8, seed)).stages[-1]
+            errors.append(np.abs(np.array([s.p5, s.p50, s.p95]) / truth - 1).max())
+        return max(errors)
+
+    assert market.estimate_funnel(t, ev=EV, a=A, draws=64).draws.method == "convolution"
+    assert worst("convolution") < 0.012 < worst("qmc")
+
+
+@pytest.mark.parametrize("method", market.METHODS)
+def test_funnel_same_seed_identical_output_other_seed_other_output(method):
+    t = market.make_target("male", 18, 40, (1, 3), 300, "news", ["shared_links", "qr_codes"])
+    f1, f2 = (market.estimate_funnel(t, **kw(method, SMALL, 7)) for _ in range(2))
+    f3 = market.estimate_funnel(t, **kw(method, SMALL, 8))
+    assert f1.stages == f2.stages and f1.stages != f3.stages
+    assert list(f1.factors) == list(market.FACTORS)
+    for name in market.FACTORS:
+        assert f1.factors[name].tobytes() == f2.factors[name].tobytes(), name
+    assert list(f1.draws.values) == list(f2.draws.values)
+    for name, x in f1.draws.values.items():
+        assert x.tobytes() == f2.draws[name].tobytes(), name
+
+
+def test_funnel_plan_is_built_once_and_not_shared_mutably():
+    t = market.make_target("female", 18, 30, price_rmb=100, channels=["qr_codes"])
+    plan = market.funnel_plan(EV, A, t)
+    assert market.funnel_plan(EV, A, t) is plan
+    listed = market.Target("female", 18, 30, [1, 2, 3, 4, 5], 100, "e-commerce", ["qr_codes"])
+    assert market.funnel_plan(EV, A, listed) is plan  # equal targets share a plan
+    with pytest.raises(TypeError):
+        plan.inputs["extra"] = None  # read-only
+    assert market.funnel_plan(EV, A, t, "2021-07-01") is market.funnel_plan(
+        EV, A, t, pd.Timestamp("2021-07-01")
+    )
+    f = market.estimate_funnel(t, **kw("convolution", SMALL))
+    f.inputs.clear()  # a caller's copy
+    assert market.estimate_funnel(t, **kw("convolution", SMALL)).inputs
+    # factors that are exactly one for the target read nothing and are not drawn
+    reads = market.factor_inputs(t, 0.0)
+    assert reads["tier_share"] == () and reads["price_share"] != ()
+    assert "tier_shares" not in f.draws.values
+    np.testing.assert_array_equal(f.factors["tier_share"], 1.0)
+
+
 # --- property tests ---------------------------------------------------------------------------
 
 
-@given(target=targets(), method=methods, seed=seeds)
+@given(target=targets(), method=methods, funnel_method=funnel_methods, seed=seeds)
 @settings(max_examples=15, deadline=None)
-def test_every_share_is_in_0_1(target, method, seed):
+def test_every_share_is_in_0_1(target, method, funnel_method, seed):
     a_kw = kw(method, SMALL, seed)
     assert_interval_in_0_1(
         audience.estimate_target_share(
@@ -129,7 +202,7 @@ def test_every_share_is_in_0_1(target, method, seed):
     )
     assert_interval_in_0_1(spend.estimate_share_at_least(target.price_rmb, **a_kw))
     assert_interval_in_0_1(access.estimate_coverage(target.channels, **a_kw))
-    f = market.estimate_funnel(target, **a_kw)
+    f = market.estimate_funnel(target, **kw(funnel_method, SMALL, seed))
     for name, x in f.factors.items():
         if name != "dau":
             assert ((np.asarray(x) >= 0) & (np.asarray(x) <= 1)).all(), name
@@ -359,6 +432,12 @@ def test_same_seed_same_draws_and_results_other_seed_other_draws(target, method,
             r"^method: 'sobol' is not allowed \(allowed: qmc, mc\)",
         ),
         (lambda: audience.estimate_composition(draws=1), r"^draws: 1 must be an integer >= 2"),
+        (
+            lambda: market.estimate_funnel(EXAMPLE, method="fft"),
+            r"^method: 'fft' is not allowed \(allowed: convolution, qmc, mc\)",
+        ),
+        (lambda: market.estimate_funnel(EXAMPLE, method=None), r"^method: 'None' is not allowed"),
+        (lambda: market.estimate_funnel(EXAMPLE, draws=1), r"^draws: 1 must be an integer >= 2"),
     ],
 )
 def test_bad_input_raises_value_error_naming_the_argument(call, pattern):
@@ -407,8 +486,8 @@ def test_funnel_stages_never_increase(funnel):
         assert 0 < s.p5 <= s.p50 <= s.p95
 
 
-@given(target=targets(), method=methods, seed=seeds)
-@settings(max_examples=15, deadline=None)
+@given(target=targets(), method=funnel_methods, seed=seeds)
+@settings(max_examples=20, deadline=None)
 def test_funnel_stages_never_increase_for_any_target(target, method, seed):
     f = market.estimate_funnel(target, **kw(method, SMALL, seed))
     for q in ("p5", "p50", "p95"):

@@ -320,3 +320,148 @@ def test_summarise_gives_percentiles_and_mean():
 def test_z95_is_the_half_width_of_a_90_percent_interval():
     assert special.ndtr(u.Z95) == pytest.approx(0.95)
     assert u.Z95 == pytest.approx(1.6448536, abs=1e-6)
+
+
+# --- marginal: a share with uncertain trust as one tabulated distribution ----------------------
+
+
+@pytest.mark.parametrize(
+    "node",
+    [
+        u.TrustedShare(0.71, u.from_interval(150, 600)),
+        u.TrustedShare(0.2, u.from_interval(20, 80, "uniform")),
+        u.MeanShare(0.11, u.from_interval(20, 80)),
+        u.MeanShare(0.01, u.from_interval(20, 80)),  # a Beta with a < 1: a long left tail
+        u.TrustedShare(0.35, u.Fixed(1000.0)),
+    ],
+    ids=["trusted", "uniform-trust", "mean", "small-mean", "fixed-trust"],
+)
+def test_marginal_is_the_beta_mixed_over_its_concentration(node):
+    flat = u.marginal(node)
+    assert isinstance(flat, u.Tabulated) and flat.dims == 1
+    assert u.marginal(node) is flat  # built once
+    ps = np.array([0.001, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 0.999])
+    x = ppf_at(flat, *ps)
+    # brute force: the Beta CDF averaged over 20,000 equally likely concentrations
+    v = (np.arange(20_000) + 0.5) / 20_000
+    m = node.trust.ppf(v[:, None]) if node.trust.dims else np.full(1, node.trust.value)
+    if isinstance(node, u.TrustedShare):
+        a, b = node.share * (m - 2 / 3) + 1 / 3, m - (node.share * (m - 2 / 3) + 1 / 3)
+    else:
+        a, b = node.mean * m, (1 - node.mean) * m
+    cdf = special.betainc(a[:, None], b[:, None], x[None, :]).mean(axis=0)
+    assert np.abs(special.ndtri(cdf) - special.ndtri(ps)).max() < 2e-3  # in normal scores
+    # and the two-level draws agree with it
+    y = u.draw({"x": node}, 2**16, rng(2), "qmc")["x"]
+    np.testing.assert_allclose(np.quantile(y, ps[2:-2]), x[2:-2], atol=0.01 * y.std())
+    z = flat.sample(rng(3), 2**16)
+    assert ((z > 0) & (z < 1)).all()
+    assert z.mean() == pytest.approx(y.mean(), abs=0.02 * y.std())
+
+
+def test_marginal_keeps_other_nodes_and_fixes_edge_shares():
+    for node in (u.from_interval(150, 600), u.Fixed(3.0), u.Dirichlet((0.5, 0.5), u.Fixed(9.0))):
+        assert u.marginal(node) is node
+    assert u.marginal(u.TrustedShare(1.0, u.from_interval(150, 600))) == u.Fixed(1.0)
+    assert u.marginal(u.MeanShare(0.0, u.from_interval(20, 80))) == u.Fixed(0.0)
+
+
+# --- draw_groups: independent groups, each from its own small Sobol net ------------------------
+
+
+def groups() -> list[dict[str, u.Node]]:
+    n = nodes()
+    return [
+        {"lognormal": n["lognormal"]},
+        {"trusted": u.marginal(n["trusted"]), "uniform": n["uniform"]},
+        {},
+        {"fixed": n["fixed"]},
+        {"tiers": n["tiers"], "logit": n["logit"]},
+    ]
+
+
+def test_draw_groups_same_seed_same_draws_and_right_marginals():
+    a = u.draw_groups(groups(), 2**12, rng(4))
+    b = u.draw_groups(groups(), 2**12, rng(4))
+    c = u.draw_groups(groups(), 2**12, rng(5))
+    assert [list(g) for g in a] == [list(g) for g in groups()]
+    for ga, gb, gc in zip(a, b, c, strict=True):
+        for k in ga:
+            assert ga[k].tobytes() == gb[k].tobytes()
+            if k != "fixed":
+                assert not np.array_equal(ga[k], gc[k])
+    np.testing.assert_array_equal(a[3]["fixed"], 2.0)
+    assert a[4]["tiers"].shape == (2**12, 3)
+    m = u.draw(nodes(), 2**17, rng(0), "mc")
+    for g in a:
+        for k, x in g.items():
+            np.testing.assert_allclose(x.mean(axis=0), m[k].mean(axis=0), rtol=0.01)
+            np.testing.assert_allclose(x.std(axis=0), m[k].std(axis=0), rtol=0.03)
+    # a group is a Sobol net: its 1-D draws hit every stratum of width 1/n exactly once
+    uniform = (a[1]["uniform"] - 0.8) / 0.6
+    np.testing.assert_array_equal(np.sort((uniform * 2**12).astype(int)), np.arange(2**12))
+    # groups are shuffled: index-paired draws of two groups are uncorrelated
+    assert abs(np.corrcoef(a[0]["lognormal"], a[1]["uniform"])[0, 1]) < 0.05
+
+
+def test_draw_groups_rejects_bad_draws_and_rng():
+    with pytest.raises(ValueError, match=r"^draws: 1 must be an integer >= 2"):
+        u.draw_groups(groups(), 1, rng())
+    with pytest.raises(ValueError, match=r"^rng: pass a numpy.random.Generator"):
+        u.draw_groups(groups(), 8, 0)
+
+
+# --- product_quantiles: convolution of independent log-factors -------------------------------
+
+
+def test_product_quantiles_of_lognormals_are_exact():
+    """A product of independent lognormals is lognormal: compare every running product."""
+    mus, sigmas = np.array([19.5, -0.4, -1.0, -0.2]), np.array([0.09, 0.03, 0.25, 0.6])
+    g = [{"x": u.LogNormal(m, s)} for m, s in zip(mus, sigmas, strict=True)]
+    factors = [d["x"] for d in u.draw_groups(g, 2**12, rng(1))]
+    probs = np.array([0.05, 0.5, 0.95])
+    got = u.product_quantiles(factors, probs)
+    assert got.shape == (4, 3)
+    mu, sd = np.cumsum(mus), np.sqrt(np.cumsum(sigmas**2))
+    want = np.exp(mu[:, None] + sd[:, None] * special.ndtri(probs)[None, :])
+    np.testing.assert_allclose(got, want, rtol=1e-3)
+    np.testing.assert_allclose(u.product_quantiles(factors, probs, [3, 1]), got[[3, 1]], rtol=1e-3)
+
+
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    k=st.integers(1, 3),
+    zeros=st.floats(0.0, 0.5),
+    constant=st.booleans(),
+)
+@settings(max_examples=25, deadline=None)
+def test_product_quantiles_combine_every_draw_with_every_other(seed, k, zeros, constant):
+    """The convolution is the distribution of all n^k products (up to the bin width)."""
+    r = rng(seed)
+    factors = [np.exp(r.normal(0, r.uniform(0.05, 1.0), 40)) for _ in range(k)]
+    factors[0][: int(zeros * 40)] = 0.0  # an atom at zero
+    if constant:
+        factors.append(np.full(40, 0.5))
+    every = factors[0]
+    for f in factors[1:]:
+        every = np.multiply.outer(every, f).ravel()
+    probs = np.array([0.05, 0.25, 0.5, 0.75, 0.95])
+    got = u.product_quantiles(factors, probs, resolution=64)[-1]
+    # each quantile is that of the n^k products to within 1% in probability (a single
+    # factor: within one of its 40 draws), the rest being the binning
+    slack = 0.01 + (1 / 40 if k == 1 else 0.0)
+    low = np.quantile(every, np.clip(probs - slack, 0, 1))
+    high = np.quantile(every, np.clip(probs + slack, 0, 1))
+    assert (low * (1 - 1e-9) <= got).all() and (got <= high * (1 + 1e-9)).all()
+    assert (got[np.quantile(every, probs) == 0] == 0).all()
+    assert (np.diff(got) >= 0).all()
+
+
+def test_product_quantiles_edge_cases_and_bad_input():
+    np.testing.assert_array_equal(u.product_quantiles([np.zeros(5), np.ones(5)]), 0.0)
+    np.testing.assert_allclose(u.product_quantiles([np.full(4, 2.0), np.full(4, 3.0)])[1], 6.0)
+    with pytest.raises(ValueError, match=r"^stops: .*must index the 2 factors"):
+        u.product_quantiles([np.ones(3), np.ones(3)], stops=[2])
+    for bad in ([np.array([1.0, -1.0])], [np.array([1.0, np.nan])], [np.array([])]):
+        with pytest.raises(ValueError, match=r"^factors: "):
+            u.product_quantiles(bad)
