@@ -178,7 +178,7 @@ body {{ font-family: Calibri, 'DejaVu Sans', Arial, sans-serif; margin: 2rem; co
 table {{ border-collapse: collapse; width: 100%; }}
 th, td {{ text-align: left; padding: .5rem .6rem; border-bottom: 1px solid #ddd; vertical-align: top; }}
 th {{ background: #f3f3f3; }}
-.badge {{ color: #fff; padding: .15rem .5rem; border-radius: .3rem; font-weight: bold; }}
+.badge {{ color: #fff; padding: .15rem .5rem; border-radius: .3rem; font-weight: bold; white-space: nowrap; }}
 small {{ color: #666; }}
 </style></head><body>
 <h1>Should these brands build a WeChat Mini Program?</h1>
