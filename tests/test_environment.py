@@ -126,3 +126,29 @@ def test_make_test_lints_formats_and_runs_pytest_with_nbval():
     pytest_runs = [w for w in words if "pytest" in w]
     assert len(pytest_runs) == 1, recipe
     assert "--nbval" in pytest_runs[0]
+
+
+def constraints() -> dict[str, str]:
+    """Return ``{normalised name: exact version}`` from constraints.txt."""
+    out = {}
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            req = Requirement(line)
+            (spec,) = req.specifier
+            assert spec.operator == "==", line
+            out[normalise(req.name)] = spec.version
+    return out
+
+
+def test_constraints_pin_every_declared_package_inside_its_range():
+    pins = constraints()
+    for name, spec in pyproject_deps().items():
+        assert name in pins, f"{name} is not pinned in constraints.txt"
+        assert spec.contains(pins[name]), f"{name}=={pins[name]} is outside {spec}"
+
+
+def test_make_installs_with_the_constraints():
+    lines = (ROOT / "Makefile").read_text(encoding="utf-8").splitlines()
+    stamp = next(line for line in lines if line.startswith("$(STAMP):"))
+    assert "constraints.txt" in stamp
+    assert any("pip install -c constraints.txt -e" in line for line in lines)
