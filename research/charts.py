@@ -88,6 +88,9 @@ BLACK: str = "#000000"
 NEUTRAL: str = "#8C8C8C"
 #: The colour cycle of every chart (Okabe-Ito, colourblind-safe), in order of use.
 PALETTE: tuple[str, ...] = (PRIMARY, ACCENT, GREEN, VERMILLION, PURPLE, SKY, YELLOW, BLACK)
+#: Verdict colours of every chart, deck badge and page: GO green, CONDITIONAL orange,
+#: NO-GO vermillion.
+VERDICT_COLOURS: dict[str, str] = {"GO": GREEN, "CONDITIONAL": ACCENT, "NO-GO": VERMILLION}
 #: Body text colour (near-black).
 TEXT_COLOR: str = "#1A1A1A"
 #: Source-line and secondary text colour (grey with 5.7:1 contrast on white).

@@ -58,27 +58,24 @@ from pptx.table import _Cell
 from pptx.text.text import TextFrame
 from pptx.util import Emu, Inches, Pt
 
+from research import charts
 from research.atomic import atomic_write
 
 # --- house style -------------------------------------------------------------------------------
 
 #: The one font of the house style.
 FONT: Final[str] = "Calibri"
-#: Okabe-Ito palette (colourblind safe), in the order series take their colours.
-OKABE_ITO: Final[dict[str, str]] = {
-    "blue": "0072B2",
-    "orange": "E69F00",
-    "bluish_green": "009E73",
-    "vermillion": "D55E00",
-    "reddish_purple": "CC79A7",
-    "sky_blue": "56B4E9",
-    "yellow": "F0E442",
-    "black": "000000",
-}
+
+
+def _rgb(hex_colour: str) -> RGBColor:
+    """Return a ``#RRGGBB`` colour of the charts' house style as a python-pptx colour."""
+    return RGBColor.from_string(hex_colour.lstrip("#"))
+
+
 #: Colour of single-series bars.
-PRIMARY: Final[RGBColor] = RGBColor.from_string(OKABE_ITO["blue"])
+PRIMARY: Final[RGBColor] = _rgb(charts.PRIMARY)
 #: Colour of highlighted bars.
-ACCENT: Final[RGBColor] = RGBColor.from_string(OKABE_ITO["orange"])
+ACCENT: Final[RGBColor] = _rgb(charts.ACCENT)
 #: Colour of text.
 TEXT: Final[RGBColor] = RGBColor.from_string("333333")
 #: Colour of footnotes and captions.
@@ -88,16 +85,12 @@ GRID: Final[RGBColor] = RGBColor.from_string("D9D9D9")
 #: Fill of every other table row.
 BAND: Final[RGBColor] = RGBColor.from_string("F2F2F2")
 WHITE: Final[RGBColor] = RGBColor.from_string("FFFFFF")
-#: Verdict badge colours: GO bluish green, CONDITIONAL orange (amber), NO-GO vermillion (red).
+#: Verdict badge colours, as in the charts (:data:`research.charts.VERDICT_COLOURS`).
 VERDICT_COLOURS: Final[dict[str, RGBColor]] = {
-    "GO": RGBColor.from_string(OKABE_ITO["bluish_green"]),
-    "CONDITIONAL": RGBColor.from_string(OKABE_ITO["orange"]),
-    "NO-GO": RGBColor.from_string(OKABE_ITO["vermillion"]),
+    k: _rgb(v) for k, v in charts.VERDICT_COLOURS.items()
 }
 #: Series colours of multi-series charts, in order.
-SERIES_COLOURS: Final[tuple[RGBColor, ...]] = tuple(
-    RGBColor.from_string(hex_) for hex_ in OKABE_ITO.values()
-)
+SERIES_COLOURS: Final[tuple[RGBColor, ...]] = tuple(_rgb(c) for c in charts.PALETTE)
 
 #: Title sizes tried in turn (pt); the first at which the title fits on two lines is used.
 TITLE_SIZES_PT: Final[tuple[int, ...]] = (28, 24, 20)
@@ -1307,7 +1300,7 @@ def _add_divider(
     px, py = left + int(g.x * width), top + int(g.y * height)
     pw, ph = int(g.w * width), int(g.h * height)
     frac = k / len(spec.categories)
-    colour = RGBColor.from_string(OKABE_ITO["vermillion"])
+    colour = _rgb(charts.VERMILLION)
     label_w = int((_text_width_pt(label, CHART_TEXT_PT) + 8) * _EMU_PER_PT) + 2 * _INSET_X
     label_h = _text_height(1, CHART_TEXT_PT)
     if spec.kind in HORIZONTAL_KINDS:

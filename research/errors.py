@@ -6,8 +6,13 @@ from __future__ import annotations
 class InputError(ValueError):
     """Bad input from a user: a data file, a brand profile or an argument.
 
-    The CLI prints ``str(err)`` as one line on stderr and exits with status 2.
+    The CLI prints ``str(err)`` as one line on stderr and exits with status 2; in a
+    notebook (JupyterLab, papermill) IPython shows the same one line, not a traceback.
     """
+
+    def _render_traceback_(self) -> list[str]:
+        """Return the lines IPython shows for this error: its type and message only."""
+        return [f"{type(self).__name__}: {self}"]
 
 
 class DataFileError(InputError):

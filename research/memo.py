@@ -9,7 +9,7 @@ outputs and nbval can compare them.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +18,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from IPython.display import JSON, Image, Markdown
 from matplotlib.axes import Axes
@@ -59,9 +60,13 @@ class Analysis:
 
     ev: Evidence
     a: Assumptions
-    profile: BrandProfile
     result: Assessment
     exhibits: dict[str, exhibits.Exhibit]
+
+    @property
+    def profile(self) -> BrandProfile:
+        """The brand's profile (as assessed)."""
+        return self.result.profile
 
 
 def load_brand(
@@ -91,7 +96,7 @@ def analyse(
     a = load_assumptions(ev.datasets_dir)
     profile = load_brand(profile_path, as_of, ev)
     r = assess(profile, ev=ev, a=a, draws=draws, seed=seed)
-    return Analysis(ev, a, profile, r, exhibits.build_exhibits(r, ev, a))
+    return Analysis(ev, a, r, exhibits.build_exhibits(r, ev, a))
 
 
 # --------------------------------------------------------------------------- words
@@ -102,38 +107,26 @@ def answer(text: str) -> Markdown:
     return Markdown(f"**Answer.** {text}")
 
 
-def bullets(lines: Iterable[str]) -> Markdown:
-    """Return a Markdown bullet list."""
-    return Markdown("\n".join(f"- {x}" for x in lines))
-
-
 def sources(
     ev: Evidence,
     source_ids: Sequence[str] | None = None,
     assumptions: Sequence[str] = (),
     a: Assumptions | None = None,
 ) -> Markdown:
-    """Return the Sources cell: each source's citation and address, then the assumptions used.
+    """Return the Sources cell: each source's citation, then the assumptions used.
 
     ``source_ids`` None lists every source in ``datasets/sources.csv``. Assumptions are
     listed with their 90% range and rationale from ``assumptions.yaml``.
     """
-    src = ev.sources.set_index("source_id")
+    src = ev.sources.set_index("source_id")["citation"]
     ids = list(src.index) if source_ids is None else list(dict.fromkeys(source_ids))
-    lines = ["### Sources", ""]
-    for sid in ids:
-        row = src.loc[sid]
-        url = str(row.get("url", "") or "")
-        link = f" <{url}>" if url.startswith("http") else ""
-        lines.append(f"- `{sid}`: {row['citation']}{link}")
+    rows = [{"source_id": sid, "citation": src[sid]} for sid in ids]
+    text = "### Sources\n\n" + summary.sources_markdown(rows)
     names = list(dict.fromkeys(assumptions))
     if names:
-        a = a or load_assumptions(ev.datasets_dir)
-        lines += ["", "### Assumptions used", "", "| Name | 90% range | Rationale |"]
-        lines.append("|---|---|---|")
-        for row in a.describe(names):
-            lines.append(f"| `{row['name']}` | {row['range']} | {row['rationale']} |")
-    return Markdown("\n".join(lines))
+        described = (a or load_assumptions(ev.datasets_dir)).describe(names)
+        text += "\n\n### Assumptions used\n\n" + summary.assumptions_markdown(described)
+    return Markdown(text)
 
 
 # --------------------------------------------------------------------------- tables
@@ -145,7 +138,6 @@ FORMATS: dict[str, Formatter] = {
     "users": format_users,
     "rmb": charts.format_rmb,
     "score": lambda x: f"{x:.2f}",
-    "count": lambda x: f"{x:,.10g}",
 }
 
 
@@ -158,7 +150,7 @@ def present(
     """Return ``df`` for display: numbers formatted as text, columns picked and renamed.
 
     ``formats`` maps a column to one of :data:`FORMATS` (``pct`` for shares 0-1, ``users``,
-    ``rmb``, ``score``, ``count``). The index is dropped.
+    ``rmb``, ``score``). The index is dropped.
     """
     unknown = sorted(set(formats.values()) - set(FORMATS))
     if unknown:
@@ -221,10 +213,8 @@ def figures(ev: Evidence, topic: str) -> pd.DataFrame:
     topics = sorted(ev.metrics["topic"].unique())
     if topic not in topics:
         raise ValueError(f"topic: '{topic}' not in {topics}")
-    metrics = ev.metrics.set_index("metric")
     table = figures_table(ev)
-    table = table[table["metric"].map(metrics["topic"]) == topic]
-    units = ev.units.set_index("unit")
+    table = table[table["metric"].map(ev.metrics.set_index("metric")["topic"]) == topic]
     flags = []
     for row in table.itertuples():
         flag = []
@@ -236,10 +226,10 @@ def figures(ev: Evidence, topic: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "#": table["obs_id"].astype(int).to_numpy(),
-            "figure": table["metric"].map(metrics["label"]).to_numpy(),
+            "figure": _metric_labels(ev, table["metric"]),
             "segment": table["segment"].fillna("").to_numpy(),
             "value": [
-                _value_text(v, q, str(units.at[u_, "label"]) if u_ in units.index else u_)
+                _value_text(v, q, _unit_label(ev, u_))
                 for v, q, u_ in zip(table["value"], table["qualifier"], table["unit"], strict=True)
             ],
             "as of": table["as_of"].dt.strftime("%Y-%m-%d").to_numpy(),
@@ -248,6 +238,17 @@ def figures(ev: Evidence, topic: str) -> pd.DataFrame:
             "flags": flags,
         }
     )
+
+
+def _metric_labels(ev: Evidence, metrics: pd.Series) -> np.ndarray:
+    """Return the readable label of each metric id (``datasets/metrics.csv``)."""
+    return metrics.map(ev.metrics.set_index("metric")["label"]).to_numpy()
+
+
+def _unit_label(ev: Evidence, unit: str) -> str:
+    """Return the readable label of a unit id (``datasets/units.csv``), else the id."""
+    units = ev.units.set_index("unit")["label"]
+    return str(units[unit]) if unit in units.index else unit
 
 
 def _value_text(value: float, qualifier: str, unit: str) -> str:
@@ -261,7 +262,7 @@ def conflicts(ev: Evidence) -> pd.DataFrame:
     c = find_conflicts(ev)
     return pd.DataFrame(
         {
-            "figure": c["metric"].map(ev.metrics.set_index("metric")["label"]).to_numpy(),
+            "figure": _metric_labels(ev, c["metric"]),
             "a": [
                 f"{v:,.10g} ({s}, {d:%Y-%m})"
                 for v, s, d in zip(c["value_a"], c["source_id_a"], c["as_of_a"], strict=True)
@@ -281,7 +282,7 @@ def stale_repeats(ev: Evidence) -> pd.DataFrame:
     s = find_stale_repeats(ev)
     return pd.DataFrame(
         {
-            "figure": s["metric"].map(ev.metrics.set_index("metric")["label"]).to_numpy(),
+            "figure": _metric_labels(ev, s["metric"]),
             "value": [f"{v:,.10g}" for v in s["value"]],
             "repeated by": [
                 f"{x} ({d:%Y-%m-%d})" for x, d in zip(s["source_id"], s["as_of"], strict=True)
@@ -443,16 +444,12 @@ def price_table(an: Analysis) -> pd.DataFrame:
 
 def break_even(r: Assessment) -> pd.DataFrame:
     """Return the break-even table: each input's current value and where the verdict flips."""
+    rows = r.to_dict()["break_even"]
     return pd.DataFrame(
         {
-            "input": [b.label for b in r.break_even],
-            "now": [f"{b.current:,.4g} {b.unit}" for b in r.break_even],
-            "verdict flips": [
-                "not within its range"
-                if b.value is None
-                else f"to {b.flips_to} at {b.value:,.4g} {b.unit}"
-                for b in r.break_even
-            ],
+            "input": [b["label"] for b in rows],
+            "now": [f"{b['current']:,.4g} {b['unit']}" for b in rows],
+            "verdict": [summary.flip_text(b) for b in rows],
         }
     )
 
@@ -471,19 +468,18 @@ def categories_table(an: Analysis) -> pd.DataFrame:
 
 def games_engagement(ev: Evidence) -> pd.DataFrame:
     """Return the games engagement figures with their sources."""
-    metrics = ev.metrics.set_index("metric")
-    units = ev.units.set_index("unit")
-    rows = []
-    for metric, (value, source) in categories.games_engagement(ev).items():
-        unit = metrics.at[metric, "unit"]
-        rows.append(
-            {
-                "figure": metrics.at[metric, "label"],
-                "value": f"{value:,.10g} {units.at[unit, 'label'] if unit in units.index else unit}",
-                "source": source,
-            }
-        )
-    return pd.DataFrame(rows)
+    figures_ = categories.games_engagement(ev)
+    units = ev.metrics.set_index("metric")["unit"]
+    return pd.DataFrame(
+        {
+            "figure": _metric_labels(ev, pd.Series(list(figures_))),
+            "value": [
+                _value_text(value, "exact", _unit_label(ev, units[m]))
+                for m, (value, _) in figures_.items()
+            ],
+            "source": [source for _, source in figures_.values()],
+        }
+    )
 
 
 def taxonomy(ev: Evidence, channels: Sequence[str] = ()) -> pd.DataFrame:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -155,10 +155,3 @@ def scorecard_of(nb: nbformat.NotebookNode) -> dict[str, Any]:
                     payload = data["application/json"]
                     return json.loads(payload) if isinstance(payload, str) else dict(payload)
     raise InputError(f"notebook: no application/json output in a cell tagged '{MACHINE_TAG}'")
-
-
-def check_parameters(values: Mapping[str, Any]) -> None:
-    """Raise InputError naming any parameter a brand notebook does not take."""
-    unknown = sorted(set(values) - set(PARAMETERS))
-    if unknown:
-        raise InputError(f"parameters: {unknown} not in {list(PARAMETERS)}")

@@ -301,7 +301,7 @@ def plot_verdict(
     the y axis leaves room above the tallest bin, so the text never covers the histogram.
     """
     ax = _axes(ax, size)
-    colour = {"GO": charts.GREEN, "CONDITIONAL": charts.ACCENT, "NO-GO": charts.VERMILLION}[verdict]
+    colour = charts.VERDICT_COLOURS[verdict]
     bins = np.linspace(0, 1, 51)
     counts, _, _ = ax.hist(
         scores[scores < bar], bins=bins, color=charts.NEUTRAL, label="draws below the bar"

@@ -18,8 +18,6 @@ from research.assumptions import Policy
 from research.decision import VERDICTS, Assessment, strip_sources
 from research.evidence import Evidence
 
-VERDICT_COLOURS = {"GO": charts.GREEN, "CONDITIONAL": charts.ACCENT, "NO-GO": charts.VERMILLION}
-
 
 def rank(results: Sequence[Assessment]) -> list[Assessment]:
     """Return the assessments best first: by verdict, then p_go (high first), then slug."""
@@ -95,7 +93,7 @@ def plot_portfolio(
     med = np.array([r.score.p50 for r in ranked])
     lo = np.array([r.score.p5 for r in ranked])
     hi = np.array([r.score.p95 for r in ranked])
-    ax.barh(y, med, color=[VERDICT_COLOURS[r.verdict] for r in ranked], height=0.6)
+    ax.barh(y, med, color=[charts.VERDICT_COLOURS[r.verdict] for r in ranked], height=0.6)
     ax.errorbar(
         med, y, xerr=[med - lo, hi - med], fmt="none", ecolor=charts.TEXT_COLOR, capsize=4, lw=1.2
     )
@@ -115,7 +113,7 @@ def plot_portfolio(
         f"weighted score (median, bars show the 90% interval); dashed line: the bar "
         f"{policy.bar:.2f}"
     )
-    for verdict, colour in VERDICT_COLOURS.items():
+    for verdict, colour in charts.VERDICT_COLOURS.items():
         ax.plot([], [], "s", color=colour, label=verdict)
     ax.legend(loc="lower right", frameon=False)
     ax.grid(axis="y", visible=False)

@@ -134,9 +134,6 @@ def write_brand(
     return out
 
 
-_BADGE = {"GO": "#009E73", "CONDITIONAL": "#E69F00", "NO-GO": "#D55E00"}
-
-
 def render_index(
     rows: Sequence[tuple[Assessment, dict[str, Path]]], out_root: Path, policy: Policy
 ) -> str:
@@ -159,7 +156,7 @@ def render_index(
             f"<tr><td>{rank}</td><td><strong>{html.escape(r.profile.name)}</strong><br>"
             f"<small>{html.escape(r.profile.category)} | {html.escape(r.profile.objective)} | "
             f"{r.profile.price_rmb:,.0f} RMB</small></td>"
-            f'<td><span class="badge" style="background:{_BADGE[r.verdict]}">{r.verdict}</span></td>'
+            f'<td><span class="badge" style="background:{charts.VERDICT_COLOURS[r.verdict]}">{r.verdict}</span></td>'
             f"<td>{r.p_go:.0%}</td><td>{r.score.p50:.2f}</td><td>{reason}</td>"
             f"<td>{' | '.join(links)}</td></tr>"
         )

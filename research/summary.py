@@ -21,7 +21,7 @@ def format_users(x: float) -> str:
     return f"{x:,.0f}"
 
 
-def _flip_text(b: dict) -> str:
+def flip_text(b: dict) -> str:
     """Return where a break-even input flips the verdict, as words."""
     if b["value"] is None:
         return "does not flip the verdict within its range"
@@ -57,7 +57,7 @@ def to_text(result: Assessment) -> str:
         )
     lines += ["", "Break-even:"]
     for b in d["break_even"]:
-        lines.append(f"  {b['label']:<42}now {b['current']:,.4g}: {_flip_text(b)}")
+        lines.append(f"  {b['label']:<42}now {b['current']:,.4g}: {flip_text(b)}")
     return "\n".join(lines) + "\n"
 
 
@@ -110,13 +110,22 @@ def markdown_sections(result: Assessment) -> dict[str, str]:
         )
     out["sensitivity"] = "\n".join(rows)
     out["break_even"] = "\n".join(
-        f"- {b['label']} (now {b['current']:,.4g}): {_flip_text(b)}" for b in d["break_even"]
+        f"- {b['label']} (now {b['current']:,.4g}): {flip_text(b)}" for b in d["break_even"]
     )
-    rows = ["| Name | Range | Rationale |", "|---|---|---|"]
-    rows += [f"| {a['name']} | {a['range']} | {a['rationale']} |" for a in d["assumptions"]]
-    out["assumptions"] = "\n".join(rows)
-    out["sources"] = "\n".join(f"- `{s['source_id']}`: {s['citation']}" for s in d["sources"])
+    out["assumptions"] = assumptions_markdown(d["assumptions"])
+    out["sources"] = sources_markdown(d["sources"])
     return out
+
+
+def assumptions_markdown(rows: list[dict] | tuple[dict, ...]) -> str:
+    """Return assumptions (dicts with name, range, rationale) as a Markdown table."""
+    lines = ["| Name | Range | Rationale |", "|---|---|---|"]
+    return "\n".join(lines + [f"| {a['name']} | {a['range']} | {a['rationale']} |" for a in rows])
+
+
+def sources_markdown(rows: list[dict] | tuple[dict, ...]) -> str:
+    """Return sources (dicts with source_id, citation) as a Markdown list."""
+    return "\n".join(f"- `{s['source_id']}`: {s['citation']}" for s in rows)
 
 
 def to_markdown(result: Assessment) -> str:

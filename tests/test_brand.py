@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from research.brand import (
     CATEGORIES,
     CITY_TIERS,
+    CSV_REQUIRED_COLUMNS,
     GENDERS,
     OBJECTIVES,
     SLUG_PATTERN,
@@ -538,16 +539,7 @@ def test_csv_matches_yaml(tmp_path):
 
 
 def test_csv_minimal_columns_and_defaults(tmp_path):
-    header = [
-        "name",
-        "category",
-        "objective",
-        "gender",
-        "age_min",
-        "age_max",
-        "price_rmb",
-        "channels",
-    ]
+    header = list(CSV_REQUIRED_COLUMNS)
     rows = [
         ["Word Sprout", "games", "engagement", "any", "16", "35", "30", "shared_links; top_bar"]
     ]

@@ -18,6 +18,7 @@ import yaml
 from helpers import run_cli
 
 from research import brand, cli, decision
+from research.assumptions import CRITERIA
 from research.errors import ProfileError
 from research.evidence import load_evidence
 from research.paths import BRANDS_DIR
@@ -179,14 +180,7 @@ def test_json_has_the_documented_keys(runs):
 
 def test_json_criteria_weights_sum_to_one_and_reasons_cite(runs):
     d = json.loads(_ok(runs, "json"))
-    assert [c["name"] for c in d["criteria"]] == [
-        "audience_fit",
-        "price_fit",
-        "category_fit",
-        "channel_coverage",
-        "feasibility",
-        "objective_fit",
-    ]
+    assert [c["name"] for c in d["criteria"]] == list(CRITERIA)
     assert sum(c["weight"] for c in d["criteria"]) == pytest.approx(1.0, abs=1e-3)
     reasons = [c["reason"] for c in d["criteria"]] + d["reasons"]
     for reason in reasons:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import copy
 import json
+import re
 import subprocess
 import sys
 
@@ -15,6 +16,7 @@ import yaml
 
 from research import cli, decision, memo, notebooks
 from research.errors import InputError, ProfileError
+from research.evidence import load_evidence
 from research.paths import NOTEBOOKS_DIR, ROOT
 
 PATHS = notebooks.notebook_paths()
@@ -94,6 +96,29 @@ def test_notebook_is_thin_and_types_no_figures(path):
                 assert not isinstance(node.value, int | float) or isinstance(node.value, bool), (
                     f"number {node.value!r} typed in: {cell.source}"
                 )
+
+
+def _article_numbers() -> set[float]:
+    """Return every number the data holds: observation values and numbers in segment ids."""
+    obs = load_evidence().observations
+    numbers = {float(v) for v in obs["value"]}
+    for segment in obs["segment"].dropna():
+        numbers |= {float(x) for x in re.findall(r"\d+(?:\.\d+)?", str(segment))}
+    return numbers
+
+
+@pytest.mark.parametrize("path", PATHS, ids=NAMES)
+def test_narrative_types_no_figure_from_the_articles(path):
+    """Markdown may explain, but figures come from outputs: no article number in the text."""
+    numbers = _article_numbers()
+    for cell in _read(path).cells:
+        if cell.cell_type != "markdown":
+            continue
+        text = re.sub(r"`[^`]*`", "", cell.source)  # code spans: file and notebook names
+        text = re.sub(r"(?m)^(#+ \d+|\s*\d+\.)\s", "", text)  # heading and list numbers
+        text = re.sub(r"\bp\d+\b", "", text)  # quantile names p5, p95
+        for found in re.findall(r"\d[\d,]*(?:\.\d+)?", text):
+            assert float(found.replace(",", "")) not in numbers, f"{found!r} typed in: {text}"
 
 
 @pytest.mark.parametrize("path", PATHS, ids=NAMES)
@@ -176,3 +201,18 @@ def test_as_of_parameter_is_validated_like_the_profile(tmp_path):
     assert str(memo.load_brand(profile, "2019-07-01").as_of) == "2019-07-01"
     with pytest.raises(ProfileError, match="as_of"):
         memo.load_brand(profile, "next spring")
+
+
+def test_bad_profile_in_the_notebook_shows_one_line(tmp_path):
+    """A bad profile fails the papermill run with the same one line as the CLI, no traceback."""
+    from papermill.exceptions import PapermillExecutionError
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(PROFILE | {"category": "ecommerce"}), encoding="utf-8")
+    with pytest.raises(PapermillExecutionError) as info:
+        notebooks.run_analysis(bad, seed=1, draws=64)
+    assert info.value.ename == "ProfileError"
+    assert (
+        "field 'category'" in info.value.evalue and "did you mean 'e-commerce'" in info.value.evalue
+    )
+    assert info.value.traceback == [f"ProfileError: {info.value.evalue}"]
