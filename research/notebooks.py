@@ -7,6 +7,7 @@ after a change; ``report`` calls :func:`write_analysis` for each brand.
 
 from __future__ import annotations
 
+import ast
 import json
 import logging
 from collections.abc import Sequence
@@ -43,7 +44,18 @@ def parameters_of(nb: nbformat.NotebookNode) -> dict[str, Any]:
     if len(cells) != 1:
         raise InputError(f"notebook: needs exactly one cell tagged 'parameters', has {len(cells)}")
     values: dict[str, Any] = {}
-    exec(compile(cells[0].source, "<parameters>", "exec"), {}, values)  # plain values only
+    for node in ast.parse(cells[0].source).body:
+        if not (
+            isinstance(node, ast.Assign) and all(isinstance(t, ast.Name) for t in node.targets)
+        ):
+            raise InputError(f"notebook: parameters line {node.lineno} is not 'name = value'")
+        try:
+            value = ast.literal_eval(node.value)
+        except ValueError:
+            raise InputError(
+                f"notebook: parameter on line {node.lineno} is not a plain value"
+            ) from None
+        values |= {t.id: value for t in node.targets}
     return values
 
 

@@ -184,9 +184,14 @@ def test_notebooks_command_refuses_a_path_that_is_not_a_notebook(tmp_path, capsy
     assert err.count("\n") == 0 and "notes.txt" in err and ".ipynb" in err
 
 
-def test_parameters_of_needs_exactly_one_parameters_cell():
+def test_parameters_of_needs_exactly_one_cell_of_plain_values():
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
     with pytest.raises(InputError, match="parameters"):
+        notebooks.parameters_of(nb)
+    nb.cells[0].metadata["tags"] = ["parameters"]
+    assert notebooks.parameters_of(nb) == {"x": 1}
+    nb.cells[0].source = "x = 1\ny = len('abc')"
+    with pytest.raises(InputError, match="line 2 is not a plain value"):
         notebooks.parameters_of(nb)
 
 
