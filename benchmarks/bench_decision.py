@@ -22,9 +22,10 @@ import time
 
 import numpy as np
 
-from research import brand, decision
-from research.assumptions import OBJECTIVES, load_assumptions
-from research.evidence import load_evidence
+from research.data import profiles as brand
+from research.data.assumptions import OBJECTIVES, load_assumptions
+from research.data.evidence import load_evidence
+from research.decide import assess as decision
 from research.paths import ROOT
 
 CLI_RUNS = 5

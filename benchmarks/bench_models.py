@@ -48,10 +48,12 @@ from scipy import special  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from research import access, audience, categories, market, spend  # noqa: E402
-from research import uncertainty as u  # noqa: E402
-from research.assumptions import load_assumptions  # noqa: E402
-from research.evidence import load_evidence  # noqa: E402
+from research.model import spend  # noqa: E402
+from research.data.assumptions import load_assumptions  # noqa: E402
+from research.data.evidence import load_evidence  # noqa: E402
+from research.model import access, audience, categories
+from research.model import distributions as u  # noqa: E402
+from research.model import funnel as market
 
 TARGET = market.make_target(
     gender="female",
@@ -82,10 +84,10 @@ COLD = """
 import sys, time
 sys.path.insert(0, {root!r})
 t0 = time.perf_counter()
-from research import market
-from research.market import Target
-from research.assumptions import load_assumptions
-from research.evidence import load_evidence
+from research.model import funnel as market
+from research.model.funnel import Target
+from research.data.assumptions import load_assumptions
+from research.data.evidence import load_evidence
 t1 = time.perf_counter()
 ev = load_evidence()
 a = load_assumptions(ev.datasets_dir)

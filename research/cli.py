@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from research.errors import InputError
 
-#: research.decision's defaults, repeated so that building the parser does not import the
+#: research.decide.assess's defaults, repeated so that building the parser does not import the
 #: engine (numpy, pandas, scipy.stats: about a second, even for a usage error); a test
 #: checks that they match.
 DEFAULT_DRAWS = 4096
@@ -103,7 +103,7 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
 
 
 def _cmd_figures(args: argparse.Namespace) -> int:
-    from research import evidence
+    from research.data import evidence
 
     ev = evidence.load_evidence(args.datasets)
     table = evidence.figures_table(ev, args.metric)
@@ -144,12 +144,14 @@ def _cmd_figures(args: argparse.Namespace) -> int:
 
 
 def _cmd_assess(args: argparse.Namespace) -> int:
-    from research import brand
-    from research.evidence import load_evidence
+    from research.data import profiles as brand
+    from research.data.evidence import load_evidence
 
     ev = load_evidence(args.datasets)
     profile = brand.load_profile(args.profile, ev)
-    from research import decision, summary  # the engine, once the profile is known to be valid
+    # the engine, once the profile is known to be valid
+    from research.decide import assess as decision
+    from research.present import text as summary
 
     result = decision.assess(profile, ev=ev, draws=args.draws, seed=args.seed)
     if args.format == "json":
@@ -162,12 +164,13 @@ def _cmd_assess(args: argparse.Namespace) -> int:
 
 
 def _cmd_screen(args: argparse.Namespace) -> int:
-    from research import brand
-    from research.evidence import load_evidence
+    from research.data import profiles as brand
+    from research.data.evidence import load_evidence
 
     ev = load_evidence(args.datasets)
     profiles = brand.load_profiles(args.paths, ev)
-    from research import decision  # the engine, once the profiles are known to be valid
+    # the engine, once the profiles are known to be valid
+    from research.decide import assess as decision
 
     table = decision.assess_many(profiles, ev=ev, draws=args.draws, seed=args.seed)
     table = table.round(4)

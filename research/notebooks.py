@@ -18,8 +18,8 @@ import nbformat
 from nbclient import NotebookClient
 from nbconvert import HTMLExporter
 
-from research.atomic import write_atomic
 from research.errors import InputError
+from research.files import write_atomic
 from research.paths import NOTEBOOKS_DIR
 
 KERNEL_NAME = "python3"

@@ -26,12 +26,17 @@ import matplotlib.pyplot as plt
 import yaml
 from tqdm import tqdm
 
-from research import brand, charts, deck, exhibits, notebooks, plots, portfolio, summary
-from research.assumptions import Policy, load_assumptions
-from research.atomic import write_atomic
-from research.decision import DEFAULT_DRAWS, DEFAULT_SEED, Assessment, assess, strip_sources
-from research.evidence import load_evidence
+from research import notebooks
+from research.data import profiles as brand
+from research.data.assumptions import Policy, load_assumptions
+from research.data.evidence import load_evidence
+from research.decide import portfolio
+from research.decide.assess import DEFAULT_DRAWS, DEFAULT_SEED, Assessment, assess, strip_sources
+from research.files import write_atomic
 from research.paths import BRANDS_DIR, BUILD_DIR, display
+from research.present import deck, exhibits, plots
+from research.present import style as charts
+from research.present import text as summary
 
 CHART_SIZES = ("full", "half")
 

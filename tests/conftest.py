@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 from helpers import copy_datasets, run_cli
 
-from research.evidence import Evidence, load_evidence
+from research.data.evidence import Evidence, load_evidence
 
 __all__ = ["run_cli"]
 
 
 @pytest.fixture
 def ev() -> Evidence:
-    """The project's evidence (``research.evidence.load_evidence()``, cached per folder)."""
+    """The project's evidence (``research.data.evidence.load_evidence()``, cached per folder)."""
     return load_evidence()
 
 

@@ -9,11 +9,11 @@ import pytest
 import yaml
 from scipy import special
 
-from research import audience
-from research import uncertainty as u
-from research.assumptions import CRITERIA, GROUPS, OBJECTIVES, load_assumptions
+from research.data.assumptions import CRITERIA, GROUPS, OBJECTIVES, load_assumptions
+from research.data.evidence import load_evidence, observations_for
 from research.errors import DataFileError
-from research.evidence import load_evidence, observations_for
+from research.model import audience
+from research.model import distributions as u
 
 A = load_assumptions()
 EV = load_evidence()

@@ -1,4 +1,4 @@
-"""Tests of research.brand: profiles load, defaults hold, bad input gives one-line errors."""
+"""Tests of research.data.profiles: profiles load, defaults hold, bad input gives one-line errors."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from research.brand import (
+from research.data.evidence import load_evidence
+from research.data.profiles import (
     CATEGORIES,
     CITY_TIERS,
     CSV_REQUIRED_COLUMNS,
@@ -31,7 +32,6 @@ from research.brand import (
     slugify,
 )
 from research.errors import InputError, ProfileError
-from research.evidence import load_evidence
 from research.paths import BRANDS_DIR
 
 EV = load_evidence()

@@ -1,4 +1,4 @@
-"""Tests of research.charts: house style, formatters, chart text, export and the timeline."""
+"""Tests of research.present.style: house style, formatters, chart text, export and the timeline."""
 
 from __future__ import annotations
 
@@ -18,8 +18,10 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from PIL import Image
 
-from research import charts
-from research.charts import (
+from research.data.evidence import Evidence, find_stale_repeats, observations_for
+from research.errors import InputError
+from research.present import style as charts
+from research.present.style import (
     ACCENT,
     NEUTRAL,
     PALETTE,
@@ -44,8 +46,6 @@ from research.charts import (
     split_axes,
     timeline_text,
 )
-from research.errors import InputError
-from research.evidence import Evidence, find_stale_repeats, observations_for
 
 
 @pytest.fixture(autouse=True)
@@ -437,11 +437,12 @@ def test_timeline_text_stays_on_the_page_without_overlaps(ev: Evidence, size: st
 @pytest.fixture(scope="module")
 def brand_exhibits() -> dict:
     """Exhibits of a GO and a NO-GO brand (512 draws): ``{slug: (assessment, exhibits)}``."""
-    from research import brand, exhibits
-    from research.assumptions import load_assumptions
-    from research.decision import assess
-    from research.evidence import load_evidence
+    from research.data import profiles as brand
+    from research.data.assumptions import load_assumptions
+    from research.data.evidence import load_evidence
+    from research.decide.assess import assess
     from research.paths import BRANDS_DIR
+    from research.present import exhibits
 
     ev = load_evidence()
     a = load_assumptions(ev.datasets_dir)
@@ -471,7 +472,7 @@ _EXHIBITS = (
 def test_brand_chart_text_stays_on_the_page_and_legend_off_the_data(
     brand_exhibits: dict, ev: Evidence, slug: str, size: str, name: str
 ) -> None:
-    from research import plots
+    from research.present import plots
 
     r, exs = brand_exhibits[slug]
     with house_style():
@@ -515,7 +516,7 @@ def test_brand_chart_text_stays_on_the_page_and_legend_off_the_data(
 def test_interval_chart_legend_names_the_highlight_and_the_interval(
     brand_exhibits: dict, ev: Evidence
 ) -> None:
-    from research import plots
+    from research.present import plots
 
     r, exs = brand_exhibits["fast-fashion"]
     with house_style():

@@ -17,10 +17,12 @@ import pytest
 import yaml
 from helpers import run_cli
 
-from research import brand, cli, decision
-from research.assumptions import CRITERIA
+from research import cli
+from research.data import profiles as brand
+from research.data.assumptions import CRITERIA
+from research.data.evidence import load_evidence
+from research.decide import assess as decision
 from research.errors import ProfileError
-from research.evidence import load_evidence
 from research.paths import BRANDS_DIR
 
 FAST_FASHION = "brands/fast-fashion.yaml"

@@ -25,7 +25,7 @@ from helpers import (
 )
 
 from research.cli import main
-from research.evidence import load_evidence
+from research.data.evidence import load_evidence
 
 #: Commands that read the data package (later commands are appended here).
 COMMANDS: list[list[str]] = [["figures"], ["figures", "--format", "json"], ["report"]]

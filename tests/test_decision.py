@@ -1,4 +1,4 @@
-"""Tests of research.decision: example verdicts, direction of effects, the scorecard's
+"""Tests of research.decide.assess: example verdicts, direction of effects, the scorecard's
 invariants, screen/assess parity, and that any profile is assessed or refused cleanly."""
 
 from __future__ import annotations
@@ -13,11 +13,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from research import brand, decision, summary
-from research.assumptions import CRITERIA, load_assumptions
+from research.data import profiles as brand
+from research.data.assumptions import CRITERIA, load_assumptions
+from research.data.evidence import load_evidence
+from research.decide import assess as decision
 from research.errors import InputError
-from research.evidence import load_evidence
 from research.paths import BRANDS_DIR
+from research.present import text as summary
 
 EV = load_evidence()
 A = load_assumptions(EV.datasets_dir)

@@ -1,4 +1,4 @@
-"""Tests for research.deck: layout, house style, round-tripped numbers and atomic writes."""
+"""Tests for research.present.deck: layout, house style, round-tripped numbers and atomic writes."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
 from pptx.util import Pt
 
-from research.deck import (
+from research.present.deck import (
     ACCENT,
     KEY_SHAPE,
     KEY_SWATCH,
@@ -702,11 +702,13 @@ def brand_deck(tmp_path_factory: pytest.TempPathFactory):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from research import brand, charts, exhibits, plots
-    from research.assumptions import load_assumptions
-    from research.decision import assess, strip_sources
-    from research.evidence import load_evidence
+    from research.data import profiles as brand
+    from research.data.assumptions import load_assumptions
+    from research.data.evidence import load_evidence
+    from research.decide.assess import assess, strip_sources
     from research.paths import BRANDS_DIR
+    from research.present import exhibits, plots
+    from research.present import style as charts
 
     ev = load_evidence()
     a = load_assumptions(ev.datasets_dir)

@@ -9,9 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from research import evidence
-from research.errors import InputError
-from research.evidence import (
+from research.data import evidence
+from research.data.evidence import (
     Evidence,
     Observation,
     cite,
@@ -22,6 +21,7 @@ from research.evidence import (
     load_evidence,
     observations_for,
 )
+from research.errors import InputError
 
 
 def one_row(ev: Evidence, metric: str, segment: str | None = None, source_id: str | None = None):

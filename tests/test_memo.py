@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from research import memo, portfolio
-from research.decision import VERDICTS
+from research.decide import portfolio
+from research.decide.assess import VERDICTS
 from research.paths import BRANDS_DIR
+from research.present import memo
 
 DRAWS = 512
 

@@ -9,10 +9,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from research import access, audience, categories, market, spend
-from research import uncertainty as u
-from research.assumptions import load_assumptions
-from research.evidence import latest_value, load_evidence
+from research.data.assumptions import load_assumptions
+from research.data.evidence import latest_value, load_evidence
+from research.model import access, audience, categories, spend
+from research.model import distributions as u
+from research.model import funnel as market
 
 EV = load_evidence()
 A = load_assumptions(EV.datasets_dir)

@@ -14,10 +14,12 @@ import nbformat
 import pytest
 import yaml
 
-from research import cli, decision, memo, notebooks
+from research import cli, notebooks
+from research.data.evidence import load_evidence
+from research.decide import assess as decision
 from research.errors import InputError, ProfileError
-from research.evidence import load_evidence
 from research.paths import NOTEBOOKS_DIR, ROOT
+from research.present import memo
 
 PATHS = notebooks.notebook_paths()
 NAMES = [p.stem for p in PATHS]

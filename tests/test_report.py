@@ -11,10 +11,12 @@ import pytest
 import yaml
 from pptx.oxml.ns import qn
 
-from research import brand, cli, deck, notebooks
-from research.assumptions import load_assumptions
-from research.exhibits import BUILDERS
+from research import cli, notebooks
+from research.data import profiles as brand
+from research.data.assumptions import load_assumptions
 from research.paths import BRANDS_DIR
+from research.present import deck
+from research.present.exhibits import BUILDERS
 
 DRAWS = "512"
 SEED = "7"

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import special
 
-from research import uncertainty as u
 from research.errors import InputError
+from research.model import distributions as u
 
 FAST = settings(max_examples=40, deadline=None)
 

@@ -18,20 +18,21 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from research import access, audience, categories, deck, spend
-from research import uncertainty as u
-from research.assumptions import Assumptions
-from research.charts import format_pct, format_rmb, make_source_line, timeline_text
-from research.decision import Assessment
-from research.evidence import (
+from research.data.assumptions import Assumptions
+from research.data.evidence import (
     CONFLICT_TOLERANCE,
     Evidence,
     find_conflicts,
     find_stale_repeats,
     latest_value,
 )
-from research.market import dau_timeline
-from research.summary import format_users
+from research.decide.assess import Assessment
+from research.model import access, audience, categories, spend
+from research.model import distributions as u
+from research.model.funnel import dau_timeline
+from research.present import deck
+from research.present.style import format_pct, format_rmb, make_source_line, timeline_text
+from research.present.text import format_users
 
 SERIES = deck.INTERVAL_SERIES
 #: The audience traits as the deck groups them, in order.
@@ -48,7 +49,7 @@ class Exhibit:
     title: str
     source_line: str
     notes: str
-    #: Deck chart kind: a native kind of :data:`research.deck.KINDS` or ``'image'``.
+    #: Deck chart kind: a native kind of :data:`research.present.deck.KINDS` or ``'image'``.
     kind: str
     categories: tuple[str, ...]
     series: tuple[tuple[str, tuple[float, ...]], ...]

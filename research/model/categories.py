@@ -14,10 +14,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from research import uncertainty as u
-from research.assumptions import Assumptions, resolve
+from research.data.assumptions import Assumptions, resolve
+from research.data.evidence import Evidence, latest_value
 from research.errors import InputError, closest
-from research.evidence import Evidence, latest_value
+from research.model import distributions as u
 
 CATEGORIES = ("e-commerce", "games", "news", "utility")
 LABELS = {

@@ -23,11 +23,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from research import access, audience, categories, market, spend
-from research import uncertainty as u
-from research.assumptions import CRITERIA, OBJECTIVES, Assumptions, resolve
-from research.brand import BrandProfile, profile_to_dict
-from research.evidence import Evidence, Observation, cite, latest_value
+from research.data.assumptions import CRITERIA, OBJECTIVES, Assumptions, resolve
+from research.data.evidence import Evidence, Observation, cite, latest_value
+from research.data.profiles import BrandProfile, profile_to_dict
+from research.model import access, audience, categories, spend
+from research.model import distributions as u
+from research.model import funnel as market
 
 VERDICTS = ("GO", "CONDITIONAL", "NO-GO")
 DEFAULT_DRAWS = 4096
@@ -204,7 +205,7 @@ def make_context(ev: Evidence, a: Assumptions, as_of=None) -> Context:
 def compute_factors(v: dict, pf: Portfolio, ctx: Context) -> dict[str, np.ndarray]:
     """Return per-brand, per-draw factors, each an array of shape (B, n).
 
-    ``v`` maps input names to draws (as :class:`~research.uncertainty.Draws` values);
+    ``v`` maps input names to draws (as :class:`~research.model.distributions.Draws` values);
     entries named like a factor (e.g. ``"tier_share"``) override that factor, which is
     how the sensitivity analysis swings derived quantities.
     """

@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from research import uncertainty as u
 from research.errors import DataFileError, closest
+from research.model import distributions as u
 from research.paths import display, resolve_datasets
 
 CRITERIA = (
@@ -228,7 +228,7 @@ def resolve(ev=None, a: Assumptions | None = None):
 
     Assumptions default to the ``assumptions.yaml`` beside the evidence's tables.
     """
-    from research.evidence import load_evidence
+    from research.data.evidence import load_evidence
 
     ev = ev or load_evidence()
     return ev, a or load_assumptions(ev.datasets_dir)

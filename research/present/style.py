@@ -55,15 +55,15 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
-from research.atomic import atomic_write
-from research.errors import InputError, closest
-from research.evidence import (
+from research.data.evidence import (
     Evidence,
     cite,
     find_conflicts,
     find_stale_repeats,
     observations_for,
 )
+from research.errors import InputError, closest
+from research.files import atomic_write
 from research.paths import safe_stem
 
 # --------------------------------------------------------------------------- palette
@@ -445,7 +445,7 @@ def make_source_line(
     """Return a chart's source line: cited sources, then the assumed inputs, by name.
 
     ``'Sources: Sinorblog (2019-09-11); Datawords (c. 2019). Assumed: spend dispersion,
-    tier split.'`` Sources are cited with :func:`research.evidence.cite` in the order
+    tier split.'`` Sources are cited with :func:`research.data.evidence.cite` in the order
     given (duplicates dropped); ``assumptions`` are the names of the analyst assumptions
     the chart uses ('Assumed: none.' when there are none); ``note`` is appended as a
     last sentence (e.g. how points are dated).
@@ -1061,7 +1061,7 @@ def plot_timeline(
     Parameters
     ----------
     ev : Evidence
-        From :func:`research.evidence.load_evidence`.
+        From :func:`research.data.evidence.load_evidence`.
     ax : Axes, optional
         A subplot to draw in; its slot is split into the two panels. Default: a new
         figure of ``size`` (see :func:`new_figure`).

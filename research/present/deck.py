@@ -58,8 +58,8 @@ from pptx.table import _Cell
 from pptx.text.text import TextFrame
 from pptx.util import Emu, Inches, Pt
 
-from research import charts
-from research.atomic import atomic_write
+from research.files import atomic_write
+from research.present import style as charts
 
 # --- house style -------------------------------------------------------------------------------
 
@@ -85,7 +85,7 @@ GRID: Final[RGBColor] = RGBColor.from_string("D9D9D9")
 #: Fill of every other table row.
 BAND: Final[RGBColor] = RGBColor.from_string("F2F2F2")
 WHITE: Final[RGBColor] = RGBColor.from_string("FFFFFF")
-#: Verdict badge colours, as in the charts (:data:`research.charts.VERDICT_COLOURS`).
+#: Verdict badge colours, as in the charts (:data:`research.present.style.VERDICT_COLOURS`).
 VERDICT_COLOURS: Final[dict[str, RGBColor]] = {
     k: _rgb(v) for k, v in charts.VERDICT_COLOURS.items()
 }

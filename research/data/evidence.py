@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from research.data.tables import load_tables
 from research.errors import InputError, closest
 from research.paths import resolve_datasets
-from research.schema import load_tables
 
 #: Relative gap above which two sources are said to disagree (0.02 = 2 %).
 CONFLICT_TOLERANCE: float = 0.02

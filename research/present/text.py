@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from research.decision import Assessment, strip_sources
+from research.decide.assess import Assessment, strip_sources
 
 
 def to_json(result: Assessment) -> str:

@@ -24,31 +24,25 @@ from IPython.display import JSON, Image, Markdown
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from research import (
-    access,
-    audience,
-    brand,
-    categories,
-    charts,
-    exhibits,
-    market,
-    plots,
-    portfolio,
-    schema,
-    spend,
-    summary,
-)
-from research.assumptions import Assumptions, load_assumptions
-from research.brand import BrandProfile
-from research.decision import DEFAULT_DRAWS, DEFAULT_SEED, Assessment, assess, strip_sources
-from research.evidence import (
+from research.data import profiles as brand
+from research.data import tables as schema
+from research.data.assumptions import Assumptions, load_assumptions
+from research.data.evidence import (
     Evidence,
     figures_table,
     find_conflicts,
     find_stale_repeats,
     load_evidence,
 )
-from research.summary import format_users
+from research.data.profiles import BrandProfile
+from research.decide import portfolio
+from research.decide.assess import DEFAULT_DRAWS, DEFAULT_SEED, Assessment, assess, strip_sources
+from research.model import access, audience, categories, spend
+from research.model import funnel as market
+from research.present import exhibits, plots
+from research.present import style as charts
+from research.present import text as summary
+from research.present.text import format_users
 
 #: Resolution of charts shown in notebooks (dots per inch); export uses charts.EXPORT_DPI.
 NOTEBOOK_DPI = 80

@@ -7,7 +7,7 @@ channels. Stages multiply as independent (stated assumption ``stage_independence
 The funnel is a product of seven independent factors (:data:`FACTORS`), each read from
 its own inputs. :func:`estimate_funnel` summarises it three ways (:data:`METHODS`):
 ``convolution`` (default) samples each factor's inputs from its own small Sobol net and
-convolves the factors' log-densities (:func:`research.uncertainty.product_quantiles`);
+convolves the factors' log-densities (:func:`research.model.distributions.product_quantiles`);
 ``qmc`` maps one Sobol sequence over all inputs jointly; ``mc`` is plain seeded Monte
 Carlo, the checked fallback. What does not depend on the draws (the inputs, anchors and
 provenance) is built once per evidence, assumptions, target and date (:func:`funnel_plan`).
@@ -23,11 +23,8 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from research import access, audience, categories, spend
-from research import uncertainty as u
-from research.assumptions import Assumptions, resolve
-from research.errors import InputError
-from research.evidence import (
+from research.data.assumptions import Assumptions, resolve
+from research.data.evidence import (
     Evidence,
     Observation,
     find_conflicts,
@@ -36,6 +33,9 @@ from research.evidence import (
     load_evidence,
     observations_for,
 )
+from research.errors import InputError
+from research.model import access, audience, categories, spend
+from research.model import distributions as u
 
 DAYS_PER_YEAR = 365.25
 METHODS = ("convolution", "qmc", "mc")

@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from research import charts
-from research.assumptions import Policy
-from research.decision import VERDICTS, Assessment, strip_sources
-from research.evidence import Evidence
+from research.data.assumptions import Policy
+from research.data.evidence import Evidence
+from research.decide.assess import VERDICTS, Assessment, strip_sources
+from research.present import style as charts
 
 
 def rank(results: Sequence[Assessment]) -> list[Assessment]:

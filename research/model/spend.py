@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from research import uncertainty as u
-from research.assumptions import Assumptions, resolve
+from research.data.assumptions import Assumptions, resolve
+from research.data.evidence import Evidence, latest_value, observations_for
 from research.errors import InputError
-from research.evidence import Evidence, latest_value, observations_for
+from research.model import distributions as u
 
 DEFAULT_EDGES_RMB: tuple[float, ...] = (500.0, 1000.0, 2000.0)
 

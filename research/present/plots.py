@@ -1,8 +1,8 @@
-"""The brand charts, drawn from exhibits in the house style of :mod:`research.charts`.
+"""The brand charts, drawn from exhibits in the house style of :mod:`research.present.style`.
 
-Each ``plot_*`` takes an :class:`~research.exhibits.Exhibit` (and ``ax=None``), draws the
+Each ``plot_*`` takes an :class:`~research.present.exhibits.Exhibit` (and ``ax=None``), draws the
 chart with its uncertainty (p5 to p95), writes the exhibit's takeaway title and source
-line, and returns the Axes. Saving is :func:`research.charts.export_chart`.
+line, and returns the Axes. Saving is :func:`research.present.style.export_chart`.
 
 Legends sit above the plot, outside the data, so they never cover a bar or a label; axis
 labels are short and wrapped to the plot's width, so nothing is cut off at half size.
@@ -17,10 +17,10 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
-from research import charts
-from research.deck import interval_coverage
-from research.exhibits import Exhibit
-from research.summary import format_users
+from research.present import style as charts
+from research.present.deck import interval_coverage
+from research.present.exhibits import Exhibit
+from research.present.text import format_users
 
 #: Words for the whisker of an interval chart (from the series names p5 and p95).
 INTERVAL_WORDS = f"{interval_coverage()} (p5 to p95)"

@@ -41,11 +41,11 @@ from pydantic import (
     field_validator,
 )
 
-from research.assumptions import OBJECTIVES
-from research.audience import GENDERS, TIERS
-from research.categories import CATEGORIES
+from research.data.assumptions import OBJECTIVES
+from research.data.evidence import Evidence, load_evidence
 from research.errors import ProfileError, closest
-from research.evidence import Evidence, load_evidence
+from research.model.audience import GENDERS, TIERS
+from research.model.categories import CATEGORIES
 from research.paths import BRANDS_DIR, display, safe_stem
 
 # Allowed values come from the models that use them (categories, objectives, genders, and

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from research import uncertainty as u
-from research.assumptions import Assumptions, resolve
+from research.data.assumptions import Assumptions, resolve
+from research.data.evidence import Evidence, latest_value
 from research.errors import InputError, closest
-from research.evidence import Evidence, latest_value
+from research.model import distributions as u
 
 SHARED = "shared_links"
 OTHER = "other_unnamed"
