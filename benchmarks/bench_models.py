@@ -48,10 +48,14 @@ from scipy import special  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from research.model import spend  # noqa: E402
 from research.data.assumptions import load_assumptions  # noqa: E402
 from research.data.evidence import load_evidence  # noqa: E402
-from research.model import access, audience, categories
+from research.model import (
+    access,
+    audience,
+    categories,
+    spend,
+)
 from research.model import distributions as u  # noqa: E402
 from research.model import funnel as market
 

@@ -7,18 +7,14 @@ after a change; ``report`` calls :func:`write_analysis` for each brand.
 
 from __future__ import annotations
 
-import ast
-import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import nbformat
 from nbclient import NotebookClient
 from nbconvert import HTMLExporter
 
-from research.errors import InputError
 from research.files import write_atomic
 from research.paths import NOTEBOOKS_DIR
 
@@ -38,25 +34,6 @@ def notebook_paths(folder: Path = NOTEBOOKS_DIR) -> list[Path]:
     return sorted(p for p in folder.glob("[0-9][0-9]-*.ipynb") if p.is_file())
 
 
-def parameters_of(nb: nbformat.NotebookNode) -> dict[str, Any]:
-    """Return the default values in the notebook's cell tagged ``parameters``."""
-    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
-    if len(cells) != 1:
-        raise InputError(f"notebook: needs exactly one cell tagged 'parameters', has {len(cells)}")
-    values: dict[str, Any] = {}
-    for node in ast.parse(cells[0].source).body:
-        if not (
-            isinstance(node, ast.Assign) and all(isinstance(t, ast.Name) for t in node.targets)
-        ):
-            raise InputError(f"notebook: parameters line {node.lineno} is not 'name = value'")
-        try:
-            value = ast.literal_eval(node.value)
-        except ValueError:
-            raise InputError(
-                f"notebook: parameter on line {node.lineno} is not a plain value"
-            ) from None
-        values |= {t.id: value for t in node.targets}
-    return values
 
 
 def execute(nb: nbformat.NotebookNode, cwd: Path = NOTEBOOKS_DIR) -> nbformat.NotebookNode:
@@ -154,16 +131,3 @@ def write_analysis(
         "analysis_ipynb": write_atomic(out_dir / "analysis.ipynb", nbformat.writes(nb) + "\n"),
         "analysis": write_atomic(out_dir / "analysis.html", to_html(nb, title)),
     }
-
-
-def scorecard_of(nb: nbformat.NotebookNode) -> dict[str, Any]:
-    """Return the assessment JSON an executed brand notebook stored (``application/json`` in a
-    cell tagged :data:`MACHINE_TAG`); the same dict as ``assess --format json``."""
-    for cell in nb.cells:
-        if MACHINE_TAG in cell.get("metadata", {}).get("tags", []):
-            for out in cell.get("outputs", []):
-                data = out.get("data", {})
-                if "application/json" in data:
-                    payload = data["application/json"]
-                    return json.loads(payload) if isinstance(payload, str) else dict(payload)
-    raise InputError(f"notebook: no application/json output in a cell tagged '{MACHINE_TAG}'")

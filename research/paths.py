@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from pathlib import Path
@@ -13,6 +14,8 @@ BRANDS_DIR: Path = ROOT / "brands"
 NOTEBOOKS_DIR: Path = ROOT / "notebooks"
 BUILD_DIR: Path = ROOT / "build"
 SEEDS_DIR: Path = ROOT.parent / "shared" / "seeds"
+#: Longest slug, in characters.
+SLUG_MAX_CHARS: int = 64
 
 
 def resolve_datasets(datasets: str | Path | None = None) -> Path:
@@ -29,12 +32,21 @@ def display(path: str | Path) -> str:
         return str(p)
 
 
-def safe_stem(text: str, max_chars: int) -> str:
-    """Return ``text`` as a file-name stem of ``[a-z0-9-]`` only, at most ``max_chars`` long.
+def slugify(text: str, max_chars: int = SLUG_MAX_CHARS) -> str:
+    """Return ``text`` as a file-system-safe slug: 1 to ``max_chars`` characters of ``[a-z0-9-]``.
 
-    Accents are folded to ASCII and every other run of characters becomes one hyphen, so
-    path separators and ``..`` cannot survive. The result may be empty; callers decide.
+    The one slug rule of the toolkit (brand folders, chart files). Accents are folded to
+    ASCII (``'Café Ünïcode'`` -> ``'cafe-unicode'``) and every other run of characters
+    becomes one hyphen, so path separators and ``..`` cannot survive. The result is never
+    empty: a blank text gives ``'brand'`` and one with no ASCII letters or digits
+    (``'花西子'``) gives ``'brand-'`` plus 8 hex digits of its hash.
     """
-    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    stem = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return stem[:max_chars].rstrip("-")
+    raw = str(text)
+    ascii_text = unicodedata.normalize("NFKD", raw).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:max_chars].rstrip("-")
+    if slug:
+        return slug
+    if not raw.strip():
+        return "brand"
+    digest = hashlib.sha1(raw.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"brand-{digest}"

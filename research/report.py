@@ -31,7 +31,9 @@ from research.data import profiles as brand
 from research.data.assumptions import Policy, load_assumptions
 from research.data.evidence import load_evidence
 from research.decide import portfolio
-from research.decide.assess import DEFAULT_DRAWS, DEFAULT_SEED, Assessment, assess, strip_sources
+from research.decide.assess import DEFAULT_DRAWS, DEFAULT_SEED, assess
+from research.decide.assessment import Assessment
+from research.decide.reasons import strip_sources
 from research.files import write_atomic
 from research.paths import BRANDS_DIR, BUILD_DIR, display
 from research.present import deck, exhibits, plots

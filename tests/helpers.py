@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import ast
 import csv
+import json
 import re
 import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+import nbformat
+import pptx
+from lxml import etree
+from pptx.oxml.ns import qn
+
+from research.errors import InputError
+from research.notebooks import MACHINE_TAG
 from research.paths import DATASETS_DIR, ROOT
+from research.present.deck import INTERVAL_SERIES, SOURCE_SHAPE
 
 #: The folder every subprocess runs in (the project root, /work/main).
 CLI_CWD: Path = ROOT
@@ -73,3 +84,111 @@ def reported_row(message: str) -> tuple[int, int] | None:
     """Return ``(row, line)`` named in an error message (``row N (line M)``), or None."""
     match = _ROW.search(message)
     return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def parameters_of(nb: nbformat.NotebookNode) -> dict[str, Any]:
+    """Return the default values in the notebook's cell tagged ``parameters``."""
+    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if len(cells) != 1:
+        raise InputError(f"notebook: needs exactly one cell tagged 'parameters', has {len(cells)}")
+    values: dict[str, Any] = {}
+    for node in ast.parse(cells[0].source).body:
+        if not (
+            isinstance(node, ast.Assign) and all(isinstance(t, ast.Name) for t in node.targets)
+        ):
+            raise InputError(f"notebook: parameters line {node.lineno} is not 'name = value'")
+        try:
+            value = ast.literal_eval(node.value)
+        except ValueError:
+            raise InputError(
+                f"notebook: parameter on line {node.lineno} is not a plain value"
+            ) from None
+        values |= {t.id: value for t in node.targets}
+    return values
+
+
+def scorecard_of(nb: nbformat.NotebookNode) -> dict[str, Any]:
+    """Return the assessment JSON an executed brand notebook stored (``application/json`` in a
+    cell tagged :data:`MACHINE_TAG`); the same dict as ``assess --format json``."""
+    for cell in nb.cells:
+        if MACHINE_TAG in cell.get("metadata", {}).get("tags", []):
+            for out in cell.get("outputs", []):
+                data = out.get("data", {})
+                if "application/json" in data:
+                    payload = data["application/json"]
+                    return json.loads(payload) if isinstance(payload, str) else dict(payload)
+    raise InputError(f"notebook: no application/json output in a cell tagged '{MACHINE_TAG}'")
+
+
+def read_chart_series(path: str | Path) -> list[dict]:
+    """Return, per chart slide of a saved deck, its title, source line and chart data.
+
+    Chart slides are the slides that hold a ``'Source footnote'`` shape, in deck
+    order, so the list lines up with ``DeckSpec.charts``.
+
+    Parameters
+    ----------
+    path
+        A deck written by :func:`write_deck`.
+
+    Returns
+    -------
+    list of dict
+        ``{'title': str, 'source': str, 'categories': tuple[str, ...],
+        'groups': tuple[str, ...], 'series': {name: tuple[float, ...]}}`` per chart
+        slide, categories being the leaf labels and groups their parents (empty when the
+        axis has one level). An interval chart's low and high series are read back from
+        its error bars, so ``series`` holds all of :data:`INTERVAL_SERIES`. Image slides
+        have empty ``categories``, ``groups`` and ``series``.
+    """
+    out: list[dict] = []
+    for slide in pptx.Presentation(str(path)).slides:
+        footnotes = [s for s in slide.shapes if s.name == SOURCE_SHAPE and s.has_text_frame]
+        if not footnotes:
+            continue
+        charts = [s.chart for s in slide.shapes if getattr(s, "has_chart", False)]
+        categories: tuple[str, ...] = ()
+        groups: tuple[str, ...] = ()
+        series: dict[str, tuple[float, ...]] = {}
+        if charts:
+            plot = charts[0].plots[0]
+            labels = plot.categories.flattened_labels
+            categories = tuple(str(c[-1]) for c in labels)
+            if plot.categories.depth > 1:
+                groups = tuple(str(c[0]) for c in labels)
+            for s in plot.series:
+                values = tuple(float(v) for v in s.values)
+                bars = read_error_bars(s._element, len(values))
+                if bars is None:
+                    series[s.name] = values
+                    continue
+                minus, plus = bars
+                low, _, high = INTERVAL_SERIES
+                series[low] = tuple(v - m for v, m in zip(values, minus, strict=True))
+                series[s.name] = values
+                series[high] = tuple(v + p for v, p in zip(values, plus, strict=True))
+        title = slide.shapes.title
+        out.append(
+            {
+                "title": title.text_frame.text if title is not None else "",
+                "source": footnotes[0].text_frame.text,
+                "categories": categories,
+                "groups": groups,
+                "series": series,
+            }
+        )
+    return out
+
+
+def read_error_bars(ser: etree._Element, n: int) -> tuple[list[float], list[float]] | None:
+    """Return ``(minus, plus)`` of a series' custom error bars, or None when it has none."""
+    bars = ser.find(qn("c:errBars"))
+    if bars is None:
+        return None
+    out = []
+    for tag in ("c:minus", "c:plus"):
+        values = [0.0] * n
+        for pt in bars.findall(f"{qn(tag)}/{qn('c:numLit')}/{qn('c:pt')}"):
+            values[int(pt.get("idx"))] = float(pt.find(qn("c:v")).text)
+        out.append(values)
+    return out[0], out[1]

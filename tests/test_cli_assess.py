@@ -19,11 +19,11 @@ from helpers import run_cli
 
 from research import cli
 from research.data import profiles as brand
-from research.data.assumptions import CRITERIA
 from research.data.evidence import load_evidence
 from research.decide import assess as decision
 from research.errors import ProfileError
 from research.paths import BRANDS_DIR
+from research.vocab import CRITERIA
 
 FAST_FASHION = "brands/fast-fashion.yaml"
 EXAMPLE_SLUGS = sorted(p.stem for p in BRANDS_DIR.glob("*.yaml"))

@@ -14,12 +14,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from research.data import profiles as brand
-from research.data.assumptions import CRITERIA, load_assumptions
+from research.data.assumptions import load_assumptions
 from research.data.evidence import load_evidence
 from research.decide import assess as decision
 from research.errors import InputError
 from research.paths import BRANDS_DIR
 from research.present import text as summary
+from research.vocab import CRITERIA, OBJECTIVES
 
 EV = load_evidence()
 A = load_assumptions(EV.datasets_dir)
@@ -309,7 +310,7 @@ _MAPPING = st.fixed_dictionaries(
     optional={
         "name": st.one_of(st.text(max_size=30), _JUNK),
         "category": st.one_of(st.sampled_from([*brand.CATEGORIES, "ecommerce", "game"]), _JUNK),
-        "objective": st.one_of(st.sampled_from([*brand.OBJECTIVES, "sale"]), _JUNK),
+        "objective": st.one_of(st.sampled_from([*OBJECTIVES, "sale"]), _JUNK),
         "audience": st.one_of(_AUDIENCE, _JUNK),
         "price_rmb": st.one_of(st.floats(0, 1e6), _NUMBER),
         "channels": st.one_of(

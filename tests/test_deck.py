@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pptx
 import pytest
+from helpers import read_chart_series
 from matplotlib.figure import Figure
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
@@ -29,7 +30,6 @@ from research.present.deck import (
     build_deck,
     format_number,
     key_entries,
-    read_chart_series,
     write_deck,
 )
 
@@ -705,7 +705,8 @@ def brand_deck(tmp_path_factory: pytest.TempPathFactory):
     from research.data import profiles as brand
     from research.data.assumptions import load_assumptions
     from research.data.evidence import load_evidence
-    from research.decide.assess import assess, strip_sources
+    from research.decide.assess import assess
+    from research.decide.reasons import strip_sources
     from research.paths import BRANDS_DIR
     from research.present import exhibits, plots
     from research.present import style as charts

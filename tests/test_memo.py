@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 from research.decide import portfolio
-from research.decide.assess import VERDICTS
 from research.paths import BRANDS_DIR
 from research.present import memo
+from research.vocab import VERDICTS
 
 DRAWS = 512
 

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from research.data import evidence
 from research.data.assumptions import load_assumptions
-from research.data.evidence import latest_value, load_evidence
+from research.data.evidence import load_evidence
 from research.model import access, audience, categories, spend
 from research.model import distributions as u
-from research.model import funnel as market
+from research.vocab import CATEGORIES, GENDERS, TIERS
 
 EV = load_evidence()
 A = load_assumptions(EV.datasets_dir)
@@ -22,10 +21,9 @@ PROPS = settings(max_examples=25, deadline=None)
 
 TOUCHPOINTS = tuple(EV.touchpoints["touchpoint_id"])
 methods = st.sampled_from(u.METHODS)
-funnel_methods = st.sampled_from(market.METHODS)
 seeds = st.integers(0, 2**32 - 1)
-genders = st.sampled_from(audience.GENDERS)
-tier_sets = st.sets(st.sampled_from(audience.TIERS), min_size=1).map(sorted)
+genders = st.sampled_from(GENDERS)
+tier_sets = st.sets(st.sampled_from(TIERS), min_size=1).map(sorted)
 prices = st.floats(0, 20_000, allow_nan=False)
 
 
@@ -36,17 +34,17 @@ def age_ranges(draw) -> tuple[int, int]:
 
 
 @st.composite
-def targets(draw) -> market.Target:
+def targets(draw) -> dict:
     lo, hi = draw(age_ranges())
-    return market.make_target(
-        gender=draw(genders),
-        age_min=lo,
-        age_max=hi,
-        city_tiers=draw(tier_sets),
-        price_rmb=draw(prices),
-        category=draw(st.sampled_from(categories.CATEGORIES)),
-        channels=draw(st.lists(st.sampled_from(TOUCHPOINTS), max_size=6)),
-    )
+    return {
+        "gender": draw(genders),
+        "age_min": lo,
+        "age_max": hi,
+        "city_tiers": draw(tier_sets),
+        "price_rmb": draw(prices),
+        "category": draw(st.sampled_from(CATEGORIES)),
+        "channels": draw(st.lists(st.sampled_from(TOUCHPOINTS), max_size=6)),
+    }
 
 
 def kw(method: str = "qmc", draws: int = SMALL, seed: int = 0) -> dict:
@@ -92,9 +90,6 @@ def test_audience_reproduces_60_percent_aged_30_or_below(method, draws, tol):
 def test_access_reproduces_35_percent_through_shared_links(method, draws, tol):
     s = access.estimate_coverage(["shared_links"], **kw(method, draws))
     assert s.p50 == pytest.approx(0.35, abs=tol)
-    shares = access.estimate_shares(**kw(method, draws)).set_index("touchpoint_id")
-    assert shares.loc["shared_links", "p50"] == pytest.approx(0.35, abs=tol)
-    assert shares.loc["shared_links", "basis"] == "sourced"
 
 
 @pytest.mark.parametrize(("method", "draws", "tol"), ACCURACY)
@@ -107,106 +102,20 @@ def test_categories_reproduce_42_percent_playing_games(method, draws, tol):
     assert (pen.drop("games") < 0.42).all()  # games are the most popular category
 
 
-def test_qmc_and_mc_agree_on_the_full_funnel():
-    t = market.make_target("female", 18, 30, price_rmb=200, channels=["shared_links", "qr_codes"])
-    q = market.estimate_funnel(t, **kw("qmc", 2**13))
-    m = market.estimate_funnel(t, **kw("mc", 2**18))
-    for sq, sm in zip(q.stages, m.stages, strict=True):
-        assert sq.p50 == pytest.approx(sm.p50, rel=0.015)
-        assert sq.p5 == pytest.approx(sm.p5, rel=0.03)
-        assert sq.p95 == pytest.approx(sm.p95, rel=0.03)
-
-
-@pytest.mark.parametrize(
-    "target",
-    [
-        market.make_target("female", 18, 30, price_rmb=200, channels=["shared_links", "qr_codes"]),
-        market.make_target("male", 25, 40, (1, 2), 800, "games", ["shared_links", "moments_ads"]),
-    ],
-    ids=["every-tier", "two-tiers"],
-)
-def test_convolution_agrees_with_a_large_plain_mc_run(target):
-    """The convolution at 2^10 draws per factor is within 1.5% of 2^20 plain MC draws."""
-    c = market.estimate_funnel(target, **kw("convolution", 2**10, seed=5))
-    m = market.estimate_funnel(target, **kw("mc", 2**20, seed=6))
-    assert c.draws.method == "convolution" and c.draws.n == 2**10
-    for sc, sm in zip(c.stages, m.stages, strict=True):
-        for q in ("p5", "p50", "p95"):
-            assert getattr(sc, q) == pytest.approx(getattr(sm, q), rel=0.015), (sc.stage, q)
-    # the per-factor draws, paired by index, are a (smaller) sample of the same funnel
-    reach = market.funnel_stages(c.factors)["reach"]
-    assert np.median(reach) == pytest.approx(c.stages[-1].p50, rel=0.05)
-
-
-def test_convolution_is_the_default_and_more_accurate_than_qmc_at_equal_draws():
-    t = market.make_target("female", 18, 30, price_rmb=200, channels=["shared_links", "qr_codes"])
-    m = market.estimate_funnel(t, **kw("mc", 2**20, seed=6)).stages[-1]
-    truth = np.array([m.p5, m.p50, m.p95])
-
-    def worst(method: str) -> float:
-        errors = []
-        for seed in range(4):
-            s = market.estimate_funnel(t, **kw(method, 2**8, seed)).stages[-1]
-            errors.append(np.abs(np.array([s.p5, s.p50, s.p95]) / truth - 1).max())
-        return max(errors)
-
-    assert market.estimate_funnel(t, ev=EV, a=A, draws=64).draws.method == "convolution"
-    assert worst("convolution") < 0.012 < worst("qmc")
-
-
-@pytest.mark.parametrize("method", market.METHODS)
-def test_funnel_same_seed_identical_output_other_seed_other_output(method):
-    t = market.make_target("male", 18, 40, (1, 3), 300, "news", ["shared_links", "qr_codes"])
-    f1, f2 = (market.estimate_funnel(t, **kw(method, SMALL, 7)) for _ in range(2))
-    f3 = market.estimate_funnel(t, **kw(method, SMALL, 8))
-    assert f1.stages == f2.stages and f1.stages != f3.stages
-    assert list(f1.factors) == list(market.FACTORS)
-    for name in market.FACTORS:
-        assert f1.factors[name].tobytes() == f2.factors[name].tobytes(), name
-    assert list(f1.draws.values) == list(f2.draws.values)
-    for name, x in f1.draws.values.items():
-        assert x.tobytes() == f2.draws[name].tobytes(), name
-
-
-def test_funnel_plan_is_built_once_and_not_shared_mutably():
-    t = market.make_target("female", 18, 30, price_rmb=100, channels=["qr_codes"])
-    plan = market.funnel_plan(EV, A, t)
-    assert market.funnel_plan(EV, A, t) is plan
-    listed = market.Target("female", 18, 30, [1, 2, 3, 4, 5], 100, "e-commerce", ["qr_codes"])
-    assert market.funnel_plan(EV, A, listed) is plan  # equal targets share a plan
-    with pytest.raises(TypeError):
-        plan.inputs["extra"] = None  # read-only
-    assert market.funnel_plan(EV, A, t, "2021-07-01") is market.funnel_plan(
-        EV, A, t, pd.Timestamp("2021-07-01")
-    )
-    f = market.estimate_funnel(t, **kw("convolution", SMALL))
-    f.inputs.clear()  # a caller's copy
-    assert market.estimate_funnel(t, **kw("convolution", SMALL)).inputs
-    # factors that are exactly one for the target read nothing and are not drawn
-    reads = market.factor_inputs(t, 0.0)
-    assert reads["tier_share"] == () and reads["price_share"] != ()
-    assert "tier_shares" not in f.draws.values
-    np.testing.assert_array_equal(f.factors["tier_share"], 1.0)
-
-
 # --- property tests ---------------------------------------------------------------------------
 
 
-@given(target=targets(), method=methods, funnel_method=funnel_methods, seed=seeds)
+@given(target=targets(), method=methods, seed=seeds)
 @settings(max_examples=15, deadline=None)
-def test_every_share_is_in_0_1(target, method, funnel_method, seed):
+def test_every_share_is_in_0_1(target, method, seed):
     a_kw = kw(method, SMALL, seed)
     assert_interval_in_0_1(
         audience.estimate_target_share(
-            target.gender, target.age_min, target.age_max, target.city_tiers, **a_kw
+            target["gender"], target["age_min"], target["age_max"], target["city_tiers"], **a_kw
         )
     )
-    assert_interval_in_0_1(spend.estimate_share_at_least(target.price_rmb, **a_kw))
-    assert_interval_in_0_1(access.estimate_coverage(target.channels, **a_kw))
-    f = market.estimate_funnel(target, **kw(funnel_method, SMALL, seed))
-    for name, x in f.factors.items():
-        if name != "dau":
-            assert ((np.asarray(x) >= 0) & (np.asarray(x) <= 1)).all(), name
+    assert_interval_in_0_1(spend.estimate_share_at_least(target["price_rmb"], **a_kw))
+    assert_interval_in_0_1(access.estimate_coverage(target["channels"], **a_kw))
 
 
 @given(method=methods, seed=seeds)
@@ -215,10 +124,10 @@ def test_category_mix_rows_sum_to_one(method, seed):
     ins = categories.inputs(EV, A)
     d = u.draw(u.nodes_of(ins), SMALL, np.random.default_rng(seed), method)
     mix = categories.mix(d)
-    assert mix.shape == (SMALL, len(categories.CATEGORIES))
+    assert mix.shape == (SMALL, len(CATEGORIES))
     np.testing.assert_allclose(mix.sum(axis=1), 1.0, atol=1e-12)
     assert ((mix > 0) & (mix < 1)).all()
-    for c in categories.CATEGORIES:
+    for c in CATEGORIES:
         pen = categories.penetration(d, c)
         assert ((pen > 0) & (pen < 1)).all()
 
@@ -346,16 +255,14 @@ def test_widening_the_age_range_never_lowers_the_audience(
     )
     for q in ("p5", "p50", "p95", "mean"):
         assert getattr(wide, q) >= getattr(narrow, q)
-    more_tiers = audience.estimate_target_share(
-        gender, lo, hi, audience.TIERS, **kw(method, SMALL, seed)
-    )
+    more_tiers = audience.estimate_target_share(gender, lo, hi, TIERS, **kw(method, SMALL, seed))
     assert more_tiers.p50 >= narrow.p50
 
 
 @given(target=targets(), method=methods, seed=seeds)
 @settings(max_examples=8, deadline=None)
 def test_same_seed_same_draws_and_results_other_seed_other_draws(target, method, seed):
-    ins = market.inputs(EV, A, target)
+    ins = audience.inputs(EV, A) | spend.inputs(EV, A) | access.inputs(EV, A, target["channels"])
     nodes = u.nodes_of(ins)
     a = u.draw(nodes, SMALL, np.random.default_rng(seed), method)
     b = u.draw(nodes, SMALL, np.random.default_rng(seed), method)
@@ -365,11 +272,8 @@ def test_same_seed_same_draws_and_results_other_seed_other_draws(target, method,
     varying = [n for n in ins if np.ptp(a[n]) > 0]
     assert varying
     assert all(not np.array_equal(a[n], c[n]) for n in varying)
-    f1 = market.estimate_funnel(target, **kw(method, SMALL, seed))
-    f2 = market.estimate_funnel(target, **kw(method, SMALL, seed))
-    assert f1.stages == f2.stages
-    s1 = spend.estimate_share_at_least(target.price_rmb, **kw(method, SMALL, seed))
-    assert s1 == spend.estimate_share_at_least(target.price_rmb, **kw(method, SMALL, seed))
+    s1 = spend.estimate_share_at_least(target["price_rmb"], **kw(method, SMALL, seed))
+    assert s1 == spend.estimate_share_at_least(target["price_rmb"], **kw(method, SMALL, seed))
 
 
 # --- bad input names the argument and what is allowed -----------------------------------------
@@ -378,54 +282,6 @@ def test_same_seed_same_draws_and_results_other_seed_other_draws(target, method,
 @pytest.mark.parametrize(
     ("call", "pattern"),
     [
-        (lambda: spend.estimate_share_at_least(-1), r"^price_rmb: -1 .*allowed: RMB >= 0"),
-        (lambda: spend.estimate_share_at_least(float("nan")), r"^price_rmb: .*allowed: RMB >= 0"),
-        (lambda: spend.estimate_share_at_least("200"), r"^price_rmb: '200' is not a number"),
-        (lambda: spend.estimate_share_at_least(None), r"^price_rmb: None is not a number"),
-        (lambda: spend.band_table([1000, 500]), r"^edges_rmb: .*strictly increasing"),
-        (lambda: market.make_target(price_rmb=-5), r"^price_rmb: .*allowed: RMB >= 0"),
-        (
-            lambda: audience.estimate_target_share("any", 40, 30),
-            r"^age_min: 40 is above age_max 30 \(allowed: age_min <= age_max\)",
-        ),
-        (
-            lambda: audience.estimate_target_share("any", -1, 30),
-            r"^age_min: .*allowed: whole years 0 to 100",
-        ),
-        (
-            lambda: audience.estimate_target_share("any", 18, 30.5),
-            r"^age_max: .*allowed: whole years 0 to 100",
-        ),
-        (
-            lambda: audience.estimate_target_share("any", 18, 30, []),
-            r"^city_tiers: .*allowed: a non-empty subset of 1-5",
-        ),
-        (
-            lambda: audience.estimate_target_share("any", 18, 30, [1, 6]),
-            r"^city_tiers: 6 .*allowed: a non-empty subset of 1-5",
-        ),
-        (
-            lambda: market.make_target(age_min=31, age_max=30),
-            r"^age_min: 31 is above age_max 30",
-        ),
-        (lambda: market.make_target(city_tiers=[]), r"^city_tiers: .*non-empty subset of 1-5"),
-        (
-            lambda: audience.estimate_target_share("women"),
-            r"^gender: 'women' is not allowed \(allowed: female, male, any\)",
-        ),
-        (lambda: market.make_target(gender="Female"), r"^gender: 'Female' .*female, male, any"),
-        (
-            lambda: access.estimate_coverage(["qr_code"]),
-            r"^channels: 'qr_code' .*did you mean 'qr_codes'\?.*allowed: .*qr_codes",
-        ),
-        (lambda: access.estimate_coverage("qr_codes"), r"^channels: .*must be a list"),
-        (lambda: market.make_target(channels="qr_codes"), r"^channels: .*must be a list"),
-        (
-            lambda: market.make_target(category="game"),
-            r"^category: 'game' is not allowed \(allowed: e-commerce, games, news, utility\)"
-            r" \(did you mean 'games'\?\)",
-        ),
-        (lambda: categories.input_name("sports"), r"^category: 'sports' .*allowed: e-commerce"),
         (lambda: u.check_share("female_share", 1.5), r"^female_share: 1.5 is outside \[0, 1\]"),
         (lambda: u.TrustedShare(1.5, u.Fixed(100.0)), r"^share: 1.5 is outside \[0, 1\]"),
         (
@@ -433,12 +289,7 @@ def test_same_seed_same_draws_and_results_other_seed_other_draws(target, method,
             r"^method: 'sobol' is not allowed \(allowed: qmc, mc\)",
         ),
         (lambda: audience.estimate_composition(draws=1), r"^draws: 1 must be an integer >= 2"),
-        (
-            lambda: market.estimate_funnel(EXAMPLE, method="fft"),
-            r"^method: 'fft' is not allowed \(allowed: convolution, qmc, mc\)",
-        ),
-        (lambda: market.estimate_funnel(EXAMPLE, method=None), r"^method: 'None' is not allowed"),
-        (lambda: market.estimate_funnel(EXAMPLE, draws=1), r"^draws: 1 must be an integer >= 2"),
+        (lambda: spend.band_table([1000, 500]), r"^edges_rmb: .*strictly increasing"),
     ],
 )
 def test_bad_input_raises_value_error_naming_the_argument(call, pattern):
@@ -447,132 +298,8 @@ def test_bad_input_raises_value_error_naming_the_argument(call, pattern):
     assert "\n" not in str(err.value)
 
 
-def test_bad_channel_in_a_funnel_is_caught_before_drawing():
-    t = market.make_target(channels=["shared_links", "qr_code"])
-    with pytest.raises(ValueError, match=r"^channels: 'qr_code' .*did you mean 'qr_codes'"):
-        market.estimate_funnel(t, **kw())
-
-
-# --- the market funnel ------------------------------------------------------------------------
-
-EXAMPLE = market.make_target(
-    "female", 18, 30, audience.TIERS, 200, "e-commerce", ["shared_links", "qr_codes"]
-)
-STAGE_KEYS = ["dau", "audience", "price", "category", "reach"]
-
-
-@pytest.fixture(scope="module")
-def funnel() -> market.Funnel:
-    return market.estimate_funnel(EXAMPLE, **kw("qmc", 4096))
-
-
-def test_funnel_stages_units_and_basis(funnel):
-    assert [s.stage for s in funnel.stages] == STAGE_KEYS
-    assert {s.unit for s in funnel.stages} == {"users a day"}
-    assert {s.basis for s in funnel.stages} <= {"sourced", "assumed"}
-    basis = {s.stage: s.basis for s in funnel.stages}
-    assert basis["dau"] == basis["audience"] == basis["price"] == "sourced"
-    assert basis["category"] == "assumed"  # e-commerce penetration is an assumption
-    assert basis["reach"] == "assumed"  # channels beyond shared links
-    table = funnel.table()
-    assert list(table.columns) == ["stage", "p5_musers", "p50_musers", "p95_musers", "basis"]
-    assert table["p50_musers"].iloc[0] == pytest.approx(funnel.stages[0].p50 / 1e6)
-
-
-def test_funnel_stages_never_increase(funnel):
-    for q in ("p5", "p50", "p95"):
-        values = [getattr(s, q) for s in funnel.stages]
-        assert all(b <= a for a, b in zip(values, values[1:], strict=False)), q
-    for s in funnel.stages:
-        assert 0 < s.p5 <= s.p50 <= s.p95
-
-
-@given(target=targets(), method=funnel_methods, seed=seeds)
-@settings(max_examples=20, deadline=None)
-def test_funnel_stages_never_increase_for_any_target(target, method, seed):
-    f = market.estimate_funnel(target, **kw(method, SMALL, seed))
-    for q in ("p5", "p50", "p95"):
-        values = [getattr(s, q) for s in f.stages]
-        assert all(b <= a for a, b in zip(values, values[1:], strict=False)), q
-    per_draw = market.funnel_stages(f.factors)
-    for prev, nxt in zip(STAGE_KEYS, STAGE_KEYS[1:], strict=False):
-        assert (per_draw[nxt] <= per_draw[prev]).all()
-    if target.gender == "any" and target.city_tiers == audience.TIERS:
-        if (target.age_min, target.age_max) == (0, 100):
-            assert f.stages[1].p50 == pytest.approx(f.stages[0].p50, rel=1e-3)
-
-
-def test_funnel_starts_from_the_latest_non_stale_dau(funnel):
-    latest = latest_value(EV, "mini_program_dau")
-    assert (latest.value, latest.source_id) == (300.0, "datawords_2019")
-    assert funnel.dau == latest
-    assert funnel.years_extrapolated == 0.0
-    assert funnel.as_of == pd.Timestamp("2019-07-01")
-    err = A.node("dau_figure_error")
-    median_error = float(np.exp(err.mu))
-    assert median_error == pytest.approx(np.sqrt(0.85 * 1.15))
-    assert funnel.stages[0].p50 == pytest.approx(300e6 * median_error, rel=0.002)
-    assert funnel.stages[0].sources == ("datawords_2019",)
-    assert "dau_growth_after_last_figure" not in funnel.assumptions()
-
-
-def test_funnel_reach_is_the_product_of_its_factors(funnel):
-    f = funnel.factors
-    reach = (
-        f["dau"]
-        * f["gender_share"]
-        * f["age_share"]
-        * f["tier_share"]
-        * f["price_share"]
-        * f["category_penetration"]
-        * f["coverage"]
-    )
-    assert u.summarise(reach).p50 == pytest.approx(funnel.stages[-1].p50, rel=1e-12)
-
-
-def test_funnel_as_of_mid_2018_starts_from_170m():
-    f = market.estimate_funnel(EXAMPLE, **kw(), as_of="2018-06-30")
-    assert (f.dau.value, f.dau.source_id) == (170.0, "guide_2018")
-    assert f.as_of == pd.Timestamp("2018-06-30")
-    days = (pd.Timestamp("2018-06-30") - pd.Timestamp("2018-01-15")).days
-    assert f.years_extrapolated == pytest.approx(days / 365.25)
-    low = 170e6 * np.sqrt(0.85 * 1.15)
-    assert low < f.stages[0].p50 < low * 1.45**f.years_extrapolated
-    assert f.stages[0].sources == ("guide_2018",)
-
-
-def test_funnel_after_the_last_figure_extrapolates_with_wider_interval(funnel):
-    f = market.estimate_funnel(EXAMPLE, **kw("qmc", 4096), as_of="2021-07-01")
-    assert f.dau == funnel.dau  # still the 300M figure
-    assert f.years_extrapolated == pytest.approx(2.0, abs=0.01)
-    assert "dau_growth_after_last_figure" in f.assumptions()
-    assert "dau_growth_after_last_figure" in f.stages[0].assumptions
-    assert "dau_growth" in f.inputs
-    for later, now in zip(f.stages, funnel.stages, strict=True):
-        assert later.p95 / later.p5 > now.p95 / now.p5
-        assert later.p50 > now.p50
-
-
-def test_funnel_before_any_figure_raises():
-    with pytest.raises(ValueError, match=r"^as_of: no figure for metric 'mini_program_dau'"):
-        market.estimate_funnel(EXAMPLE, **kw(), as_of="2017-06-30")
-
-
-def test_funnel_lists_assumptions_that_exist(funnel):
-    raw = yaml.safe_load((EV.datasets_dir / "assumptions.yaml").read_text(encoding="utf-8"))
-    known = set(A.items) | set(A.statements) | set(raw)
-    names = funnel.assumptions()
-    assert names and set(names) <= known
-    assert {"trait_independence", "stage_independence"} <= set(names)
-    used = {x for i in funnel.inputs.values() for x in i.assumptions}
-    assert used <= set(names)
-    assert set(funnel.sources()) <= set(EV.sources["source_id"])
-    for s in funnel.stages:
-        assert set(s.sources) <= set(EV.sources["source_id"])
-
-
 def test_dau_timeline_flags_the_stale_repeat():
-    t = market.dau_timeline(EV)
+    t = evidence.dau_timeline(EV)
     dau = t[t["metric"] == "mini_program_dau"]
     stale = dau[dau["is_stale_repeat"]]
     assert list(stale["source_id"]) == ["sinorblog_2019"]
@@ -585,14 +312,3 @@ def test_dau_timeline_flags_the_stale_repeat():
     )
 
 
-def test_extrapolated_dau_never_exceeds_wechat_users():
-    ev = load_evidence()
-    cap = market.dau_cap_musers(ev) * 1e6
-    target = market.make_target(
-        "female", 18, 30, (1, 2, 3, 4, 5), 200, "e-commerce", ("shared_links",)
-    )
-    funnel = market.estimate_funnel(target, as_of="2035-01-01", draws=1024)
-    dau = funnel.stages[0]
-    assert dau.p95 <= cap and dau.p50 <= cap
-    assert "dau_cap" in dau.assumptions
-    assert cap == 1150e6

@@ -13,11 +13,12 @@ import sys
 import nbformat
 import pytest
 import yaml
+from helpers import parameters_of, scorecard_of
 
 from research import cli, notebooks
 from research.data.evidence import load_evidence
 from research.decide import assess as decision
-from research.errors import InputError, ProfileError
+from research.errors import ProfileError
 from research.paths import NOTEBOOKS_DIR, ROOT
 from research.present import memo
 
@@ -71,7 +72,7 @@ def test_notebook_opens_with_its_question_then_parameters(path):
 @pytest.mark.parametrize("path", PATHS, ids=NAMES)
 def test_parameters_are_plain_values_with_the_engine_defaults(path):
     nb = _read(path)
-    values = notebooks.parameters_of(nb)
+    values = parameters_of(nb)
     tree = ast.parse(nb.cells[1].source)
     for node in tree.body:
         assert isinstance(node, ast.Assign), ast.dump(node)
@@ -166,7 +167,7 @@ def test_go_no_go_notebook_for_a_new_brand_equals_assess_json(tmp_path, capsys):
     )
     assert status == 0
     assessed = json.loads(capsys.readouterr().out)
-    stored = notebooks.scorecard_of(nb)
+    stored = scorecard_of(nb)
     assert stored == assessed
     answer = _code(nb)[2].outputs[-1]["data"]["text/markdown"]
     assert f"**{assessed['verdict']}**" in answer and PROFILE["name"] in answer
@@ -184,22 +185,6 @@ def test_notebooks_command_refuses_a_path_that_is_not_a_notebook(tmp_path, capsy
     assert cli.main(["notebooks", str(bad)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "notes.txt" in err and ".ipynb" in err
-
-
-def test_parameters_of_needs_exactly_one_cell_of_plain_values():
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
-    with pytest.raises(InputError, match="parameters"):
-        notebooks.parameters_of(nb)
-    nb.cells[0].metadata["tags"] = ["parameters"]
-    assert notebooks.parameters_of(nb) == {"x": 1}
-    nb.cells[0].source = "x = 1\ny = len('abc')"
-    with pytest.raises(InputError, match="line 2 is not a plain value"):
-        notebooks.parameters_of(nb)
-
-
-def test_scorecard_of_a_notebook_without_one_names_the_tag():
-    with pytest.raises(InputError, match="machine-readable"):
-        notebooks.scorecard_of(nbformat.v4.new_notebook())
 
 
 def test_as_of_parameter_is_validated_like_the_profile(tmp_path):

@@ -9,13 +9,13 @@ import nbformat
 import pptx
 import pytest
 import yaml
+from helpers import read_chart_series, scorecard_of
 from pptx.oxml.ns import qn
 
-from research import cli, notebooks
+from research import cli
 from research.data import profiles as brand
 from research.data.assumptions import load_assumptions
 from research.paths import BRANDS_DIR
-from research.present import deck
 from research.present.exhibits import BUILDERS
 
 DRAWS = "512"
@@ -72,7 +72,7 @@ def test_deck_reopens_at_16_9_with_titles_and_source_footnotes(run):
     prs = pptx.Presentation(str(run["folder"] / "deck.pptx"))
     assert (prs.slide_width, prs.slide_height) == (12192000, 6858000)
     card = json.loads((run["folder"] / "scorecard.json").read_text(encoding="utf-8"))
-    slides = deck.read_chart_series(run["folder"] / "deck.pptx")
+    slides = read_chart_series(run["folder"] / "deck.pptx")
     assert len(slides) == len(card["charts"])
     for slide, (name, chart) in zip(slides, card["charts"].items(), strict=True):
         assert slide["title"] == chart["title"], name
@@ -82,7 +82,7 @@ def test_deck_reopens_at_16_9_with_titles_and_source_footnotes(run):
 
 def test_native_charts_hold_the_scorecard_numbers(run):
     card = json.loads((run["folder"] / "scorecard.json").read_text(encoding="utf-8"))
-    slides = deck.read_chart_series(run["folder"] / "deck.pptx")
+    slides = read_chart_series(run["folder"] / "deck.pptx")
     native = 0
     for slide, (name, chart) in zip(slides, card["charts"].items(), strict=True):
         if chart["kind"] == "image":
@@ -146,7 +146,7 @@ def test_report_publishes_the_go_no_go_analysis(run):
     card = json.loads((folder / "scorecard.json").read_text(encoding="utf-8"))
     card.pop("charts")
     nb = nbformat.read(folder / "analysis.ipynb", as_version=4)
-    assert notebooks.scorecard_of(nb) == card
+    assert scorecard_of(nb) == card
     saved = brand.load_profile(folder / "profile.yaml")
     assert brand.profile_to_dict(saved) == card["profile"]
     html = (folder / "analysis.html").read_text(encoding="utf-8")

@@ -18,17 +18,7 @@ import yaml
 from research.errors import DataFileError, closest
 from research.model import distributions as u
 from research.paths import display, resolve_datasets
-
-CRITERIA = (
-    "audience_fit",
-    "price_fit",
-    "category_fit",
-    "channel_coverage",
-    "feasibility",
-    "objective_fit",
-)
-OBJECTIVES = ("sales", "engagement", "loyalty", "service")
-GROUPS = ("system_level", "free_traffic", "paid", "offline", "partnerships_external")
+from research.vocab import CRITERIA, GROUPS, OBJECTIVES
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ The ``slug`` names a brand's output folder. It is either given (and must match
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import math
 import numbers
@@ -41,20 +40,16 @@ from pydantic import (
     field_validator,
 )
 
-from research.data.assumptions import OBJECTIVES
 from research.data.evidence import Evidence, load_evidence
 from research.errors import ProfileError, closest
-from research.model.audience import GENDERS, TIERS
-from research.model.categories import CATEGORIES
-from research.paths import BRANDS_DIR, display, safe_stem
+from research.paths import BRANDS_DIR, display, slugify
+from research.vocab import CATEGORIES, GENDERS, OBJECTIVES, TIERS
 
 # Allowed values come from the models that use them (categories, objectives, genders, and
 # city tiers, where 5 means fifth tier and below).
 CITY_TIERS: tuple[int, ...] = TIERS
 #: An explicit slug: 1-64 characters of ``[a-z0-9-]``, starting with a letter or digit.
 SLUG_PATTERN: str = r"[a-z0-9][a-z0-9-]{0,63}"
-#: Longest slug, in characters.
-SLUG_MAX_CHARS: int = 64
 #: Longest brand name, in characters.
 NAME_MAX_CHARS: int = 200
 #: File endings read as YAML profiles.
@@ -167,24 +162,6 @@ def _choice(value: Any, allowed: tuple[str, ...]) -> str:
     raise ValueError(
         f"{_show(value)} is not allowed (allowed: {', '.join(allowed)}){_suggest(value, allowed)}"
     )
-
-
-def slugify(name: str) -> str:
-    """Return a file-system-safe slug of ``name``: 1-64 characters of ``[a-z0-9-]``.
-
-    Accents are dropped (``'Café Ünïcode'`` -> ``'cafe-unicode'``), every other run of
-    characters becomes one hyphen, and the result is cut to :data:`SLUG_MAX_CHARS`. It is
-    never empty, ``'.'`` or ``'..'``: a blank name gives ``'brand'`` and a name with no
-    ASCII letters or digits (``'花西子'``) gives ``'brand-'`` plus 8 hex digits of its hash.
-    """
-    text = str(name)
-    slug = safe_stem(text, SLUG_MAX_CHARS)
-    if slug:
-        return slug
-    if not text.strip():
-        return "brand"
-    digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-    return f"brand-{digest}"
 
 
 def _touchpoint_ids(ev: Evidence | None) -> tuple[str, ...]:

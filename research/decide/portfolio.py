@@ -15,8 +15,10 @@ from matplotlib.axes import Axes
 
 from research.data.assumptions import Policy
 from research.data.evidence import Evidence
-from research.decide.assess import VERDICTS, Assessment, strip_sources
+from research.decide.assessment import Assessment
+from research.decide.reasons import strip_sources
 from research.present import style as charts
+from research.vocab import VERDICTS
 
 
 def rank(results: Sequence[Assessment]) -> list[Assessment]:

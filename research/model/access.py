@@ -16,25 +16,11 @@ import pandas as pd
 
 from research.data.assumptions import Assumptions, resolve
 from research.data.evidence import Evidence, latest_value
-from research.errors import InputError, closest
+from research.errors import InputError
 from research.model import distributions as u
 
 SHARED = "shared_links"
 OTHER = "other_unnamed"
-
-
-def check_channels(ev: Evidence, channels: Sequence[str]) -> tuple[str, ...]:
-    """Return ``channels`` (duplicates dropped) if all are touch-point ids, else raise."""
-    known = list(ev.touchpoints["touchpoint_id"])
-    if isinstance(channels, str):
-        raise InputError(f"channels: '{channels}' must be a list of touch-point ids")
-    for c in channels:
-        if c not in known:
-            raise InputError(
-                f"channels: '{c}' is not a known touch point{closest(str(c), known)} "
-                f"(allowed: {', '.join(known)})"
-            )
-    return tuple(dict.fromkeys(channels))
 
 
 def prior_weights(ev: Evidence, a: Assumptions) -> pd.Series:
@@ -95,7 +81,7 @@ def inputs(
             assumed,
         )
     else:
-        chosen = [c for c in check_channels(ev, channels) if c != SHARED]
+        chosen = [c for c in dict.fromkeys(channels) if c != SHARED]
         mean = float(min(1.0, weights.reindex(chosen).fillna(0).sum()))
         out["listed_channel_share"] = u.Input(
             "listed_channel_share",
@@ -140,52 +126,6 @@ def touchpoint_shares(draws: u.Draws, ev: Evidence, a: Assumptions) -> pd.DataFr
     return frame
 
 
-def estimate_shares(
-    *,
-    ev: Evidence | None = None,
-    a: Assumptions | None = None,
-    draws: int = 4096,
-    seed: int = 0,
-    method: str = "mc",
-) -> pd.DataFrame:
-    """Return each access point's share of arrivals with p5/p50/p95 (0-1).
-
-    Columns: touchpoint_id, label, group, phase, is_paid, p5, p50, p95, basis.
-    """
-    ev, a = resolve(ev, a)
-    d = u.draw_inputs(inputs(ev, a), draws, seed, method)
-    shares = touchpoint_shares(d, ev, a)
-    tp = ev.touchpoints.set_index("touchpoint_id")
-    rows = []
-    for col in shares.columns:
-        s = u.summarise(shares[col].to_numpy())
-        if col in tp.index:
-            meta = {
-                "label": tp.at[col, "label"],
-                "group": tp.at[col, "group"],
-                "phase": tp.at[col, "phase"],
-                "is_paid": bool(tp.at[col, "is_paid"]),
-            }
-        else:
-            meta = {
-                "label": "Other access points (unnamed)",
-                "group": "unnamed",
-                "phase": "",
-                "is_paid": False,
-            }
-        rows.append(
-            {
-                "touchpoint_id": col,
-                **meta,
-                "p5": s.p5,
-                "p50": s.p50,
-                "p95": s.p95,
-                "basis": "sourced" if col == SHARED else "assumed",
-            }
-        )
-    return pd.DataFrame(rows)
-
-
 def estimate_coverage(
     channels: Sequence[str],
     *,
@@ -197,6 +137,5 @@ def estimate_coverage(
 ) -> u.Interval:
     """Return the share of arrivals that ``channels`` cover (0-1), as an interval."""
     ev, a = resolve(ev, a)
-    channels = check_channels(ev, channels)
     d = u.draw_inputs(inputs(ev, a, channels), draws, seed, method)
     return u.summarise(coverage(d, channels))

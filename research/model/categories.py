@@ -16,10 +16,9 @@ import pandas as pd
 
 from research.data.assumptions import Assumptions, resolve
 from research.data.evidence import Evidence, latest_value
-from research.errors import InputError, closest
 from research.model import distributions as u
+from research.vocab import CATEGORIES
 
-CATEGORIES = ("e-commerce", "games", "news", "utility")
 LABELS = {
     "e-commerce": "E-commerce",
     "games": "Games",
@@ -33,19 +32,9 @@ _ASSUMED = {
 }
 
 
-def check_category(category: str) -> str:
-    """Return ``category`` if known, else raise a ValueError naming the allowed values."""
-    if category not in CATEGORIES:
-        raise InputError(
-            f"category: '{category}' is not allowed (allowed: {', '.join(CATEGORIES)})"
-            f"{closest(str(category), CATEGORIES)}"
-        )
-    return category
-
-
 def input_name(category: str) -> str:
     """Return the name of the input holding the penetration of ``category``."""
-    return f"penetration_{check_category(category).replace('-', '')}"
+    return f"penetration_{category.replace('-', '')}"
 
 
 def inputs(ev: Evidence, a: Assumptions) -> dict[str, u.Input]:

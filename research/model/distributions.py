@@ -9,30 +9,24 @@ Every node can be sampled two ways from the one ``numpy.random.Generator`` passe
 ``method="qmc"`` (default) maps a scrambled Sobol sequence through inverse CDFs, which
 reaches a given accuracy with far fewer draws; ``method="mc"`` is plain seeded Monte Carlo
 with numpy's own samplers, kept as a checked fallback. The same seed gives the same draws.
-
-Products of independent factors (the market funnel) have a third route:
-:func:`draw_groups` draws each factor's few inputs from its own low-dimensional Sobol net,
-and :func:`product_quantiles` convolves the factors' log-densities with FFTs, so every draw
-of one factor is combined with every draw of the others.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
-from scipy import fft, special
+from scipy import special
 from scipy.stats import qmc
 
 from research.errors import InputError
+from research.vocab import METHODS
 
 Z95: float = float(special.ndtri(0.95))  # 1.6449: half-width of a 90% interval in sds
-METHODS = ("qmc", "mc")
 _EPS = 1e-12
 
 
@@ -264,80 +258,6 @@ class Dirichlet:
         return out
 
 
-@dataclass(frozen=True, eq=False)
-class Tabulated:
-    """A share given by its quantile function on a grid: ``expit(interp(ndtri(u), z, y))``.
-
-    ``z`` are standard-normal scores of the CDF (increasing) and ``y`` the logits of the
-    share at them; see :func:`marginal`.
-    """
-
-    z: np.ndarray
-    y: np.ndarray
-    dims: int = 1
-
-    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        return self.ppf(rng.random((n, 1)))
-
-    def ppf(self, u: np.ndarray) -> np.ndarray:
-        return special.expit(np.interp(special.ndtri(u[:, 0]), self.z, self.y))
-
-
-_HERMITE = 24  # Gauss-Hermite nodes over the concentration's normal score
-_LEVELS = np.linspace(-7.0, 7.0, 29)  # normal scores at which each component is tabulated
-
-
-def marginal(node: Node) -> Node:
-    """Return ``node``, or the same distribution from one uniform where a table gives it.
-
-    A share whose Beta concentration is itself uncertain (:class:`TrustedShare`,
-    :class:`MeanShare` with a one-dimensional ``trust``) becomes its marginal
-    distribution, the Beta mixed over the concentration, as a :class:`Tabulated` quantile
-    function built once per node (Gauss-Hermite quadrature over the concentration's
-    normal score of regularised incomplete Betas; quantiles within about 1e-3 normal
-    scores). Sampling it takes one uniform instead of two and no inverse Beta. Other
-    nodes are returned as they are.
-    """
-    if isinstance(node, TrustedShare | MeanShare) and node.trust.dims <= 1:
-        return _tabulate(node)
-    return node
-
-
-@functools.lru_cache(maxsize=256)
-def _tabulate(node: TrustedShare | MeanShare) -> Node:
-    centre = node.share if isinstance(node, TrustedShare) else node.mean
-    if centre in (0.0, 1.0):
-        return Fixed(centre)
-    if node.trust.dims:
-        z, w = special.roots_hermitenorm(_HERMITE)
-        m = node.trust.ppf(np.clip(special.ndtr(z), _EPS, 1 - _EPS)[:, None])
-        w = w / w.sum()
-    else:
-        m, w = node.trust.ppf(np.empty((1, 0))), np.ones(1)
-    if isinstance(node, TrustedShare):
-        a, b = _beta_params(node.share, m)
-    else:
-        a, b = node.mean * m, (1 - node.mean) * m
-    a, b = a[:, None], b[:, None]
-    lower, upper = _LEVELS[_LEVELS <= 0], -_LEVELS[_LEVELS > 0]
-    with np.errstate(divide="ignore"):
-        y = np.concatenate(  # each component's quantiles, as logits (upper half via 1 - x)
-            [
-                special.logit(special.betaincinv(a, b, special.ndtr(lower))).ravel(),
-                -special.logit(special.betaincinv(b, a, special.ndtr(upper))).ravel(),
-            ]
-        )
-    y = np.unique(y[np.isfinite(y)])
-    x, xc = special.expit(y), special.expit(-y)  # the share and 1 - share, each accurate
-    cdf = w @ special.betainc(a, b, x)
-    sf = w @ special.betainc(b, a, xc)
-    z = np.where(cdf <= 0.5, special.ndtri(cdf), -special.ndtri(sf))
-    ok = np.isfinite(z)
-    z, y = z[ok], y[ok]
-    keep = z > np.maximum.accumulate(np.concatenate(([-np.inf], z[:-1])))  # strictly rising
-    return Tabulated(z[keep], y[keep])
-
-
 @dataclass(frozen=True)
 class Input:
     """A named uncertain input with its provenance.
@@ -412,42 +332,6 @@ def _check_draw_args(n: int, rng: np.random.Generator) -> int:
     return int(n)
 
 
-def draw_groups(
-    groups: Sequence[Mapping[str, Node]], n: int, rng: np.random.Generator
-) -> list[dict[str, np.ndarray]]:
-    """Return ``n`` draws of each group of nodes, the groups independent of each other.
-
-    Group ``g`` takes its uniforms from block ``g`` of ``n`` consecutive points of one
-    scrambled Sobol sequence (seeded from ``rng``) whose dimension is that of the largest
-    group, so each group is sampled from its own low-dimensional net (a power-of-two ``n``
-    keeps each block a net; ``bits`` of at least 20 put the points at the centres of
-    cells 2^-20 wide). Each group's draws are then shuffled with ``rng``, so draws
-    paired by index across groups form an independent joint sample. Same nodes, ``n`` and
-    seed give identical draws.
-    """
-    n = _check_draw_args(n, rng)
-    dims = [sum(node.dims for node in g.values()) for g in groups]
-    u = np.empty((0, 0))
-    if max(dims, default=0):
-        total = n * len(groups)
-        bits = max(20, int(total - 1).bit_length() + 8)  # points on a 2^-bits grid
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # "balance properties" for non-2^m n
-            u = qmc.Sobol(max(dims), scramble=True, bits=bits, seed=rng).random(total)
-        u += 0.5 ** (bits + 1)  # the centre of each point's grid cell: never 0 or 1
-    out = []
-    for i, g in enumerate(groups):
-        block = u[i * n : (i + 1) * n]
-        order = rng.permutation(n) if dims[i] else None
-        values, col = {}, 0
-        for k, node in g.items():
-            x = node.ppf(block[:, col : col + node.dims]) if node.dims else node.ppf(np.empty(n))
-            values[k] = x if order is None else x[order]
-            col += node.dims
-        out.append(values)
-    return out
-
-
 def draw_inputs(inputs: Mapping[str, Input], n: int, seed: int, method: str = "qmc") -> Draws:
     """Return ``n`` draws of named inputs from a generator seeded with ``seed``."""
     return draw(nodes_of(inputs), n, np.random.default_rng(seed), method)
@@ -472,87 +356,3 @@ def summarise(x: np.ndarray) -> Interval:
     x = np.asarray(x, float)
     p5, p50, p95 = np.quantile(x, [0.05, 0.5, 0.95])
     return Interval(float(p5), float(p50), float(p95), float(x.mean()))
-
-
-def product_quantiles(
-    factors: Sequence[np.ndarray],
-    probs: Sequence[float] = (0.05, 0.5, 0.95),
-    stops: Sequence[int] | None = None,
-    resolution: int = 16,
-    max_bins: int = 2**16,
-) -> np.ndarray:
-    """Return quantiles of running products of independent non-negative factors.
-
-    ``factors`` holds k 1-D arrays of equally weighted draws, one per independent factor.
-    Row ``i`` of the result holds the ``probs`` quantiles of ``factors[0] * ... *
-    factors[stops[i]]`` (default: every running product), in the factors' unit.
-
-    Each factor's log is binned onto one grid by linear binning (which keeps its mean)
-    and the binned densities are convolved through FFTs, so the result combines every
-    draw of each factor with every draw of the others. The bin width is ``1 / resolution``
-    of the smallest standard deviation of the log of a product asked for (coarser only if
-    the grid would exceed ``max_bins``). Exact zeros are carried as an atom at zero.
-    Quantiles are read from the piecewise-linear CDF of the binned density (each bin's
-    mass spread evenly over the bin) and kept within the product's range of draws.
-    """
-    probs = np.asarray(probs, float)
-    k = len(factors)
-    stops = np.arange(k) if stops is None else np.asarray(stops, np.intp)
-    if not k or not len(stops) or stops.min() < 0 or stops.max() >= k:
-        raise InputError(f"stops: {list(stops)} must index the {k} factors (0 to {k - 1})")
-    f = [np.asarray(x, float) for x in factors[: stops.max() + 1]]
-    if any(x.ndim != 1 or not len(x) for x in f):
-        raise InputError("factors: each factor must be a non-empty 1-D array of draws")
-    lens = np.array([len(x) for x in f])
-    starts, row = np.cumsum(lens) - lens, np.repeat(np.arange(len(f)), lens)
-    x = np.concatenate(f)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        logs = np.log(x)
-    if not np.isfinite(logs.sum()):  # zeros (or bad draws): an atom at zero
-        if not np.isfinite(x).all() or (x < 0).any():
-            raise InputError("factors: draws must be finite and >= 0")
-        w = (x > 0).astype(float)
-        lo = np.minimum.reduceat(np.where(w > 0, logs, np.inf), starts)
-        hi = np.maximum.reduceat(np.where(w > 0, logs, -np.inf), starts)
-        lo, hi = np.where(np.isfinite(lo), lo, 0.0), np.where(np.isfinite(hi), hi, 0.0)
-        logs = np.where(w > 0, logs, lo[row])
-        count = np.add.reduceat(w, starts)
-    else:
-        w, count = 1.0, lens.astype(float)
-        lo, hi = np.minimum.reduceat(logs, starts), np.maximum.reduceat(logs, starts)
-    d = logs - lo[row]
-    safe = np.maximum(count, 1.0)
-    mean = np.add.reduceat(d * w, starts) / safe
-    var = np.maximum(np.add.reduceat(d * d * w, starts) / safe - mean**2, 0.0)
-    sd = np.sqrt(np.cumsum(var))[stops]  # of each product's log
-    h = max(sd[sd > 0].min(initial=np.inf) / resolution, (hi - lo).sum() / max_bins)
-    h = h if np.isfinite(h) and h > 0 else 1.0  # every factor constant
-    sizes = ((hi - lo) / h).astype(np.intp) + 2
-    length = fft.next_fast_len(int(sizes.sum()))
-    pos = d / h
-    i = pos.astype(np.intp)
-    frac = pos - i
-    i += row * length  # factor j's bins are row j of a (k, length) grid
-    size = len(f) * length
-    mass = np.bincount(i, (1.0 - frac) * w, size) + np.bincount(i + 1, frac * w, size)
-    mass = mass.reshape(len(f), length) / safe[:, None]
-    spec = np.cumprod(fft.rfft(mass, axis=1), axis=0)[stops]  # transforms of the products
-    cdf = np.zeros((len(stops), length + 1))
-    np.cumsum(np.maximum(fft.irfft(spec, length, axis=1), 0.0), axis=1, out=cdf[:, 1:])
-    p_zero = 1.0 - np.cumprod(count / lens)[stops]
-    edges = h * (np.arange(length + 1) - 0.5)  # bin j covers [h (j - 1/2), h (j + 1/2)]
-    out = np.zeros((len(stops), len(probs)))
-    for r in np.flatnonzero(p_zero < 1.0):
-        out[r] = np.interp(_positive_probs(probs, p_zero[r]) * cdf[r, -1], cdf[r], edges)
-    out += np.cumsum(lo)[stops][:, None]
-    np.clip(out, np.cumsum(lo)[stops][:, None], np.cumsum(hi)[stops][:, None], out=out)
-    np.exp(out, out=out)
-    out[probs[None, :] <= p_zero[:, None]] = 0.0  # within the atom at zero
-    return out
-
-
-def _positive_probs(probs: np.ndarray, p_zero: float) -> np.ndarray:
-    """Return ``probs`` as probabilities within the positive part, given an atom ``p_zero`` at 0."""
-    if p_zero <= 0.0:
-        return probs
-    return np.clip((probs - p_zero) / (1.0 - p_zero), 0.0, 1.0)

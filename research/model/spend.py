@@ -22,17 +22,6 @@ from research.model import distributions as u
 DEFAULT_EDGES_RMB: tuple[float, ...] = (500.0, 1000.0, 2000.0)
 
 
-def check_price(price_rmb: float, name: str = "price_rmb") -> float:
-    """Return ``price_rmb`` as float if it is a number >= 0, else raise a ValueError."""
-    if isinstance(price_rmb, bool) or not isinstance(
-        price_rmb, int | float | np.integer | np.floating
-    ):
-        raise InputError(f"{name}: {price_rmb!r} is not a number (allowed: RMB >= 0)")
-    if not np.isfinite(price_rmb) or price_rmb < 0:
-        raise InputError(f"{name}: {price_rmb} is not allowed (allowed: RMB >= 0)")
-    return float(price_rmb)
-
-
 def spend_anchor(ev: Evidence) -> tuple[float, float, str]:
     """Return (share spending at or below the threshold, threshold in RMB, source_id)."""
     rows = observations_for(ev, "monthly_spend_share")
@@ -95,7 +84,7 @@ def estimate_share_at_least(
     method: str = "qmc",
 ) -> u.Interval:
     """Return the share of users spending at least ``price_rmb`` a month, as an interval (0-1)."""
-    price = check_price(price_rmb)
+    price = float(price_rmb)
     ev, a = resolve(ev, a)
     d = u.draw_inputs(inputs(ev, a), draws, seed, method)
     _, threshold, _ = spend_anchor(ev)
@@ -116,7 +105,7 @@ def band_table(
     Columns: band (label), low_rmb, high_rmb (inf for the top band), p5, p50, p95,
     is_caution (the band starts at or above the articles' caution price).
     """
-    edges = [check_price(e, "edges_rmb") for e in edges_rmb]
+    edges = [float(e) for e in edges_rmb]
     if not edges or any(b <= a_ for a_, b in zip(edges, edges[1:], strict=False)) or edges[0] <= 0:
         raise InputError("edges_rmb: must be positive and strictly increasing (RMB)")
     ev, a = resolve(ev, a)

@@ -22,14 +22,14 @@ from research.data.assumptions import Assumptions
 from research.data.evidence import (
     CONFLICT_TOLERANCE,
     Evidence,
+    dau_timeline,
     find_conflicts,
     find_stale_repeats,
     latest_value,
 )
-from research.decide.assess import Assessment
+from research.decide.assessment import Assessment
 from research.model import access, audience, categories, spend
 from research.model import distributions as u
-from research.model.funnel import dau_timeline
 from research.present import deck
 from research.present.style import format_pct, format_rmb, make_source_line, timeline_text
 from research.present.text import format_users

@@ -36,13 +36,15 @@ from research.data.evidence import (
 )
 from research.data.profiles import BrandProfile
 from research.decide import portfolio
-from research.decide.assess import DEFAULT_DRAWS, DEFAULT_SEED, Assessment, assess, strip_sources
-from research.model import access, audience, categories, spend
-from research.model import funnel as market
+from research.decide.assess import DEFAULT_DRAWS, DEFAULT_SEED, assess
+from research.decide.assessment import Assessment
+from research.decide.reasons import strip_sources
+from research.model import access, audience, categories, dau, spend
 from research.present import exhibits, plots
 from research.present import style as charts
 from research.present import text as summary
 from research.present.text import format_users
+from research.vocab import TIERS
 
 #: Resolution of charts shown in notebooks (dots per inch); export uses charts.EXPORT_DPI.
 NOTEBOOK_DPI = 80
@@ -310,7 +312,7 @@ def timeline_chart(ev: Evidence, as_of: str | None = None) -> Image:
 def market_answer(ev: Evidence, as_of: str | None = None) -> str:
     """Return the market overview's answer: the timeline's takeaway, where the funnel starts,
     and how many figures disagree or are stale."""
-    obs, when, years = market.dau_anchor(ev, as_of)
+    obs, when, years = dau.dau_anchor(ev, as_of)
     start = (
         f"The funnel starts from {obs.value:,.0f}M users a day ({obs.source_id}, {obs.as_of:%B %Y})"
     )
@@ -380,8 +382,8 @@ def audience_variants(an: Analysis) -> pd.DataFrame:
     variants = [
         ("the brand's audience", aud.gender, aud.city_tiers),
         ("any gender", "any", aud.city_tiers),
-        ("all city tiers", aud.gender, audience.TIERS),
-        ("any gender, all city tiers", "any", audience.TIERS),
+        ("all city tiers", aud.gender, TIERS),
+        ("any gender, all city tiers", "any", TIERS),
     ]
     rows = []
     for label, gender, tiers in variants:

@@ -64,7 +64,7 @@ from research.data.evidence import (
 )
 from research.errors import InputError, closest
 from research.files import atomic_write
-from research.paths import safe_stem
+from research.paths import slugify
 
 # --------------------------------------------------------------------------- palette
 
@@ -349,11 +349,6 @@ def pct_axis(
     return format_axis(ax, lambda v: format_pct(v, decimals, unit=unit), axis)
 
 
-def rmb_axis(ax: Axes, axis: str = "x", decimals: int = 0) -> Axes:
-    """Return ``ax`` with RMB tick labels (``'1,000 RMB'``) on ``axis``."""
-    return format_axis(ax, lambda v: format_rmb(v, decimals), axis)
-
-
 def musers_axis(ax: Axes, axis: str = "y", decimals: int = 0) -> Axes:
     """Return ``ax`` with millions-of-users tick labels (``'170M'``) on ``axis``.
 
@@ -605,22 +600,6 @@ def split_axes(ax: Axes, height_ratios: tuple[float, ...] = (2.0, 1.0)) -> tuple
     for panel in panels[:-1]:
         panel.tick_params(axis="x", labelbottom=False)
     return tuple(panels)
-
-
-_SLUG_MAX = 80
-
-
-def slugify(name: str) -> str:
-    """Return ``name`` as a safe file stem: lowercase ``[a-z0-9-]``, at most 80 characters.
-
-    Accents are folded to ASCII and every other run of characters becomes one hyphen, so
-    path separators and ``..`` cannot survive (``'../x' -> 'x'``, ``'A/B C?' -> 'a-b-c'``).
-    Raises ``InputError`` when nothing usable is left.
-    """
-    slug = safe_stem(name, _SLUG_MAX)
-    if not slug:
-        raise InputError(f"name: '{name}' has no letters or digits to name a file with")
-    return slug
 
 
 _FORMATS = ("png", "svg")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from research.decide.assess import Assessment, strip_sources
+from research.decide.assessment import Assessment
+from research.decide.reasons import strip_sources
 
 
 def to_json(result: Assessment) -> str:
