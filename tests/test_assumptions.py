@@ -9,11 +9,12 @@ import pytest
 import yaml
 from scipy import special
 
-from research.data.assumptions import CRITERIA, GROUPS, OBJECTIVES, load_assumptions
+from research.data.assumptions import load_assumptions
 from research.data.evidence import load_evidence, observations_for
 from research.errors import DataFileError
 from research.model import audience
 from research.model import distributions as u
+from research.vocab import CRITERIA, GROUPS, OBJECTIVES
 
 A = load_assumptions()
 EV = load_evidence()
@@ -248,6 +249,36 @@ def delitem(keys: tuple):
             "no_go_below <= go_at_least",
         ),
         (delitem(("policy",)), "policy:", "must be a mapping"),
+        (
+            delitem(("assumptions", "spend_log_spread", "dist")),
+            "assumptions.spend_log_spread.dist:",
+            "is required",
+        ),
+        (
+            setitem(("assumptions", "tier_split_2_to_4", "mean"), [0.5, "half", 0.5]),
+            "assumptions.tier_split_2_to_4.mean[1]:",
+            "'half' is not a number",
+        ),
+        (
+            setitem(("assumptions", "trust_survey_n", "high"), True),
+            "assumptions.trust_survey_n.high:",
+            "True is not a number",
+        ),
+        (
+            setitem(("assumptions", "trust_survey_n", "high"), float("inf")),
+            "assumptions.trust_survey_n.high:",
+            "inf is not a number",
+        ),
+        (
+            setitem(("policy", "note\nhere"), "a key with a line break"),
+            "policy.note\\nhere:",
+            "unknown key",
+        ),
+        (
+            setitem(("statements", "trait_independence"), 42),
+            "statements.trait_independence:",
+            "is required (a non-empty text)",
+        ),
     ],
 )
 def test_corrupted_assumptions_raise_naming_file_and_key(data_copy, edit, key, problem):
@@ -288,3 +319,120 @@ def test_a_corrected_file_loads_again(data_copy):
         load_assumptions(data_copy)
     corrupt(data_copy, setitem(("assumptions", "trust_survey_n", "low"), 99))
     assert load_assumptions(data_copy)["trust_survey_n"].low == 99
+
+
+# --- new rules: unknown keys, policy values in [0, 1], encoding, YAML 1.2 numbers -------------
+
+
+def renamed(keys: tuple, new: str):
+    """Return an edit that renames the last of ``keys`` to ``new`` (a misspelt key)."""
+
+    def edit(raw):
+        d = raw
+        for k in keys[:-1]:
+            d = d[k]
+        d[new] = d.pop(keys[-1])
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("edit", "key", "suggestion"),
+    [
+        (renamed(("statements",), "statement"), "statement:", "statements"),
+        (
+            renamed(("assumptions", "trust_survey_n", "rationale"), "rationle"),
+            "assumptions.trust_survey_n.rationle:",
+            "rationale",
+        ),
+        (
+            setitem(("assumptions", "trust_survey_n", "distribution"), "normal"),
+            "assumptions.trust_survey_n.distribution:",
+            "dist",
+        ),
+        (renamed(("policy", "thresholds"), "tresholds"), "policy.tresholds:", "thresholds"),
+        (
+            renamed(("policy", "verdict", "go_at_least"), "go_at_lest"),
+            "policy.verdict.go_at_lest:",
+            "go_at_least",
+        ),
+        (
+            renamed(("policy", "weights", "sales", "price_fit"), "pricefit"),
+            "policy.weights.sales.pricefit:",
+            "price_fit",
+        ),
+        (
+            renamed(("policy", "weights", "loyalty"), "loyality"),
+            "policy.weights.loyality:",
+            "loyalty",
+        ),
+        (
+            renamed(("access_group_weights", "offline"), "ofline"),
+            "access_group_weights.ofline:",
+            "offline",
+        ),
+    ],
+)
+def test_unknown_keys_are_refused_naming_the_closest(data_copy, edit, key, suggestion):
+    path = corrupt(data_copy, edit)
+    with pytest.raises(DataFileError) as err:
+        load_assumptions(data_copy)
+    msg = str(err.value)
+    assert "\n" not in msg
+    assert msg.startswith(f"{path}: {key} unknown key (allowed: ")
+    assert msg.endswith(f"(did you mean '{suggestion}'?)")
+
+
+@pytest.mark.parametrize(
+    ("keys", "value"),
+    [
+        (("policy", "bar"), 1.2),
+        (("policy", "bar"), -0.1),
+        (("policy", "verdict", "go_at_least"), 1.5),
+        (("policy", "verdict", "no_go_below"), -0.3),
+        (("policy", "thresholds", "price_fit"), 2),
+        (("policy", "weights", "service", "feasibility"), -0.15),
+        (("policy", "weights", "service", "feasibility"), 1.15),
+    ],
+)
+def test_policy_values_lie_in_0_1(data_copy, keys, value):
+    path = corrupt(data_copy, setitem(keys, value))
+    with pytest.raises(DataFileError) as err:
+        load_assumptions(data_copy)
+    assert str(err.value) == f"{path}: {'.'.join(keys)}: {value:g} is outside [0, 1]"
+
+
+def test_a_file_that_is_not_utf8_names_the_file(data_copy):
+    path = data_copy / "assumptions.yaml"
+    text = path.read_text(encoding="utf-8").replace("Users' ages", "Users\u00e9 ages")
+    path.write_bytes(text.encode("latin-1"))
+    with pytest.raises(DataFileError) as err:
+        load_assumptions(data_copy)
+    msg = str(err.value)
+    assert "\n" not in msg
+    assert msg.startswith(f"{path}: is not UTF-8 text (byte 0xe9 on line ")
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "expected"),
+    [
+        ("1e2", "1e3", (100.0, 1000.0)),
+        ("1.5E+2", "6.0e2", (150.0, 600.0)),
+        ("150", "6_00", (150.0, 600.0)),
+    ],
+)
+def test_yaml_numbers_in_exponent_form_are_numbers(data_copy, low, high, expected):
+    path = data_copy / "assumptions.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("low: 150\n", f"low: {low}\n").replace("high: 600\n", f"high: {high}\n")
+    path.write_text(text, encoding="utf-8")
+    item = load_assumptions(data_copy)["trust_survey_n"]
+    assert (item.low, item.high) == expected
+
+
+def test_a_quoted_number_is_still_text(data_copy):
+    path = data_copy / "assumptions.yaml"
+    text = path.read_text(encoding="utf-8").replace("high: 600\n", "high: '1e3'\n")
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"assumptions\.trust_survey_n\.high: '1e3' is not a"):
+        load_assumptions(data_copy)

@@ -3,19 +3,23 @@
 Each case corrupts a copy of ``datasets/`` and runs ``python -m research CMD --datasets COPY``
 as a real subprocess (all of them started together by one module fixture, to keep the suite
 fast). Every case runs for the first command; each further command runs one case (round
-robin), so every command is covered. ``EXTRA_CASES`` (a newline inside a cell, a resource
-without a schema) are checked in-process.
+robin), so every command is covered. ``EXTRA_CASES`` (more ways to break a table) and
+``DESCRIPTOR_CASES`` (ways to break ``datapackage.json``) are checked in-process.
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from helpers import (
+    CLI_CWD,
     copy_datasets,
     edit_cell,
     read_csv_rows,
@@ -26,6 +30,8 @@ from helpers import (
 
 from research.cli import main
 from research.data.evidence import load_evidence
+from research.data.tables import load_tables
+from research.errors import DataFileError
 
 #: Commands that read the data package (later commands are appended here).
 COMMANDS: list[list[str]] = [["figures"], ["figures", "--format", "json"], ["report"]]
@@ -94,6 +100,80 @@ def _descriptor_without_schema(folder: Path) -> None:
 
 def _set(file: str, row: int, column: str, value: str) -> Callable[[Path], None]:
     return lambda folder: edit_cell(folder / file, row, column, value)
+
+
+def _unclosed_quote(folder: Path) -> None:
+    # row 5 (line 6): a quote opens the metric cell and is never closed
+    path = folder / "observations.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert lines[5].startswith("5,mini_program_count,")
+    lines[5] = lines[5].replace(",", ',"', 1)
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def _quote_left_open_at_the_end(folder: Path) -> None:
+    # a last row whose note opens a quote that the file never closes (line 42)
+    path = folder / "observations.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert len(lines) == 41
+    path.write_text("".join(lines) + lines[-1].rstrip("\n") + '"note\n', encoding="utf-8")
+
+
+def _header_only(folder: Path) -> None:
+    header, _ = read_csv_rows(folder / "observations.csv")
+    write_csv_rows(folder / "observations.csv", header, [])
+
+
+def _descriptor(edit: Callable[[dict], object]) -> Callable[[Path], None]:
+    """Return a corruption that applies ``edit`` to the parsed datapackage.json."""
+
+    def corrupt(folder: Path) -> None:
+        path = folder / "datapackage.json"
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+        edit(descriptor)
+        path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+
+    return corrupt
+
+
+def _resource(descriptor: dict, name: str) -> dict:
+    (resource,) = [r for r in descriptor["resources"] if r["name"] == name]
+    return resource
+
+
+def _field(descriptor: dict, resource: str, name: str) -> dict:
+    (field,) = [f for f in _resource(descriptor, resource)["schema"]["fields"] if f["name"] == name]
+    return field
+
+
+def _set_field(resource: str, name: str, key: str, value: object) -> Callable[[Path], None]:
+    return _descriptor(lambda d: _field(d, resource, name).__setitem__(key, value))
+
+
+def _set_constraint(resource: str, name: str, key: str, value: object) -> Callable[[Path], None]:
+    return _descriptor(
+        lambda d: _field(d, resource, name).setdefault("constraints", {}).__setitem__(key, value)
+    )
+
+
+def _set_foreign_key(number: int, fields: list[str], ref: dict) -> Callable[[Path], None]:
+    def edit(d: dict) -> None:
+        _resource(d, "observations")["schema"]["foreignKeys"][number - 1] = {
+            "fields": fields,
+            "reference": ref,
+        }
+
+    return _descriptor(edit)
+
+
+def _add_metric_unit_key(d: dict) -> None:
+    # a composite foreign key: each observation's (metric, unit) is a row of metrics.csv
+    _resource(d, "observations")["schema"]["foreignKeys"].append(
+        {
+            "fields": ["metric", "unit"],
+            "reference": {"resource": "metrics", "fields": ["metric", "unit"]},
+        }
+    )
 
 
 CASES: list[Case] = [
@@ -204,6 +284,163 @@ EXTRA_CASES: list[Case] = [
         "datapackage.json",
         says=("observations", "schema"),
     ),
+    Case(
+        "unclosed_quote",
+        _unclosed_quote,
+        "observations.csv",
+        says=("cannot be read as CSV", "line 6: ", "a quote is never closed"),
+    ),
+    Case(
+        "quote_left_open_at_the_end",
+        _quote_left_open_at_the_end,
+        "observations.csv",
+        says=("cannot be read as CSV", "a quote is never closed; line 42 is the first"),
+    ),
+    Case(
+        "header_only_observations",
+        _header_only,
+        "observations.csv",
+        says=("no data rows",),
+    ),
+    Case(
+        "blank_required_cell",
+        _set("observations.csv", 9, "metric", "   "),
+        "observations.csv",
+        row=9,
+        column="metric",
+        says=("value is required but empty",),
+    ),
+    Case(
+        "integer_below_minimum",
+        _set("observations.csv", 2, "obs_id", "0"),
+        "observations.csv",
+        row=2,
+        column="obs_id",
+        says=("0 is below the minimum 1",),
+    ),
+    Case(
+        "integer_with_fraction",
+        _set("observations.csv", 2, "obs_id", "2.5"),
+        "observations.csv",
+        row=2,
+        column="obs_id",
+        says=("'2.5' is not an integer",),
+    ),
+    Case(
+        "infinite_value",
+        _set("observations.csv", 11, "value", "inf"),
+        "observations.csv",
+        row=11,
+        column="value",
+        says=("'inf' is not a number",),
+    ),
+    Case(
+        "pattern_mismatch",
+        _set("touchpoints.csv", 3, "touchpoint_id", "Mini Program Code"),
+        "touchpoints.csv",
+        row=3,
+        column="touchpoint_id",
+        says=("'Mini Program Code' does not match ^[a-z0-9_]+$",),
+    ),
+    Case(
+        "bad_boolean",
+        _set("touchpoints.csv", 2, "is_paid", "yes"),
+        "touchpoints.csv",
+        row=2,
+        column="is_paid",
+        says=("'yes' is not true or false",),
+    ),
+    Case(
+        "composite_foreign_key",
+        lambda folder: (
+            _descriptor(_add_metric_unit_key)(folder),
+            edit_cell(folder / "observations.csv", 30, "unit", "share"),
+        ),
+        "observations.csv",
+        row=30,
+        column="metric",
+        says=("(metric='access_share', unit='share') is not a known (metric, unit)", "metrics.csv"),
+    ),
+]
+
+#: Broken descriptors: one line naming datapackage.json, the resource and the field.
+DESCRIPTOR_CASES: list[Case] = [
+    Case(
+        "pattern_not_a_regex",
+        _set_constraint("sources", "source_id", "pattern", "^[a-z0-9_+$"),
+        "datapackage.json",
+        says=("resource 'sources', field 'source_id'", "not a valid regular expression"),
+    ),
+    Case(
+        "constraints_not_an_object",
+        _set_field("observations", "qualifier", "constraints", ["required"]),
+        "datapackage.json",
+        says=("field 'qualifier'", "'constraints' must be an object", '["required"]'),
+    ),
+    Case(
+        "minimum_not_a_number",
+        _set_constraint("observations", "value", "minimum", "zero"),
+        "datapackage.json",
+        says=("field 'value'", "constraint 'minimum' \"zero\" is not a number"),
+    ),
+    Case(
+        "foreign_key_with_two_fields",
+        _set_foreign_key(
+            1, ["source_id", "metric"], {"resource": "sources", "fields": ["source_id"]}
+        ),
+        "datapackage.json",
+        says=("resource 'observations', foreign key 1", "has 2 fields", "reference has 1"),
+    ),
+    Case(
+        "foreign_key_to_unknown_resource",
+        _set_foreign_key(1, ["source_id"], {"resource": "articles", "fields": ["source_id"]}),
+        "datapackage.json",
+        says=("foreign key of 'observations' names unknown resource 'articles'",),
+    ),
+    Case(
+        "foreign_key_to_unknown_field",
+        _set_foreign_key(1, ["source_id"], {"resource": "sources", "fields": ["sourceid"]}),
+        "datapackage.json",
+        says=("'sourceid', which is not a field of 'sources'", "did you mean 'source_id'"),
+    ),
+    Case(
+        "unknown_type",
+        _set_field("observations", "value", "type", "numbr"),
+        "datapackage.json",
+        says=("field 'value'", 'type "numbr" is not supported', "did you mean 'number'"),
+    ),
+    Case(
+        "misspelt_constraint",
+        _set_constraint("observations", "metric", "requird", True),
+        "datapackage.json",
+        says=("constraint 'requird' does not apply", "did you mean 'required'"),
+    ),
+    Case(
+        "required_not_a_boolean",
+        _set_constraint("observations", "metric", "required", "yes"),
+        "datapackage.json",
+        says=("constraint 'required' must be true or false",),
+    ),
+    Case(
+        "enum_not_a_list",
+        _set_constraint("observations", "qualifier", "enum", "exact"),
+        "datapackage.json",
+        says=("constraint 'enum' must be a non-empty list",),
+    ),
+    Case(
+        "primary_key_names_no_field",
+        _descriptor(
+            lambda d: _resource(d, "observations")["schema"].__setitem__("primaryKey", "id")
+        ),
+        "datapackage.json",
+        says=("'primaryKey' names 'id', which is not one of its fields",),
+    ),
+    Case(
+        "path_outside_the_folder",
+        _descriptor(lambda d: _resource(d, "units").__setitem__("path", "../units.csv")),
+        "datapackage.json",
+        says=("resource 'units'", "must be a file inside the data folder"),
+    ),
 ]
 
 
@@ -277,12 +514,23 @@ def test_bad_data_gives_one_line_naming_file_row_column(outcomes, command, case)
     assert_names_the_place(line, case)
 
 
-@pytest.mark.parametrize("case", EXTRA_CASES, ids=lambda case: case.name)
+@pytest.mark.parametrize("case", EXTRA_CASES + DESCRIPTOR_CASES, ids=lambda case: case.name)
 def test_more_bad_data_in_process(data_copy, capsys, case):
     case.corrupt(data_copy)
     code = main([*COMMANDS[0], "--datasets", str(data_copy)])
     out, err = capsys.readouterr()
     assert_names_the_place(assert_one_line_error(code, out, err), case)
+
+
+@pytest.mark.parametrize("case", CASES + EXTRA_CASES + DESCRIPTOR_CASES, ids=lambda case: case.name)
+def test_the_error_itself_is_one_line(data_copy, case):
+    # in a notebook no CLI escapes line breaks: the message itself must be one line
+    case.corrupt(data_copy)
+    with pytest.raises(DataFileError) as err:
+        load_tables(data_copy)
+    message = str(err.value)
+    assert "\n" not in message and "\r" not in message
+    assert_names_the_place(message, case)
 
 
 def test_an_untouched_copy_passes(data_copy, capsys):
@@ -291,6 +539,39 @@ def test_an_untouched_copy_passes(data_copy, capsys):
     out, err = capsys.readouterr()
     assert (code, err) == (0, "")
     assert "40 figures" in out
+
+
+def test_tables_are_typed(data_copy):
+    # dates datetime64, booleans bool, integers Int64, numbers float64, text "string" with NA
+    edit_cell(data_copy / "observations.csv", 3, "segment", "  ")
+    tables = load_tables(data_copy)
+    obs = tables["observations"]
+    assert obs.index[0] == 1
+    assert obs["obs_id"].dtype == "Int64"
+    assert obs["value"].dtype == "float64"
+    assert pd.api.types.is_datetime64_dtype(obs["as_of"])
+    assert obs["metric"].dtype == "string"
+    assert obs["segment"].isna()[3]
+    assert tables["touchpoints"]["is_paid"].dtype == bool
+    assert tables["units"]["minimum"].dtype == "float64"
+
+
+def test_a_valid_composite_foreign_key_passes(data_copy):
+    # control for composite_foreign_key: every observation's (metric, unit) is in metrics.csv
+    _descriptor(_add_metric_unit_key)(data_copy)
+    assert len(load_tables(data_copy)["observations"]) == 40
+
+
+def test_loading_the_data_does_not_import_jsonschema():
+    # frictionless's descriptor validation imports jsonschema (over a second); we avoid it
+    code = (
+        "import sys; from research.data.evidence import load_evidence; load_evidence(); "
+        "print('jsonschema' in sys.modules, 'frictionless' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=CLI_CWD, capture_output=True, text=True, check=True
+    ).stdout
+    assert out.split() == ["False", "True"]
 
 
 def test_a_valid_share_unit_figure_passes(data_copy):

@@ -1,43 +1,121 @@
 """Load the data package's tables and validate them against ``datapackage.json``.
 
 The descriptor follows the Frictionless Table Schema (field types, ``constraints``,
-``primaryKey``, ``foreignKeys``); ``x-uniqueKey`` adds a natural key. Unit ranges come
-from ``units.csv`` (``pct`` within [0, 100], ``share`` within [0, 1], counts >= 0).
+``primaryKey``, ``foreignKeys``); ``x-uniqueKey`` adds a natural key. The field rules
+(types, ``required``, ``enum``, ``pattern``, ``minimum``/``maximum``, lengths) are the
+``frictionless`` library's own field readers, run on the cells pandas has read; keys
+(``unique``, ``primaryKey``, ``x-uniqueKey``, ``foreignKeys``) are compared on the typed
+values, as frictionless compares them. Unit ranges come from ``units.csv`` (``pct``
+within [0, 100], ``share`` within [0, 1], counts >= 0) and each observation's unit must
+be the one ``metrics.csv`` gives its metric.
+
+frictionless's own descriptor validation imports ``jsonschema``, which alone takes longer
+than a whole assessment; so the descriptor is checked here, before any table is read, and
+the schemas are then built with frictionless without it.
 
 Every failure raises :class:`~research.errors.DataFileError` whose message is one line
-naming the file, the data row (1 = first row under the header), its line and the column.
-The test suite also validates the package with the reference ``frictionless`` validator.
+naming the file, the data row (1 = first row under the header), its line and the column;
+a broken descriptor names ``datapackage.json``, the resource and the field. The test
+suite also validates the package with the full ``frictionless`` validator.
 """
 
 from __future__ import annotations
 
+import copy
+import csv
+import functools
+import io
 import json
+import math
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from research.errors import DataFileError
+from research.errors import DataFileError, closest
 from research.paths import display
 
-_TRUE = {"true", "True", "TRUE", "1", "yes"}
-_FALSE = {"false", "False", "FALSE", "0", "no"}
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+if TYPE_CHECKING:
+    from frictionless import Field, Schema
+
+#: The field types a table may use (each becomes one pandas dtype; see ``_typed``).
+TYPES: tuple[str, ...] = ("boolean", "date", "integer", "number", "string")
+#: The resources the toolkit reads; each must have at least one data row.
+NEEDED: tuple[str, ...] = ("sources", "units", "metrics", "observations", "touchpoints")
+#: Field properties passed on to frictionless: its attribute, and the JSON type it needs.
+_FIELD_PROPERTIES: dict[str, tuple[str, type]] = {
+    "format": ("format", str),
+    "trueValues": ("true_values", list),
+    "falseValues": ("false_values", list),
+    "bareNumber": ("bare_number", bool),
+    "groupChar": ("group_char", str),
+    "decimalChar": ("decimal_char", str),
+}
+#: Order in which a column's problems are reported (the first kind found in any row wins).
+_RANK: tuple[str, ...] = (
+    "required",
+    "type",
+    "enum",
+    "pattern",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+)
+#: How a broken constraint reads, given the cell's text and the constraint's value.
+_BROKEN: dict[str, str] = {
+    "pattern": "'{text}' does not match {value}",
+    "minLength": "'{text}' is shorter than the minLength {value}",
+    "maxLength": "'{text}' is longer than the maxLength {value}",
+    "minimum": "{text} is below the minimum {value}",
+    "maximum": "{text} is above the maximum {value}",
+    "exclusiveMinimum": "{text} is not above the exclusiveMinimum {value}",
+    "exclusiveMaximum": "{text} is not below the exclusiveMaximum {value}",
+}
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+# --------------------------------------------------------------------------- descriptor
 
 
 def load_descriptor(datasets_dir: Path) -> dict:
-    """Return the parsed ``datapackage.json`` of ``datasets_dir``."""
+    """Return the parsed, checked ``datapackage.json`` of ``datasets_dir`` (a fresh copy)."""
+    return copy.deepcopy(_package(datasets_dir)[0])
+
+
+def enum_of(datasets_dir: Path, resource: str, field: str) -> tuple[str, ...]:
+    """Return the allowed values of ``field`` in ``resource``, in the datapackage's order."""
+    for res in _package(datasets_dir)[0]["resources"]:
+        if res["name"] == resource:
+            for f in res["schema"]["fields"]:
+                if f["name"] == field:
+                    return tuple(f.get("constraints", {}).get("enum", ()))
+    raise DataFileError(f"datapackage.json: no field '{field}' in resource '{resource}'")
+
+
+def _package(datasets_dir: Path) -> tuple[dict, dict[str, Schema]]:
+    """Return the descriptor and a frictionless Schema per resource (cached per file state)."""
     path = datasets_dir / "datapackage.json"
     if not path.is_file():
         raise DataFileError(f"{display(path)}: file not found (is --datasets the data folder?)")
+    stat = path.stat()
+    return _load_package(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_package(path: Path, mtime: int, size: int) -> tuple[dict, dict[str, Schema]]:
     try:
         descriptor = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise DataFileError(f"{display(path)}: not valid JSON ({err})") from None
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         raise DataFileError(f"{display(path)}: has no 'resources' list")
-    for number, item in enumerate(descriptor["resources"], start=1):
+    resources = descriptor["resources"]
+    for number, item in enumerate(resources, start=1):
         resource = item if isinstance(item, dict) else {}
         schema = resource.get("schema") if isinstance(resource.get("schema"), dict) else {}
         fields = schema.get("fields")
@@ -51,31 +129,280 @@ def load_descriptor(datasets_dir: Path) -> dict:
                 f"{display(path)}: resource {number} ('{resource.get('name', '?')}') needs a "
                 "'name', a 'path' and a 'schema' with a list of named 'fields'"
             )
-    return descriptor
+    names = [r["name"] for r in resources]
+    if dup := _first_repeat(names):
+        raise DataFileError(f"{display(path)}: resource '{dup}' is listed twice")
+    fields_of = {r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in resources}
+    schemas = {r["name"]: _compile(path, r, fields_of) for r in resources}
+    return descriptor, schemas
 
 
-def enum_of(datasets_dir: Path, resource: str, field: str) -> tuple[str, ...]:
-    """Return the allowed values of ``field`` in ``resource``, in the datapackage's order."""
-    for res in load_descriptor(datasets_dir)["resources"]:
-        if res["name"] == resource:
-            for f in res["schema"]["fields"]:
-                if f["name"] == field:
-                    return tuple(f.get("constraints", {}).get("enum", ()))
-    raise DataFileError(f"datapackage.json: no field '{field}' in resource '{resource}'")
+def _first_repeat(items: list) -> Any:
+    seen: set = set()
+    for item in items:
+        if item in seen:
+            return item
+        seen.add(item)
+    return None
+
+
+def _key_fields(value: Any) -> list[str] | None:
+    """Return a key (a field name or a list of them) as a list, or None if malformed."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return list(value)
+    return None
+
+
+def _compile(path: Path, resource: dict, fields_of: dict[str, list[str]]) -> Schema:
+    """Return the resource's schema as a frictionless Schema, or raise naming what is wrong."""
+    from frictionless import Schema
+
+    name, schema = resource["name"], resource["schema"]
+    where = f"{display(path)}: resource '{name}'"
+    relative = PurePosixPath(resource["path"])
+    if relative.is_absolute() or ".." in relative.parts or ":" in resource["path"]:
+        raise DataFileError(
+            f"{where}: path '{resource['path']}' must be a file inside the data folder"
+        )
+    names = fields_of[name]
+    if dup := _first_repeat(names):
+        raise DataFileError(f"{where}: field '{dup}' is listed twice")
+    for field in schema["fields"]:
+        _check_field(f"{where}, field '{field['name']}'", field)
+    missing = schema.get("missingValues", [""])
+    if not (isinstance(missing, list) and all(isinstance(m, str) for m in missing)):
+        raise DataFileError(f"{where}: 'missingValues' must be a list of texts")
+    for key_name in ("primaryKey", "x-uniqueKey"):
+        if key_name in schema:
+            key = _key_fields(schema[key_name])
+            if key is None:
+                raise DataFileError(
+                    f"{where}: '{key_name}' must be a field name or a list of field names"
+                )
+            for k in key:
+                if k not in names:
+                    raise DataFileError(
+                        f"{where}: '{key_name}' names '{k}', which is not one of its fields"
+                        f"{closest(k, names)}"
+                    )
+    foreign_keys = schema.get("foreignKeys", [])
+    if not isinstance(foreign_keys, list):
+        raise DataFileError(f"{where}: 'foreignKeys' must be a list")
+    for number, fk in enumerate(foreign_keys, start=1):
+        _check_foreign_key(path, f"{where}, foreign key {number}", name, fk, fields_of)
+
+    compiled = Schema(
+        fields=[_field(f) for f in schema["fields"]],
+        missing_values=list(missing),
+        primary_key=_key_fields(schema.get("primaryKey")) or [],
+        foreign_keys=[
+            {
+                "fields": _key_fields(fk["fields"]),
+                "reference": {
+                    "resource": fk["reference"]["resource"],
+                    "fields": _key_fields(fk["reference"]["fields"]),
+                },
+            }
+            for fk in foreign_keys
+        ],
+    )
+    for field in compiled.fields:
+        fwhere = f"{where}, field '{field.name}'"
+        try:
+            read = field.create_value_reader()
+            field.create_cell_reader()
+        except Exception as err:  # e.g. a format whose reader needs a missing package
+            reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            raise DataFileError(
+                f"{fwhere}: frictionless cannot read type '{field.type}' in format "
+                f"'{field.format}' ({reason})"
+            ) from None
+        cons = field.constraints
+        for value in cons.get("enum", []):
+            if read(value) is None:
+                raise DataFileError(f"{fwhere}: enum value {json.dumps(value)} is not {_a(field)}")
+        for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+            if key in cons:
+                bound = read(cons[key])
+                if bound is None or (isinstance(bound, float) and not math.isfinite(bound)):
+                    raise DataFileError(
+                        f"{fwhere}: constraint '{key}' {json.dumps(cons[key])} is not {_a(field)}"
+                    )
+    return compiled
+
+
+def _field_class(ftype: str) -> type[Field]:
+    """Return frictionless's field class for one of :data:`TYPES`."""
+    from frictionless import fields
+
+    return {
+        "boolean": fields.BooleanField,
+        "date": fields.DateField,
+        "integer": fields.IntegerField,
+        "number": fields.NumberField,
+        "string": fields.StringField,
+    }[ftype]
+
+
+def _field(field: dict) -> Field:
+    """Return the frictionless field of a checked field descriptor (numbers read as floats)."""
+    ftype = field.get("type", "string")
+    options = {attr: field[key] for key, (attr, _) in _FIELD_PROPERTIES.items() if key in field}
+    if ftype == "number":
+        options["float_number"] = True
+    constraints = copy.deepcopy(field.get("constraints", {}))
+    return _field_class(ftype)(name=field["name"], constraints=constraints, **options)
+
+
+def _check_field(where: str, field: dict) -> None:
+    """Raise on a field descriptor frictionless would misread (the checks it does not make)."""
+    ftype = field.get("type", "string")
+    if ftype not in TYPES:
+        raise DataFileError(
+            f"{where}: type {json.dumps(ftype)} is not supported (supported: "
+            f"{', '.join(TYPES)}){closest(str(ftype), TYPES)}"
+        )
+    for key, (_, kind) in _FIELD_PROPERTIES.items():
+        value = field.get(key)
+        if value is not None and (
+            not isinstance(value, kind)
+            or (kind is list and not all(isinstance(v, str) for v in value))
+        ):
+            wanted = {str: "a text", bool: "true or false", list: "a list of texts"}[kind]
+            raise DataFileError(f"{where}: '{key}' must be {wanted}, not {json.dumps(value)}")
+    cons = field.get("constraints", {})
+    if not isinstance(cons, dict):
+        raise DataFileError(
+            f"{where}: 'constraints' must be an object (e.g. {{\"required\": true}}), "
+            f"not {json.dumps(cons)}"
+        )
+    allowed = [*_field_class(ftype).supported_constraints, "unique"]
+    for key, value in cons.items():
+        if key not in allowed:
+            raise DataFileError(
+                f"{where}: constraint '{key}' does not apply to type '{ftype}' (allowed: "
+                f"{', '.join(allowed)}){closest(key, allowed)}"
+            )
+        if key in ("required", "unique") and not isinstance(value, bool):
+            raise DataFileError(
+                f"{where}: constraint '{key}' must be true or false, not {json.dumps(value)}"
+            )
+        if key in ("minLength", "maxLength") and (
+            isinstance(value, bool) or not isinstance(value, int) or value < 0
+        ):
+            raise DataFileError(
+                f"{where}: constraint '{key}' must be a whole number >= 0, not {json.dumps(value)}"
+            )
+        if key == "enum" and not (isinstance(value, list) and value):
+            raise DataFileError(
+                f"{where}: constraint 'enum' must be a non-empty list, not {json.dumps(value)}"
+            )
+        if key == "pattern":
+            if not isinstance(value, str):
+                raise DataFileError(
+                    f"{where}: constraint 'pattern' must be a text, not {json.dumps(value)}"
+                )
+            try:
+                re.compile(f"^{value}$")
+            except re.error as err:
+                raise DataFileError(
+                    f"{where}: constraint 'pattern' {json.dumps(value)} is not a valid "
+                    f"regular expression ({err})"
+                ) from None
+
+
+def _check_foreign_key(
+    path: Path, where: str, name: str, fk: Any, fields_of: dict[str, list[str]]
+) -> None:
+    ref = fk.get("reference") if isinstance(fk, dict) else None
+    fields = _key_fields(fk.get("fields")) if isinstance(fk, dict) else None
+    ref_fields = _key_fields(ref.get("fields")) if isinstance(ref, dict) else None
+    if fields is None or ref_fields is None or not isinstance(ref.get("resource"), str):
+        raise DataFileError(
+            f"{where}: needs 'fields' and a 'reference' with a 'resource' and its 'fields'"
+        )
+    if len(fields) != len(ref_fields):
+        raise DataFileError(
+            f"{where}: has {len(fields)} fields ({', '.join(fields)}) but its reference has "
+            f"{len(ref_fields)} ({', '.join(ref_fields)}); they must pair up one to one"
+        )
+    for f in fields:
+        if f not in fields_of[name]:
+            raise DataFileError(
+                f"{where}: names '{f}', which is not one of its fields{closest(f, fields_of[name])}"
+            )
+    target = ref["resource"] or name  # "" refers to the resource itself
+    if target not in fields_of:
+        raise DataFileError(
+            f"{display(path)}: foreign key of '{name}' names unknown resource '{target}'"
+        )
+    for f in ref_fields:
+        if f not in fields_of[target]:
+            raise DataFileError(
+                f"{where}: reference names '{f}', which is not a field of '{target}'"
+                f"{closest(f, fields_of[target])}"
+            )
+
+
+def _a(field: Field) -> str:
+    """Return ``'a number'``, ``'an integer'``, ... for the field's type."""
+    return {"integer": "an integer", "date": "a date", "boolean": "true or false"}.get(
+        field.type, f"a {field.type}"
+    )
+
+
+# --------------------------------------------------------------------------- tables
 
 
 def _where(path: Path, row: int, column: str) -> str:
     return f"{display(path)}: row {row} (line {row + 1}), column '{column}'"
 
 
+def _csv_problem(err: Exception) -> str:
+    """Return the first line of why pandas could not read a file."""
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__
+
+
+def _quote_problem(text: str) -> str | None:
+    """Return where the CSV ``text`` breaks the quoting rules (RFC 4180), or None.
+
+    pandas reads a stray quote leniently, pairing it with the next one, so a cell that
+    opens a quote and never closes it would shift the rest of the row into other columns.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        for _ in reader:
+            pass
+    except csv.Error as err:
+        if "expected after" in str(err):
+            return (
+                f"line {reader.line_num}: text follows a closing quote (a quote is never "
+                "closed, or a quote inside a cell is not doubled)"
+            )
+        lines = text.splitlines()
+        odd = next((n for n, line in enumerate(lines, start=1) if line.count('"') % 2), None)
+        if "unexpected end of data" in str(err) and odd is not None:
+            return f"a quote is never closed; line {odd} is the first with an odd number of '\"'"
+        return f"line {reader.line_num}: {err}"
+    return None
+
+
 def _read_raw(path: Path, names: list[str]) -> pd.DataFrame:
     if not path.is_file():
         raise DataFileError(f"{display(path)}: file not found")
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
+        problem = _quote_problem(path.read_text(encoding="utf-8"))
+        if problem is None:
+            raw = pd.read_csv(
+                path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8"
+            )
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as err:
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise DataFileError(f"{display(path)}: cannot be read as CSV ({first})") from None
+        problem = _csv_problem(err)
+    if problem is not None:
+        raise DataFileError(f"{display(path)}: cannot be read as CSV ({problem})")
     missing = [n for n in names if n not in raw.columns]
     if missing:
         raise DataFileError(
@@ -86,90 +413,121 @@ def _read_raw(path: Path, names: list[str]) -> pd.DataFrame:
     return raw
 
 
-def _first_bad(mask: pd.Series) -> int | None:
-    hits = mask[mask]
-    return int(hits.index[0]) if len(hits) else None
+def _shown(text: object) -> str:
+    """Return a cell's text for a one-line message (line breaks written as ``\\n``)."""
+    return str(text).replace("\r", "\\r").replace("\n", "\\n")
 
 
-def _convert(path: Path, field: dict, text: pd.Series) -> pd.Series:
-    """Return ``text`` converted to the field's type, raising on the first bad cell."""
-    name, ftype = field["name"], field.get("type", "string")
-    cons = field.get("constraints", {})
-    empty = text.str.strip() == ""
-    if cons.get("required") and (row := _first_bad(empty)) is not None:
-        raise DataFileError(f"{_where(path, row, name)}: value is required but empty")
+def _problem(field: Field, kind: str, text: str) -> str:
+    """Return what is wrong with cell ``text`` of ``field`` (``kind``: a frictionless note)."""
+    cons = field.constraints
+    text = _shown(text)
+    if kind == "required":
+        return "value is required but empty"
+    if kind == "enum":
+        allowed = ", ".join(str(v) for v in cons["enum"])
+        return f"'{text}' is not allowed (allowed: {allowed})"
+    if kind in _BROKEN:
+        return _BROKEN[kind].format(text=text, value=cons[kind])
+    if field.type == "date":
+        use = {"default": " (use YYYY-MM-DD)", "any": ""}.get(
+            field.format, f" (use {field.format})"
+        )
+        return f"'{text}' is not a date{use}"
+    if field.type == "boolean":
+        return f"'{text}' is not true or false"
+    if field.type == "string":
+        return f"'{text}' is not a valid {field.format}"
+    return f"'{text}' is not {_a(field)}"
+
+
+def _convert(path: Path, field: Field, text: pd.Series) -> pd.Series:
+    """Return ``text`` read by the field's frictionless cell reader, raising on the worst cell.
+
+    A blank cell counts as empty. Of a column's problems, ``required`` is reported first,
+    then type, then the other constraints (see ``_RANK``), each at its first row.
+    """
+    read = field.create_cell_reader()
+    cells = text.where(text.str.strip() != "", "")
+    values: list[Any] = []
+    worst: tuple[int, int, str] | None = None
+    for row, cell in zip(text.index, cells, strict=True):
+        value, notes = read(cell)
+        if notes is None and value is not None:
+            if field.type == "number" and not math.isfinite(value):
+                notes = {"type": "not finite"}
+            elif field.type == "integer" and not _INT64[0] <= value <= _INT64[1]:
+                notes = {"type": "out of range"}
+        if notes:
+            for kind in notes:
+                rank = _RANK.index(kind) if kind in _RANK else len(_RANK)
+                worst = min(worst or (rank, row, kind), (rank, row, kind))
+            value = None
+        values.append(value)
+    if worst is not None:
+        _, row, kind = worst
+        raise DataFileError(f"{_where(path, row, field.name)}: {_problem(field, kind, text[row])}")
+    return _typed(field.type, values, text.index)
+
+
+def _typed(ftype: str, values: list, index: pd.Index) -> pd.Series:
+    """Return ``values`` (None where missing) as a Series of the type's pandas dtype."""
     if ftype == "string":
-        values = text.astype("string").mask(empty, pd.NA)
-        if "enum" in cons:
-            bad = ~empty & ~text.isin(cons["enum"])
-            if (row := _first_bad(bad)) is not None:
-                raise DataFileError(
-                    f"{_where(path, row, name)}: '{text[row]}' is not allowed "
-                    f"(allowed: {', '.join(cons['enum'])})"
-                )
-        if "pattern" in cons:
-            bad = ~empty & ~text.str.fullmatch(cons["pattern"])
-            if (row := _first_bad(bad)) is not None:
-                raise DataFileError(
-                    f"{_where(path, row, name)}: '{text[row]}' does not match {cons['pattern']}"
-                )
-        return values
-    if ftype in ("number", "integer"):
-        numbers = pd.to_numeric(text.str.strip().mask(empty), errors="coerce")
-        bad = ~empty & (numbers.isna() | ~np.isfinite(numbers.fillna(0)))
-        if ftype == "integer":
-            bad |= ~empty & numbers.notna() & (numbers != np.floor(numbers.fillna(0)))
-        if (row := _first_bad(bad)) is not None:
-            kind = "an integer" if ftype == "integer" else "a number"
-            raise DataFileError(f"{_where(path, row, name)}: '{text[row]}' is not {kind}")
-        for key, op, word in (("minimum", np.less, "below"), ("maximum", np.greater, "above")):
-            if (
-                key in cons
-                and (row := _first_bad(op(numbers, cons[key]).fillna(False))) is not None
-            ):
-                raise DataFileError(
-                    f"{_where(path, row, name)}: {text[row]} is {word} the {key} {cons[key]}"
-                )
-        return numbers.astype("Int64") if ftype == "integer" else numbers.astype("float64")
-    if ftype == "date":
-        parsed = pd.to_datetime(
-            text.where(text.str.match(_DATE)), format="%Y-%m-%d", errors="coerce"
-        )
-        if (row := _first_bad(~empty & parsed.isna())) is not None:
+        return pd.Series(values, index=index, dtype="string")
+    if ftype == "number":
+        return pd.Series([np.nan if v is None else v for v in values], index=index, dtype=float)
+    if ftype == "integer":
+        return pd.Series(pd.array(values, dtype="Int64"), index=index)
+    if ftype == "date":  # via ISO text, so the resolution is pandas's own default
+        iso = [None if v is None else v.isoformat() for v in values]
+        return pd.to_datetime(pd.Series(iso, index=index, dtype=object), format="%Y-%m-%d")
+    return pd.Series([v is True for v in values], index=index, dtype=bool)
+
+
+def _cells(table: pd.DataFrame, key: list[str]) -> list[tuple]:
+    """Return each row's values of ``key`` as a tuple, None where missing."""
+    columns = [table[k].astype(object).where(table[k].notna(), None) for k in key]
+    return list(zip(*columns, strict=True))
+
+
+def _check_unique(
+    path: Path, raw: pd.DataFrame, table: pd.DataFrame, key: list[str], *, primary: bool = False
+) -> None:
+    """Raise on the first row whose ``key`` repeats an earlier row's (typed values compared).
+
+    A single-field ``unique`` ignores empty cells; a key whose cells are all empty is an
+    error for a primary key and otherwise compared like any value (frictionless's rules).
+    """
+    seen: set[tuple] = set()
+    for row, cells in zip(table.index, _cells(table, key), strict=True):
+        if all(c is None for c in cells):
+            if primary:
+                raise DataFileError(f"{_where(path, row, key[0])}: primary key is empty")
+            if len(key) == 1:
+                continue
+        if cells in seen:
+            shown = ", ".join(f"{k}={raw.at[row, k]!r}" for k in key)
             raise DataFileError(
-                f"{_where(path, row, name)}: '{text[row]}' is not a date (use YYYY-MM-DD)"
+                f"{_where(path, row, key[0])}: duplicate key ({shown}) repeats an earlier row"
             )
-        return parsed
-    if ftype == "boolean":
-        bad = ~empty & ~text.isin(_TRUE | _FALSE)
-        if (row := _first_bad(bad)) is not None:
-            raise DataFileError(f"{_where(path, row, name)}: '{text[row]}' is not true or false")
-        return text.isin(_TRUE)
-    raise DataFileError(f"{display(path)}: column '{name}' has unsupported type '{ftype}'")
-
-
-def _check_unique(path: Path, raw: pd.DataFrame, key: list[str]) -> None:
-    dup = raw.duplicated(subset=key, keep="first")
-    if (row := _first_bad(dup)) is not None:
-        shown = ", ".join(f"{k}={raw.at[row, k]!r}" for k in key)
-        raise DataFileError(
-            f"{_where(path, row, key[0])}: duplicate key ({shown}) repeats an earlier row"
-        )
+        seen.add(cells)
 
 
 def read_table(datasets_dir: Path, resource: dict) -> pd.DataFrame:
     """Return one resource as a typed DataFrame, validated against its Table Schema."""
+    schema = _package(datasets_dir)[1][resource["name"]]
     path = datasets_dir / resource["path"]
-    fields = resource["schema"]["fields"]
-    raw = _read_raw(path, [f["name"] for f in fields])
-    table = pd.DataFrame({f["name"]: _convert(path, f, raw[f["name"]]) for f in fields})
-    for f in fields:
-        if f.get("constraints", {}).get("unique"):
-            _check_unique(path, raw, [f["name"]])
-    for key_name in ("primaryKey", "x-uniqueKey"):
-        key = resource["schema"].get(key_name)
-        if key:
-            _check_unique(path, raw, [key] if isinstance(key, str) else list(key))
+    names = [f.name for f in schema.fields]
+    raw = _read_raw(path, names)
+    table = pd.DataFrame({f.name: _convert(path, f, raw[f.name]) for f in schema.fields})
+    for f in schema.fields:
+        if f.constraints.get("unique"):
+            _check_unique(path, raw, table, [f.name])
+    if schema.primary_key:
+        _check_unique(path, raw, table, list(schema.primary_key), primary=True)
+    natural = _key_fields(resource["schema"].get("x-uniqueKey"))
+    if natural:
+        _check_unique(path, raw, table, natural)
     return table
 
 
@@ -177,30 +535,25 @@ def check_foreign_keys(
     datasets_dir: Path, descriptor: dict, tables: dict[str, pd.DataFrame]
 ) -> None:
     """Raise on the first row whose foreign key names no row of the referenced table."""
+    schemas = _package(datasets_dir)[1]
+    paths = {r["name"]: datasets_dir / r["path"] for r in descriptor["resources"]}
     for resource in descriptor["resources"]:
-        path = datasets_dir / resource["path"]
-        table = tables[resource["name"]]
-        for fk in resource["schema"].get("foreignKeys", []):
-            ref = fk["reference"]
-            target = tables.get(ref["resource"])
-            if target is None:
+        name = resource["name"]
+        table = tables[name]
+        for fk in schemas[name].foreign_keys:
+            cols, ref = list(fk["fields"]), fk["reference"]
+            target = ref["resource"] or name
+            known = set(_cells(tables[target], list(ref["fields"])))
+            for row, cells in zip(table.index, _cells(table, cols), strict=True):
+                if all(c is None for c in cells) or cells in known:
+                    continue
+                if len(cols) == 1:
+                    what = f"'{_shown(table.at[row, cols[0]])}' is not a known {ref['fields'][0]}"
+                else:
+                    shown = ", ".join(f"{c}='{_shown(table.at[row, c])}'" for c in cols)
+                    what = f"({shown}) is not a known ({', '.join(ref['fields'])})"
                 raise DataFileError(
-                    f"{display(datasets_dir / 'datapackage.json')}: foreign key of "
-                    f"'{resource['name']}' names unknown resource '{ref['resource']}'"
-                )
-            (col,), (ref_col,) = fk["fields"], ref["fields"]
-            allowed = set(target[ref_col].dropna())
-            bad = table[col].notna() & ~table[col].isin(allowed)
-            if (row := _first_bad(bad)) is not None:
-                ref_path = display(
-                    datasets_dir
-                    / [r for r in descriptor["resources"] if r["name"] == ref["resource"]][0][
-                        "path"
-                    ]
-                )
-                raise DataFileError(
-                    f"{_where(path, row, col)}: '{table.at[row, col]}' is not a known "
-                    f"{ref_col} in {ref_path}"
+                    f"{_where(paths[name], row, cols[0])}: {what} in {display(paths[target])}"
                 )
 
 
@@ -227,15 +580,28 @@ def check_units(datasets_dir: Path, tables: dict[str, pd.DataFrame]) -> None:
         )
 
 
+def _first_bad(mask: pd.Series) -> int | None:
+    hits = mask[mask.fillna(False).astype(bool)]
+    return int(hits.index[0]) if len(hits) else None
+
+
 def load_tables(datasets_dir: Path) -> dict[str, pd.DataFrame]:
     """Return every resource of the data package as a validated, typed DataFrame."""
-    descriptor = load_descriptor(datasets_dir)
-    tables = {r["name"]: read_table(datasets_dir, r) for r in descriptor["resources"]}
-    for needed in ("sources", "units", "metrics", "observations", "touchpoints"):
-        if needed not in tables:
+    descriptor, _ = _package(datasets_dir)
+    resources = descriptor["resources"]
+    for needed in NEEDED:
+        if needed not in {r["name"] for r in resources}:
             raise DataFileError(
                 f"{display(datasets_dir / 'datapackage.json')}: no resource named '{needed}'"
             )
+    tables = {}
+    for resource in resources:
+        table = read_table(datasets_dir, resource)
+        if resource["name"] in NEEDED and table.empty:
+            raise DataFileError(
+                f"{display(datasets_dir / resource['path'])}: has no data rows, only a header"
+            )
+        tables[resource["name"]] = table
     check_foreign_keys(datasets_dir, descriptor, tables)
     check_units(datasets_dir, tables)
     return tables
