@@ -9,36 +9,31 @@ only ever overwrites the files it writes itself.
 
 from __future__ import annotations
 
-import html
 import json
 import multiprocessing
 import os
 import sys
-from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 import yaml
 from tqdm import tqdm
 
 from research import notebooks
 from research.data import profiles as brand
-from research.data.assumptions import Policy, load_assumptions
+from research.data.assumptions import load_assumptions
 from research.data.evidence import load_evidence
-from research.decide import portfolio
 from research.decide.assess import DEFAULT_DRAWS, DEFAULT_SEED, assess
 from research.decide.assessment import Assessment
 from research.decide.reasons import strip_sources
+from research.errors import InputError
 from research.files import write_atomic
 from research.paths import BRANDS_DIR, BUILD_DIR, display
 from research.present import deck, exhibits, plots
-from research.present import style as charts
 from research.present import text as summary
+from research.present.formats import format_pct, format_rmb, format_score
+from research.present.html import render_index
+from research.present.style import export_chart, house_style
 
 CHART_SIZES = ("full", "half")
 
@@ -50,23 +45,18 @@ def write_charts(r: Assessment, exs: dict, ev, out_dir: Path) -> dict[str, list[
     line; image-only exhibits also get ``<name>-slide.png`` without them, for the deck.
     """
     written = {}
-    with charts.house_style():
+    with house_style():
         for name, ex in exs.items():
             paths = []
             for size in CHART_SIZES:
-                ax = plots.plot_exhibit(name, ex, r, ev, size)
-                fig = ax.figure
-                paths += charts.export_chart(fig, out_dir, f"{name}-{size}")
-                plt.close(fig)
+                fig = plots.plot_exhibit(name, ex, r, ev, size).figure
+                paths += export_chart(fig, out_dir, f"{name}-{size}")
             if ex.kind == "image":
                 # The deck's slide carries the title and source line itself.
                 fig = plots.plot_exhibit(name, ex, r, ev, "slide").figure
                 fig.suptitle("")
                 fig.supxlabel("")
-                paths += charts.export_chart(
-                    fig, out_dir, f"{name}-slide", ("png",), check_finished=False
-                )
-                plt.close(fig)
+                paths += export_chart(fig, out_dir, f"{name}-slide", ("png",), check_finished=False)
             written[name] = paths
     return written
 
@@ -81,14 +71,14 @@ def deck_spec(r: Assessment, exs: dict, chart_files: dict) -> deck.DeckSpec:
     return deck.DeckSpec(
         title=f"Should {p.name} build a WeChat Mini Program?",
         subtitle=(
-            f"{p.category} | {p.objective} | {p.price_rmb:,.0f} RMB a month | figures as of "
+            f"{p.category} | {p.objective} | {format_rmb(p.price_rmb)} a month | figures as of "
             f"{r.as_of:%B %Y} | {r.draws} draws, seed {r.seed}"
         ),
         verdict=r.verdict,
         p_go=r.p_go,
         verdict_line=(
-            f"{r.p_go:.0%} of uncertainty draws clear the bar of "
-            f"{r.bar:.2f} (median score {r.score.p50:.2f})"
+            f"{format_pct(r.p_go)} of uncertainty draws clear the bar of "
+            f"{format_score(r.bar)} (median score {format_score(r.score.p50)})"
         ),
         reasons=tuple(strip_sources(x) for x in r.reasons),
         charts=tuple(slides),
@@ -141,62 +131,6 @@ def write_brand(
     return out
 
 
-def render_index(
-    rows: Sequence[tuple[Assessment, dict[str, Path]]], out_root: Path, policy: Policy
-) -> str:
-    """Return the portfolio page: brands ranked by verdict then p_go, linked to their files."""
-    files_of = {id(r): files for r, files in rows}
-    ranked = [(r, files_of[id(r)]) for r in portfolio.rank([r for r, _ in rows])]
-    body = []
-    for rank, (r, files) in enumerate(ranked, 1):
-        rel = lambda p: html.escape(os.path.relpath(p, out_root))  # noqa: E731
-        links = [
-            f'<a href="{rel(files["md"])}">scorecard</a>',
-            f'<a href="{rel(files["json"])}">json</a>',
-            f'<a href="{rel(files["deck"])}">deck</a>',
-            f'<a href="{rel(files["charts"])}/">charts</a>',
-        ]
-        if "analysis" in files:
-            links.append(f'<a href="{rel(files["analysis"])}">analysis</a>')
-        reason = html.escape(strip_sources(r.reasons[0]))
-        body.append(
-            f"<tr><td>{rank}</td><td><strong>{html.escape(r.profile.name)}</strong><br>"
-            f"<small>{html.escape(r.profile.category)} | {html.escape(r.profile.objective)} | "
-            f"{r.profile.price_rmb:,.0f} RMB</small></td>"
-            f'<td><span class="badge" style="background:{charts.VERDICT_COLOURS[r.verdict]}">{r.verdict}</span></td>'
-            f"<td>{r.p_go:.0%}</td><td>{r.score.p50:.2f}</td><td>{reason}</td>"
-            f"<td>{' | '.join(links)}</td></tr>"
-        )
-    first = ranked[0][0] if ranked else None
-    meta = (
-        f"{len(ranked)} brands, {first.draws} draws, seed {first.seed}, figures as of "
-        f"{first.as_of:%Y-%m-%d}"
-        if first
-        else "no brands"
-    )
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<title>WeChat Mini Program go/no-go: portfolio</title>
-<style>
-body {{ font-family: Calibri, 'DejaVu Sans', Arial, sans-serif; margin: 2rem; color: #1a1a1a; }}
-table {{ border-collapse: collapse; width: 100%; }}
-th, td {{ text-align: left; padding: .5rem .6rem; border-bottom: 1px solid #ddd; vertical-align: top; }}
-th {{ background: #f3f3f3; }}
-.badge {{ color: #fff; padding: .15rem .5rem; border-radius: .3rem; font-weight: bold; white-space: nowrap; }}
-small {{ color: #666; }}
-</style></head><body>
-<h1>Should these brands build a WeChat Mini Program?</h1>
-<p>{html.escape(meta)}. A brand is GO when at least {policy.go_at_least:.0%} of uncertainty draws
-clear the bar of {policy.bar:.2f}, NO-GO below {policy.no_go_below:.0%}, CONDITIONAL in between
-(see each scorecard for the assumptions).</p>
-<table><thead><tr><th>#</th><th>Brand</th><th>Verdict</th><th>p_go</th><th>Score</th>
-<th>Main reason</th><th>Files</th></tr></thead>
-<tbody>
-{chr(10).join(body)}
-</tbody></table></body></html>
-"""
-
-
 def _assess_and_write(profile, datasets, draws: int, seed: int, out_root: Path, analysis: bool):
     """Assess one brand and write its files (runs in a worker process)."""
     ev = load_evidence(datasets)
@@ -213,8 +147,6 @@ def run_report(args) -> int:
     profiles = brand.load_profiles(paths, ev)
     out_root = Path(args.out).expanduser() if args.out else BUILD_DIR
     if out_root.exists() and not out_root.is_dir():
-        from research.errors import InputError
-
         raise InputError(f"--out: {display(out_root)} exists and is not a folder")
     draws = getattr(args, "draws", DEFAULT_DRAWS)
     seed = getattr(args, "seed", DEFAULT_SEED)

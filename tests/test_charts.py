@@ -1,19 +1,16 @@
-"""Tests of research.present.style: house style, formatters, chart text, export and the timeline."""
+"""Tests of the charts: palette, house style (research.present.style), number formats
+(research.present.formats), chart text, export, the timeline and the brand charts."""
 
 from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Iterator
 from pathlib import Path
 
 import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 import pytest
 from matplotlib.axes import Axes
+from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 from PIL import Image
@@ -21,36 +18,32 @@ from PIL import Image
 from research.data.evidence import Evidence, find_stale_repeats, observations_for
 from research.errors import InputError
 from research.present import style as charts
-from research.present.style import (
-    ACCENT,
-    NEUTRAL,
-    PALETTE,
-    PRIMARY,
-    ChartText,
-    export_chart,
-    finish,
+from research.present.formats import (
+    COUNT,
+    SCORE,
+    SHARE,
+    USERS,
     format_count,
     format_musers,
     format_pct,
     format_period,
     format_rmb,
     format_takeaway,
+    format_users,
+)
+from research.present.palette import ACCENT, NEUTRAL, PALETTE, PRIMARY
+from research.present.style import (
+    ChartText,
+    export_chart,
+    finish,
     house_style,
     make_source_line,
     musers_axis,
     new_figure,
     pct_axis,
-    plot_timeline,
     split_axes,
-    timeline_text,
 )
-
-
-@pytest.fixture(autouse=True)
-def _close_figures() -> Iterator[None]:
-    """Close every figure a test opened."""
-    yield
-    plt.close("all")
+from research.present.timeline_chart import plot_timeline, timeline_text
 
 
 def _finished(size: str = "full") -> tuple[Figure, Axes]:
@@ -85,7 +78,8 @@ def test_house_style_sets_palette_fonts_and_restores() -> None:
     assert isinstance(style, dict)
     with style:
         rc = matplotlib.rcParams
-        assert rc["axes.prop_cycle"].by_key()["color"] == list(PALETTE)
+        colours = [to_hex(c) for c in rc["axes.prop_cycle"].by_key()["color"]]
+        assert colours == [c.lower() for c in PALETTE]
         assert rc["font.sans-serif"][0] == "DejaVu Sans"
         assert rc["figure.titlesize"] == 20
         assert rc["axes.labelsize"] == 14
@@ -145,10 +139,29 @@ def test_new_figure_rejects_unknown_size() -> None:
         (format_period("2018-01-15"), "early 2018"),
         (format_period("2019-07-01"), "mid-2019"),
         (format_period("2019-09-11"), "late 2019"),
+        (format_users(296_600_000), "296.6M"),
+        (format_users(42_000), "42k"),
+        (format_users(69), "69"),
     ],
 )
 def test_formatters(text: str, expected: str) -> None:
     assert text == expected
+
+
+@pytest.mark.parametrize(
+    ("number_format", "value", "text"),
+    [
+        (SHARE, 0.71, "71%"),
+        (SCORE, 0.768, "0.77"),
+        (COUNT, 1234.6, "1,235"),
+        (USERS, 296_600_000, "296.6M"),
+        (USERS, 42_000, "42k"),
+        (USERS, 69, "69"),
+    ],
+)
+def test_number_formats_write_what_their_excel_code_shows(number_format, value, text) -> None:
+    assert number_format.text(value) == text
+    assert number_format.excel  # what PowerPoint shows the same values with
 
 
 def test_format_pct_rejects_unknown_unit() -> None:
@@ -233,7 +246,10 @@ def test_finish_wraps_title_and_keeps_source_line_clear_of_ticks(size: str) -> N
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     page = fig.bbox
-    title, source = fig._suptitle, fig._supxlabel
+    title, source = (
+        next(t for t in fig.texts if t.get_text() == text)
+        for text in (fig.get_suptitle(), fig.get_supxlabel())
+    )
     assert "\n" in title.get_text() and "\n" in source.get_text()
     for t in (title, source):
         box = t.get_window_extent(renderer)
@@ -388,7 +404,8 @@ def test_plot_timeline_as_of_drops_later_figures(ev: Evidence) -> None:
 
 
 def test_plot_timeline_draws_into_a_given_subplot(ev: Evidence) -> None:
-    fig, (left, right) = plt.subplots(1, 2, figsize=(13.33, 7.5), layout="constrained")
+    fig = Figure(figsize=(13.33, 7.5), layout="constrained")
+    left, _ = fig.subplots(1, 2)
     assert plot_timeline(ev, ax=left) is left
     assert len(fig.axes) == 3
     loose = fig.add_axes((0.1, 0.1, 0.2, 0.2))
@@ -461,39 +478,36 @@ def test_brand_chart_text_stays_on_the_page_and_legend_off_the_data(
     with house_style():
         ax = plots.plot_exhibit(name, exs[name], r, ev, size)
     fig = ax.get_figure(root=True)
-    try:
-        fig.canvas.draw()
-        renderer = fig.canvas.get_renderer()
-        page = fig.bbox
-        hidden = set()  # labels of ticks outside the view limits, which are not drawn
-        for axis in (ax.xaxis, ax.yaxis):
-            lo, hi = sorted(axis.get_view_interval())
-            for tick in axis.get_major_ticks():
-                if not lo - 1e-9 <= tick.get_loc() <= hi + 1e-9:
-                    hidden.update({id(tick.label1), id(tick.label2)})
-        for t in _visible_texts(fig):
-            if id(t) in hidden:
-                continue
-            box = t.get_window_extent(renderer)
-            assert box.x0 >= page.x0 - 0.5 and box.x1 <= page.x1 + 0.5, (
-                f"{t.get_text()!r} leaves the page"
-            )
-            assert box.y0 >= page.y0 - 0.5 and box.y1 <= page.y1 + 0.5, (
-                f"{t.get_text()!r} leaves the page"
-            )
-        legend = ax.get_legend()
-        assert legend is not None, "every brand chart says what its colours mean"
-        assert legend.get_window_extent(renderer).y0 >= ax.get_window_extent(renderer).y1 - 0.5
-        # the title and source line are the exhibit's own, generated from the data
-        assert " ".join(fig.get_suptitle().split()) == exs[name].title
-        assert " ".join(fig.get_supxlabel().split()) == exs[name].source_line
-        # labels on the y axis do not run into each other
-        ticks = [t for t in ax.get_yticklabels() if t.get_text().strip()]
-        boxes = [t.get_window_extent(renderer) for t in ticks]
-        for a, b in itertools.pairwise(sorted(boxes, key=lambda bb: bb.y0)):
-            assert a.y1 <= b.y0 + 1.0, "y tick labels overlap"
-    finally:
-        plt.close(fig)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    page = fig.bbox
+    hidden = set()  # labels of ticks outside the view limits, which are not drawn
+    for axis in (ax.xaxis, ax.yaxis):
+        lo, hi = sorted(axis.get_view_interval())
+        for tick in axis.get_major_ticks():
+            if not lo - 1e-9 <= tick.get_loc() <= hi + 1e-9:
+                hidden.update({id(tick.label1), id(tick.label2)})
+    for t in _visible_texts(fig):
+        if id(t) in hidden:
+            continue
+        box = t.get_window_extent(renderer)
+        assert box.x0 >= page.x0 - 0.5 and box.x1 <= page.x1 + 0.5, (
+            f"{t.get_text()!r} leaves the page"
+        )
+        assert box.y0 >= page.y0 - 0.5 and box.y1 <= page.y1 + 0.5, (
+            f"{t.get_text()!r} leaves the page"
+        )
+    legend = ax.get_legend()
+    assert legend is not None, "every brand chart says what its colours mean"
+    assert legend.get_window_extent(renderer).y0 >= ax.get_window_extent(renderer).y1 - 0.5
+    # the title and source line are the exhibit's own, generated from the data
+    assert " ".join(fig.get_suptitle().split()) == exs[name].title
+    assert " ".join(fig.get_supxlabel().split()) == exs[name].source_line
+    # labels on the y axis do not run into each other
+    ticks = [t for t in ax.get_yticklabels() if t.get_text().strip()]
+    boxes = [t.get_window_extent(renderer) for t in ticks]
+    for a, b in itertools.pairwise(sorted(boxes, key=lambda bb: bb.y0)):
+        assert a.y1 <= b.y0 + 1.0, "y tick labels overlap"
 
 
 def test_interval_chart_legend_names_the_highlight_and_the_interval(
@@ -505,7 +519,21 @@ def test_interval_chart_legend_names_the_highlight_and_the_interval(
     with house_style():
         ax = plots.plot_exhibit("spend", exs["spend"], r, ev, "full")
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    plt.close(ax.get_figure(root=True))
     assert labels[0] == exs["spend"].highlight_label
     assert "90% interval (p5 to p95)" in labels
     assert exs["spend"].dividers and exs["spend"].dividers[0][1] in labels
+
+
+# ---------------------------------------------------------------------- the measurer
+
+
+@pytest.mark.parametrize("width_pt", [40.0, 120.0, 400.0])
+def test_wrap_lines_fits_the_width_and_keeps_every_word(width_pt: float) -> None:
+    from research.present import measure
+
+    text = "Mini Programs reach shoppers\nin tier-one cities supercalifragilisticexpialidocious"
+    width_of = lambda line: measure.estimate_width_pt(line, 12)  # noqa: E731
+    lines = measure.wrap_lines(text, width_pt, width_of)
+    assert all(width_of(line) <= width_pt or len(line) == 1 for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "").replace("\n", "")
+    assert measure.count_lines(text, width_pt, width_of) == len(lines) >= 2

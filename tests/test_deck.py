@@ -6,6 +6,7 @@ import dataclasses
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pptx
@@ -26,12 +27,12 @@ from research.present.deck import (
     VERDICT_COLOURS,
     ChartSlide,
     DeckSpec,
-    _count_lines,
     build_deck,
-    format_number,
+    count_lines,
     key_entries,
     write_deck,
 )
+from research.present.formats import COUNT
 
 N_ASSUMPTIONS = 12
 #: title + summary + 3 charts + 2 assumptions slides (12 rows, at most 10 a slide) + sources.
@@ -68,7 +69,7 @@ def _make_spec(png: Path, verdict: str = "CONDITIONAL", title: str = "Brand X") 
             kind="column",
             categories=("Tier 1", "Tier 2", "Tier 3"),
             series=(("2023", (310.5, 220.0, 150.25)), ("2024", (335.0, 240.75, 160.0))),
-            number_format="#,##0",
+            number_format=COUNT,
         ),
         ChartSlide(
             title="The verdict is most sensitive to the conversion rate",
@@ -233,8 +234,8 @@ def test_native_chart_style(deck, spec):
     for chart, chart_spec in ((single, spec.charts[0]), (multi, spec.charts[1])):
         plot = chart.plots[0]
         assert plot.has_data_labels
-        assert plot.data_labels.number_format == chart_spec.number_format
-        assert chart.value_axis.tick_labels.number_format == chart_spec.number_format
+        assert plot.data_labels.number_format == chart_spec.number_format.excel
+        assert chart.value_axis.tick_labels.number_format == chart_spec.number_format.excel
         assert chart.value_axis.has_major_gridlines
         assert chart.value_axis.major_gridlines.format.line.color.rgb == pptx.dml.color.RGBColor(
             0xD9, 0xD9, 0xD9
@@ -360,6 +361,23 @@ def test_chart_slide_rejects_bad_specs(kwargs, message):
     }
     with pytest.raises(ValueError, match=message):
         ChartSlide(**(base | kwargs))
+
+
+def test_chart_slide_takes_a_number_format_not_an_excel_code():
+    with pytest.raises(ValueError, match="NumberFormat"):
+        ChartSlide("T", "S1", "", "column", ("a",), (("s", (0.1,)),), number_format="0%")
+
+
+def test_the_deck_loads_neither_matplotlib_nor_the_chart_style():
+    code = (
+        "import sys, research.present.deck; "
+        "print(sorted(m for m in sys.modules "
+        "if m.startswith('matplotlib') or m == 'research.present.style'))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
 
 
 @pytest.mark.parametrize(
@@ -624,22 +642,6 @@ def test_interval_chart_rejects_bad_specs(changes, message):
         dataclasses.replace(INTERVAL, **changes)
 
 
-@pytest.mark.parametrize(
-    ("value", "number_format", "text"),
-    [
-        (0.71, "0%", "71%"),
-        (0.055, "0.0%", "5.5%"),
-        (0.768, "0.00", "0.77"),
-        (1234.6, "#,##0", "1,235"),
-        (296_600_000, '[>=1000000]#,##0.0,,"M";[>=1000]#,##0,"k";0', "296.6M"),
-        (42_000, '[>=1000000]#,##0.0,,"M";[>=1000]#,##0,"k";0', "42k"),
-        (69, '[>=1000000]#,##0.0,,"M";[>=1000]#,##0,"k";0', "69"),
-    ],
-)
-def test_format_number_follows_the_excel_format(value, number_format, text):
-    assert format_number(value, number_format) == text
-
-
 # --- text fits its box ------------------------------------------------------------------------
 
 
@@ -669,7 +671,7 @@ def _check_text(prs) -> None:
             for para in frame.paragraphs:
                 sizes = [r.font.size.pt for r in para.runs if r.font.size is not None]
                 assert sizes, f"slide {n}: {where} has text without a set size"
-                para_lines = _count_lines(para.text, max(sizes), width)
+                para_lines = count_lines(para.text, max(sizes), width)
                 lines += para_lines
                 needed += para_lines * max(sizes) * 1.2 * 12700
             assert needed <= height, (
@@ -688,7 +690,7 @@ def test_chart_titles_fit_two_lines_at_a_readable_size(deck):
         title = slide.shapes.title
         size = min(r.font.size.pt for p in title.text_frame.paragraphs for r in p.runs)
         assert size >= min(TITLE_SIZES_PT)
-        assert _count_lines(title.text_frame.text, size, title.width) <= 2
+        assert count_lines(title.text_frame.text, size, title.width) <= 2
 
 
 # --- a real brand deck ------------------------------------------------------------------------
@@ -697,11 +699,6 @@ def test_chart_titles_fit_two_lines_at_a_readable_size(deck):
 @pytest.fixture(scope="module")
 def brand_deck(tmp_path_factory: pytest.TempPathFactory):
     """A NO-GO brand's deck built from its exhibits, as the report builds it (512 draws)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     from research.data import profiles as brand
     from research.data.assumptions import load_assumptions
     from research.data.evidence import load_evidence
@@ -709,7 +706,7 @@ def brand_deck(tmp_path_factory: pytest.TempPathFactory):
     from research.decide.reasons import strip_sources
     from research.paths import BRANDS_DIR
     from research.present import exhibits, plots
-    from research.present import style as charts
+    from research.present.style import export_chart, house_style
 
     ev = load_evidence()
     a = load_assumptions(ev.datasets_dir)
@@ -718,17 +715,14 @@ def brand_deck(tmp_path_factory: pytest.TempPathFactory):
     exs = exhibits.build_exhibits(r, ev, a)
     folder = tmp_path_factory.mktemp("brand")
     slides = []
-    with charts.house_style():
+    with house_style():
         for name, ex in exs.items():
             png = None
             if ex.kind == "image":
                 fig = plots.plot_exhibit(name, ex, r, ev, "slide").figure
                 fig.suptitle("")
                 fig.supxlabel("")
-                (png,) = charts.export_chart(
-                    fig, folder, f"{name}-slide", ("png",), check_finished=False
-                )
-                plt.close(fig)
+                (png,) = export_chart(fig, folder, f"{name}-slide", ("png",), check_finished=False)
             slides.append(ex.to_chart_slide(png))
     spec = DeckSpec(
         title=f"Should {profile.name} build a WeChat Mini Program?",
@@ -788,7 +782,7 @@ def test_brand_deck_text_fits(brand_deck):
         title = slide.shapes.title
         size = min(r.font.size.pt for p in title.text_frame.paragraphs for r in p.runs)
         assert size >= min(TITLE_SIZES_PT), i
-        assert _count_lines(title.text_frame.text, size, title.width) <= 2, i
+        assert count_lines(title.text_frame.text, size, title.width) <= 2, i
 
 
 def test_brand_deck_images_are_shown_at_full_size(brand_deck):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pandas as pd
 import pytest
 
 from research.decide import portfolio
 from research.paths import BRANDS_DIR
-from research.present import memo
+from research.present import evidence_tables, memo, portfolio_chart
 from research.vocab import VERDICTS
 
 DRAWS = 512
@@ -42,16 +45,16 @@ def test_table_is_markdown_without_an_index():
 
 
 def test_figures_by_topic_keep_conflicts_and_stale_repeats(an):
-    platform = memo.figures(an.ev, "platform")
+    platform = evidence_tables.figures(an.ev, "platform")
     flags = " ".join(platform["flags"])
     assert "stale repeat of #1" in flags and "disagrees with" in flags
     assert "170 million users" in " ".join(platform["value"])
     with pytest.raises(ValueError, match="topic: 'platfrom' not in"):
-        memo.figures(an.ev, "platfrom")
+        evidence_tables.figures(an.ev, "platfrom")
 
 
 def test_demographic_figures_are_the_articles(an):
-    demo = memo.figures(an.ev, "demographics")
+    demo = evidence_tables.figures(an.ev, "demographics")
     assert "71%" in demo.loc[demo["segment"] == "female", "value"].item()
     assert "60%" in demo.loc[demo["segment"] == "le_30", "value"].item()
 
@@ -100,5 +103,30 @@ def test_portfolio_ranks_by_verdict_then_p_go(folder):
 
 def test_portfolio_source_line_names_sources_and_assumptions(folder):
     ev, _, results = folder
-    line = portfolio.source_line(results, ev)
+    line = portfolio_chart.source_line(results, ev)
     assert line.startswith("Sources: ") and "Assumed: " in line and "policy." not in line
+
+
+def test_portfolio_chart_shows_every_brand(folder):
+    ev, a, results = folder
+    image = memo.portfolio_chart(results, a, ev)
+    assert image.data.startswith(b"\x89PNG")
+    ax = portfolio_chart.plot_portfolio(results, a.policy, ev)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == [r.profile.name for r in portfolio.rank(results)]
+    assert ax.figure.get_suptitle() == portfolio.title(results)
+
+
+def test_importing_the_notebook_helpers_and_the_report_changes_nothing():
+    """No backend is chosen and no rcParams change on import; figures are made on demand."""
+    code = (
+        "import sys, matplotlib\n"
+        "before = matplotlib.rcParams.copy()\n"
+        "import research.present.memo, research.report\n"
+        "after = matplotlib.rcParams.copy()\n"
+        "print([k for k in before if before[k] != after[k]], 'matplotlib.pyplot' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[] False"

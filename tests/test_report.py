@@ -167,3 +167,20 @@ def test_no_notebooks_skips_the_analysis(tmp_path):
     assert (folder / "deck.pptx").is_file()
     assert not (folder / "analysis.html").exists()
     assert "analysis.html" not in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_index_escapes_brand_names_and_links(tmp_path, ev):
+    """A brand name is data from a third party: the page's template escapes it."""
+    from research.decide.assess import assess
+    from research.present.html import render_index
+
+    name = 'Tea <script>alert("x")</script> & Co'
+    profile = brand.profile_from_mapping(PROFILE | {"name": name}, "test profile", ev)
+    a = load_assumptions(ev.datasets_dir)
+    r = assess(profile, ev=ev, a=a, draws=64, seed=1)
+    folder = tmp_path / "a&b"
+    files = {k: folder / f for k, f in (("md", "s.md"), ("json", "s.json"), ("deck", "d.pptx"))}
+    page = render_index([(r, files | {"charts": folder / "charts"})], tmp_path, a.policy)
+    assert "<script>" not in page and "&lt;script&gt;" in page and "&amp; Co" in page
+    assert 'href="a&amp;b/d.pptx"' in page and 'href="a&amp;b/charts/"' in page
+    assert "analysis" not in page

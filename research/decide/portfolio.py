@@ -1,23 +1,18 @@
-"""Several brands side by side: ranking, a comparison table and the portfolio chart.
+"""Several brands side by side: ranking, a comparison table, a title and their provenance.
 
-Used by the report's ``index.html`` and by ``notebooks/07-portfolio``. Brands rank by
-verdict (GO, CONDITIONAL, NO-GO), then by ``p_go`` (probability of clearing the bar, 0-1),
-then by slug, so the order is stable.
+Used by the report's ``index.html``, the portfolio chart and ``notebooks/07-portfolio``.
+Brands rank by verdict (GO, CONDITIONAL, NO-GO), then by ``p_go`` (probability of clearing
+the bar, 0-1), then by slug, so the order is stable.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
 
-from research.data.assumptions import Policy
-from research.data.evidence import Evidence
 from research.decide.assessment import Assessment
 from research.decide.reasons import strip_sources
-from research.present import style as charts
 from research.vocab import VERDICTS
 
 
@@ -60,7 +55,7 @@ def title(results: Sequence[Assessment]) -> str:
     lead = ranked[0]
     return (
         f"{len(ranked)} brands: {', '.join(parts)}; {lead.profile.name} leads with "
-        f"p_go {charts.format_pct(lead.p_go)}"
+        f"p_go {round(lead.p_go * 100)}%"  # as present.formats.format_pct writes it
     )
 
 
@@ -71,52 +66,3 @@ def provenance(results: Sequence[Assessment]) -> tuple[list[str], list[str]]:
         a["name"] for r in results for a in r.assumptions if not a["name"].startswith("policy.")
     ]
     return list(dict.fromkeys(srcs)), list(dict.fromkeys(assumed))
-
-
-def source_line(results: Sequence[Assessment], ev: Evidence) -> str:
-    """Return the source line: every source and assumption behind the brands' scores."""
-    return charts.make_source_line(ev, *provenance(results))
-
-
-def plot_portfolio(
-    results: Sequence[Assessment],
-    policy: Policy,
-    ev: Evidence,
-    ax: Axes | None = None,
-    *,
-    size: str = "full",
-) -> Axes:
-    """Return each brand's weighted score (median, p5-p95 whiskers) against the bar, coloured
-    by verdict and labelled with p_go."""
-    if ax is None:
-        _, ax = charts.new_figure(size)
-    ranked = rank(results)
-    y = np.arange(len(ranked))[::-1]
-    med = np.array([r.score.p50 for r in ranked])
-    lo = np.array([r.score.p5 for r in ranked])
-    hi = np.array([r.score.p95 for r in ranked])
-    ax.barh(y, med, color=[charts.VERDICT_COLOURS[r.verdict] for r in ranked], height=0.6)
-    ax.errorbar(
-        med, y, xerr=[med - lo, hi - med], fmt="none", ecolor=charts.TEXT_COLOR, capsize=4, lw=1.2
-    )
-    ax.axvline(policy.bar, color=charts.TEXT_COLOR, lw=1.5, ls="--")
-    for yi, h, r in zip(y, hi, ranked, strict=True):
-        ax.text(
-            h + 0.015,
-            yi,
-            f"{r.verdict}, p_go {charts.format_pct(r.p_go)}",
-            va="center",
-            fontsize=charts.ANNOTATION_SIZE,
-        )
-    ax.set_yticks(y, [r.profile.name for r in ranked])
-    ax.set_xlim(0, 1.3)
-    ax.set_xticks(np.linspace(0, 1, 6))
-    ax.set_xlabel(
-        f"weighted score (median, bars show the 90% interval); dashed line: the bar "
-        f"{policy.bar:.2f}"
-    )
-    for verdict, colour in charts.VERDICT_COLOURS.items():
-        ax.plot([], [], "s", color=colour, label=verdict)
-    ax.legend(loc="lower right", frameon=False)
-    ax.grid(axis="y", visible=False)
-    return charts.finish(ax, charts.ChartText(title(results), source_line(results, ev)))

@@ -31,14 +31,22 @@ from research.decide.assessment import Assessment
 from research.model import access, audience, categories, spend
 from research.model import distributions as u
 from research.present import deck
-from research.present.style import format_pct, format_rmb, make_source_line, timeline_text
-from research.present.text import format_users
+from research.present.formats import (
+    COUNT,
+    SCORE,
+    SHARE,
+    USERS,
+    NumberFormat,
+    format_pct,
+    format_rmb,
+    format_users,
+)
+from research.present.style import make_source_line
+from research.present.timeline_chart import timeline_text
 
 SERIES = deck.INTERVAL_SERIES
 #: The audience traits as the deck groups them, in order.
 TRAIT_GROUPS = {"gender": "Gender", "age": "Age", "tier": "City tier"}
-#: Excel number format that shows a count of users as 296.6M, 43k or 69.
-USERS_FORMAT = '[>=1000000]#,##0.0,,"M";[>=1000]#,##0,"k";0'
 
 
 @dataclass(frozen=True)
@@ -53,7 +61,8 @@ class Exhibit:
     kind: str
     categories: tuple[str, ...]
     series: tuple[tuple[str, tuple[float, ...]], ...]
-    number_format: str
+    #: How the values are written: Excel code on the native chart, words everywhere else.
+    number_format: NumberFormat
     highlight: tuple[int, ...] = ()
     log_scale: bool = False
     #: Group label per category (the deck draws a two-level axis), or empty.
@@ -79,7 +88,7 @@ class Exhibit:
             "kind": self.kind,
             "categories": list(self.categories),
             "series": self.series_dict(),
-            "number_format": self.number_format,
+            "number_format": self.number_format.excel,
             "highlight": list(self.highlight),
             "highlight_label": self.highlight_label,
             "groups": list(self.groups),
@@ -150,7 +159,7 @@ def audience_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
         "interval_bar",
         cats,
         _band(comp),
-        "0%",
+        SHARE,
         hl,
         groups=tuple(TRAIT_GROUPS.get(t, t) for t in comp["trait"]),
         highlight_label="the brand's target",
@@ -185,7 +194,7 @@ def spend_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
         "interval_column",
         tuple(table["band"]),
         _band(table),
-        "0%",
+        SHARE,
         hl,
         highlight_label=f"band of the brand's price ({format_rmb(price)})",
         axis_label="share of users by monthly spend",
@@ -227,7 +236,7 @@ def categories_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
         "interval_bar",
         tuple(pen["label"]),
         _band(pen),
-        "0%",
+        SHARE,
         hl,
         highlight_label="the brand's category",
         axis_label="share of users who use the category",
@@ -267,7 +276,7 @@ def access_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
         "interval_bar",
         tuple(g[:1].upper() + g[1:] for g in groups),
         _band(rows),
-        "0%",
+        SHARE,
         hl,
         highlight_label="the brand's channels",
         axis_label="share of arrivals",
@@ -298,7 +307,7 @@ def funnel_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
         "interval_bar",
         tuple(s.label for s in st),
         series,
-        USERS_FORMAT,
+        USERS,
         highlight=(len(st) - 1,),
         log_scale=True,
         highlight_label="the brand's reachable users",
@@ -332,7 +341,7 @@ def scorecard_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
         "bar",
         tuple(c.label for c in crits),
         series,
-        "0.00",
+        SCORE,
         hidden_series=("weight",),
         axis_label="median score (0-1)",
     )
@@ -361,7 +370,7 @@ def tornado_exhibit(r: Assessment, ev: Evidence, a: Assumptions, top: int = 8) -
         "image",
         tuple(s.label for s in rows),
         series,
-        "0.00",
+        SCORE,
     )
 
 
@@ -382,7 +391,7 @@ def verdict_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
         "image",
         ("p5", "median", "p95"),
         series,
-        "0.00",
+        SCORE,
     )
 
 
@@ -402,7 +411,7 @@ def timeline_exhibit(r: Assessment | None, ev: Evidence, a: Assumptions | None =
     )
     cats = tuple(f"{row.source_id} {row.as_of:%Y-%m}" for row in dau.itertuples())
     series = (("DAU (million users)", tuple(float(x) for x in dau["value"])),)
-    return Exhibit("timeline", text.title, text.source_line, notes, "image", cats, series, "#,##0")
+    return Exhibit("timeline", text.title, text.source_line, notes, "image", cats, series, COUNT)
 
 
 BUILDERS = {

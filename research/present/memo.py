@@ -13,27 +13,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 from IPython.display import JSON, Image, Markdown
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from research.data import profiles as brand
-from research.data import tables as schema
 from research.data.assumptions import Assumptions, load_assumptions
-from research.data.evidence import (
-    Evidence,
-    figures_table,
-    find_conflicts,
-    find_stale_repeats,
-    load_evidence,
-)
+from research.data.evidence import Evidence, find_conflicts, find_stale_repeats, load_evidence
 from research.data.profiles import BrandProfile
 from research.decide import portfolio
 from research.decide.assess import DEFAULT_DRAWS, DEFAULT_SEED, assess
@@ -41,12 +28,14 @@ from research.decide.assessment import Assessment
 from research.decide.reasons import strip_sources
 from research.model import access, audience, categories, dau, spend
 from research.present import exhibits, plots
-from research.present import style as charts
 from research.present import text as summary
-from research.present.text import format_users
+from research.present.formats import format_pct, format_rmb, format_score, format_users
+from research.present.portfolio_chart import plot_portfolio
+from research.present.style import finish, house_style
+from research.present.timeline_chart import plot_timeline, timeline_text
 from research.vocab import TIERS
 
-#: Resolution of charts shown in notebooks (dots per inch); export uses charts.EXPORT_DPI.
+#: Resolution of charts shown in notebooks (dots per inch); export uses style.EXPORT_DPI.
 NOTEBOOK_DPI = 80
 
 
@@ -130,10 +119,10 @@ def sources(
 Formatter = Callable[[float], str]
 
 FORMATS: dict[str, Formatter] = {
-    "pct": charts.format_pct,
+    "pct": format_pct,
     "users": format_users,
-    "rmb": charts.format_rmb,
-    "score": lambda x: f"{x:.2f}",
+    "rmb": format_rmb,
+    "score": format_score,
 }
 
 
@@ -169,25 +158,22 @@ def exhibit_table(
 ) -> pd.DataFrame:
     """Return an exhibit's data as a display table (first column ``label``), its highlighted
     rows marked in a column ``marker``."""
-    fmt = "users" if ex.number_format == exhibits.USERS_FORMAT else "pct"
-    if ex.number_format == "0.00":
-        fmt = "score"
-    data = {label: list(ex.categories)} | {k: list(v) for k, v in ex.series}
+    words = ex.number_format.text
+    data = {label: list(ex.categories)} | {k: [words(float(x)) for x in v] for k, v in ex.series}
     df = pd.DataFrame(data)
     if ex.highlight:
         df[marker] = ["yes" if i in ex.highlight else "" for i in range(len(df))]
-    return present(df, {k: fmt for k, _ in ex.series})
+    return df
 
 
 # --------------------------------------------------------------------------- charts
 
 
 def show(chart: Axes | Figure, dpi: int = NOTEBOOK_DPI) -> Image:
-    """Return a chart as a PNG image for the notebook (fixed dpi), and close its figure."""
+    """Return a chart as a PNG image for the notebook (fixed dpi, no software tag)."""
     fig = chart if isinstance(chart, Figure) else chart.figure
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
-    plt.close(fig)
     return Image(data=buf.getvalue(), format="png")
 
 
@@ -195,7 +181,7 @@ def chart(an: Analysis, name: str, size: str = "full") -> Image:
     """Return the brand's exhibit ``name`` drawn in the house style, as in its deck."""
     if name not in an.exhibits:
         raise ValueError(f"name: '{name}' not in {sorted(an.exhibits)}")
-    with charts.house_style():
+    with house_style():
         ax = plots.plot_exhibit(name, an.exhibits[name], an.result, an.ev, size)
     return show(ax)
 
@@ -203,109 +189,11 @@ def chart(an: Analysis, name: str, size: str = "full") -> Image:
 # --------------------------------------------------------------------------- evidence
 
 
-def figures(ev: Evidence, topic: str) -> pd.DataFrame:
-    """Return the articles' figures on ``topic`` (a ``topic`` of ``datasets/metrics.csv``) for
-    display: figure, segment, value with its unit, date, source, locator and flags."""
-    topics = sorted(ev.metrics["topic"].unique())
-    if topic not in topics:
-        raise ValueError(f"topic: '{topic}' not in {topics}")
-    table = figures_table(ev)
-    table = table[table["metric"].map(ev.metrics.set_index("metric")["topic"]) == topic]
-    flags = []
-    for row in table.itertuples():
-        flag = []
-        if row.repeats_obs_id:
-            flag.append(f"stale repeat of #{row.repeats_obs_id}")
-        if row.conflicts_with:
-            flag.append("disagrees with #" + ", #".join(row.conflicts_with.split(";")))
-        flags.append("; ".join(flag))
-    return pd.DataFrame(
-        {
-            "#": table["obs_id"].astype(int).to_numpy(),
-            "figure": _metric_labels(ev, table["metric"]),
-            "segment": table["segment"].fillna("").to_numpy(),
-            "value": [
-                _value_text(v, q, _unit_label(ev, u_))
-                for v, q, u_ in zip(table["value"], table["qualifier"], table["unit"], strict=True)
-            ],
-            "as of": table["as_of"].dt.strftime("%Y-%m-%d").to_numpy(),
-            "source": table["source_id"].to_numpy(),
-            "locator": table["locator"].to_numpy(),
-            "flags": flags,
-        }
-    )
-
-
-def _metric_labels(ev: Evidence, metrics: pd.Series) -> np.ndarray:
-    """Return the readable label of each metric id (``datasets/metrics.csv``)."""
-    return metrics.map(ev.metrics.set_index("metric")["label"]).to_numpy()
-
-
-def _unit_label(ev: Evidence, unit: str) -> str:
-    """Return the readable label of a unit id (``datasets/units.csv``), else the id."""
-    units = ev.units.set_index("unit")["label"]
-    return str(units[unit]) if unit in units.index else unit
-
-
-def _value_text(value: float, qualifier: str, unit: str) -> str:
-    prefix = {"at_least": "at least ", "at_most": "at most ", "approx": "about "}.get(qualifier, "")
-    sep = "" if unit == "%" else " "
-    return f"{prefix}{value:,.10g}{sep}{unit}".strip()
-
-
-def conflicts(ev: Evidence) -> pd.DataFrame:
-    """Return the pairs of figures that disagree, for display (relative gap in %)."""
-    c = find_conflicts(ev)
-    return pd.DataFrame(
-        {
-            "figure": _metric_labels(ev, c["metric"]),
-            "a": [
-                f"{v:,.10g} ({s}, {d:%Y-%m})"
-                for v, s, d in zip(c["value_a"], c["source_id_a"], c["as_of_a"], strict=True)
-            ],
-            "b": [
-                f"{v:,.10g} ({s}, {d:%Y-%m})"
-                for v, s, d in zip(c["value_b"], c["source_id_b"], c["as_of_b"], strict=True)
-            ],
-            "gap": [charts.format_pct(x) for x in c["rel_gap"]],
-            "same period": ["yes" if x else "no" for x in c["is_same_period"]],
-        }
-    )
-
-
-def stale_repeats(ev: Evidence) -> pd.DataFrame:
-    """Return the figures that repeat an older figure as if current, for display."""
-    s = find_stale_repeats(ev)
-    return pd.DataFrame(
-        {
-            "figure": _metric_labels(ev, s["metric"]),
-            "value": [f"{v:,.10g}" for v in s["value"]],
-            "repeated by": [
-                f"{x} ({d:%Y-%m-%d})" for x, d in zip(s["source_id"], s["as_of"], strict=True)
-            ],
-            "first given by": [
-                f"{x} ({d:%Y-%m-%d})"
-                for x, d in zip(s["original_source_id"], s["original_as_of"], strict=True)
-            ],
-        }
-    )
-
-
-def evidence_counts(ev: Evidence) -> pd.DataFrame:
-    """Return how many figures each source gives, by topic (a source x topic count table)."""
-    topic = ev.observations["metric"].map(ev.metrics.set_index("metric")["topic"])
-    return (
-        pd.crosstab(ev.observations["source_id"].astype(str), topic.astype(str))
-        .rename_axis(index="source", columns=None)
-        .reset_index()
-    )
-
-
 def timeline_chart(ev: Evidence, as_of: str | None = None) -> Image:
     """Return the DAU and program-count timeline chart with its takeaway and source line."""
-    with charts.house_style():
-        ax = charts.plot_timeline(ev, size="full")
-        charts.finish(ax, charts.timeline_text(ev, as_of))
+    with house_style():
+        ax = plot_timeline(ev, size="full")
+        finish(ax, timeline_text(ev, as_of))
     return show(ax)
 
 
@@ -321,7 +209,7 @@ def market_answer(ev: Evidence, as_of: str | None = None) -> str:
     n_conf, n_stale = len(find_conflicts(ev)), len(find_stale_repeats(ev))
     stale = "1 is a stale repeat" if n_stale == 1 else f"{n_stale} are stale repeats"
     return (
-        f"{charts.timeline_text(ev, as_of).title}. {start}. {n_conf} pairs of figures "
+        f"{timeline_text(ev, as_of).title}. {start}. {n_conf} pairs of figures "
         f"disagree and {stale}; all are kept and flagged below."
     )
 
@@ -332,7 +220,7 @@ def market_answer(ev: Evidence, as_of: str | None = None) -> str:
 def verdict_answer(r: Assessment) -> str:
     """Return the verdict in one sentence with p_go, the bar and the first reason."""
     return (
-        f"{r.profile.name}: **{r.verdict}**. {charts.format_pct(r.p_go)} of the uncertainty "
+        f"{r.profile.name}: **{r.verdict}**. {format_pct(r.p_go)} of the uncertainty "
         f"draws clear the bar of {r.bar:.2f} (median weighted score {r.score.p50:.2f}, 90% "
         f"interval {r.score.p5:.2f}-{r.score.p95:.2f}). {strip_sources(r.reasons[0])}"
     )
@@ -421,7 +309,7 @@ def price_table(an: Analysis) -> pd.DataFrame:
         )
         rows.append(
             {
-                "price (RMB a month)": charts.format_rmb(price),
+                "price (RMB a month)": format_rmb(price),
                 "p5": s.p5,
                 "median": s.p50,
                 "p95": s.p95,
@@ -459,45 +347,6 @@ def categories_table(an: Analysis) -> pd.DataFrame:
         {"p5": "pct", "p50": "pct", "p95": "pct"},
         rename={"label": "category", "p50": "median"},
         columns=["label", "measure", "p5", "p50", "p95", "basis", "brand"],
-    )
-
-
-def games_engagement(ev: Evidence) -> pd.DataFrame:
-    """Return the games engagement figures with their sources."""
-    figures_ = categories.games_engagement(ev)
-    units = ev.metrics.set_index("metric")["unit"]
-    return pd.DataFrame(
-        {
-            "figure": _metric_labels(ev, pd.Series(list(figures_))),
-            "value": [
-                _value_text(value, "exact", _unit_label(ev, units[m]))
-                for m, (value, _) in figures_.items()
-            ],
-            "source": [source for _, source in figures_.values()],
-        }
-    )
-
-
-def taxonomy(ev: Evidence, channels: Sequence[str] = ()) -> pd.DataFrame:
-    """Return the touch-point taxonomy by engagement phase and group, the brand's marked."""
-    order = {
-        col: {v: i for i, v in enumerate(schema.enum_of(ev.datasets_dir, "touchpoints", col))}
-        for col in ("phase", "group")
-    }
-    tp = ev.touchpoints.sort_values(
-        ["phase", "group", "touchpoint_id"],
-        key=lambda c: c.map(order[c.name]) if c.name in order else c,
-        kind="stable",
-    )
-    return pd.DataFrame(
-        {
-            "phase": tp["phase"].str.replace("_", "-").to_numpy(),
-            "group": tp["group"].str.replace("_", " ").to_numpy(),
-            "touch point": tp["label"].to_numpy(),
-            "id": tp["touchpoint_id"].to_numpy(),
-            "paid": ["yes" if x else "" for x in tp["is_paid"]],
-            "brand uses": ["yes" if x in channels else "" for x in tp["touchpoint_id"]],
-        }
     )
 
 
@@ -577,6 +426,6 @@ def portfolio_sources(results: Sequence[Assessment], ev: Evidence, a: Assumption
 
 def portfolio_chart(results: Sequence[Assessment], a: Assumptions, ev: Evidence) -> Image:
     """Return the portfolio chart: each brand's score against the bar, by verdict."""
-    with charts.house_style():
-        ax = portfolio.plot_portfolio(results, a.policy, ev)
+    with house_style():
+        ax = plot_portfolio(results, a.policy, ev)
     return show(ax)

@@ -17,19 +17,19 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
-from research.present import style as charts
-from research.present.deck import interval_coverage
+from research.present import palette, style
 from research.present.exhibits import Exhibit
-from research.present.text import format_users
+from research.present.formats import format_count, format_pct, format_users, interval_coverage
+from research.present.timeline_chart import plot_timeline
 
 #: Words for the whisker of an interval chart (from the series names p5 and p95).
-INTERVAL_WORDS = f"{interval_coverage()} (p5 to p95)"
+INTERVAL_WORDS = f"{interval_coverage('p5', 'p95')} (p5 to p95)"
 
 
 def _axes(ax: Axes | None, size: str = "full") -> Axes:
     if ax is not None:
         return ax
-    _, ax = charts.new_figure(size)
+    _, ax = style.new_figure(size)
     return ax
 
 
@@ -40,10 +40,10 @@ def _legend_above(ax: Axes, handles: list[Artist]) -> None:
     figure's left edge, so it can never cover a bar, a label or a line.
     """
     fig = ax.get_figure(root=True)
-    size = charts.TICK_SIZE
+    size = style.TICK_SIZE
     handle_pt, spacing_pt = 2.0 * size, 1.6 * size  # handle + its pad, gap between columns
-    widths = [handle_pt + charts._text_width_pt(h.get_label(), size, "normal") for h in handles]
-    room = (fig.get_figwidth() - 2 * charts.EDGE_PAD_IN) * 72 - 8
+    widths = [handle_pt + style.text_width_pt(h.get_label(), size, "normal") for h in handles]
+    room = (fig.get_figwidth() - 2 * style.EDGE_PAD_IN) * 72 - 8
     ncol = 1
     for cols in range(len(handles), 0, -1):
         rows = -(-len(handles) // cols)
@@ -57,7 +57,7 @@ def _legend_above(ax: Axes, handles: list[Artist]) -> None:
     ax.legend(
         handles=handles,
         loc="lower left",
-        bbox_to_anchor=(charts.EDGE_PAD_IN / fig.get_figwidth(), 1.02),
+        bbox_to_anchor=(style.EDGE_PAD_IN / fig.get_figwidth(), 1.02),
         bbox_transform=anchor,
         borderaxespad=0.0,
         borderpad=0.0,
@@ -77,13 +77,13 @@ def _fit_rows(ax: Axes, rows: float, lines: int = 1) -> None:
     below 8 pt).
     """
     fig = ax.get_figure(root=True)
-    need_pt = 1.3 * lines * charts.TICK_SIZE
+    need_pt = 1.3 * lines * style.TICK_SIZE
     if fig.get_figheight() * 72 * 0.55 / max(rows, 1) >= need_pt * 1.15:
         return  # plainly roomy (a title, legend and source line take under 45 %): no layout
     fig.canvas.draw()
     pitch_pt = ax.get_window_extent().height * 72 / fig.dpi / max(rows, 1)
-    size = max(8.0, min(charts.TICK_SIZE, pitch_pt / (1.3 * lines)))
-    if size >= charts.TICK_SIZE:
+    size = max(8.0, min(style.TICK_SIZE, pitch_pt / (1.3 * lines)))
+    if size >= style.TICK_SIZE:
         return
     for label in ax.get_yticklabels():
         label.set_fontsize(size)
@@ -94,15 +94,15 @@ def _fit_rows(ax: Axes, rows: float, lines: int = 1) -> None:
 def _set_xlabel(ax: Axes, text: str) -> None:
     """Set a short x label, wrapped to about the width the plot gets."""
     fig = ax.figure
-    width_pt = (fig.get_figwidth() - 2 * charts.EDGE_PAD_IN) * 72 * 0.6
-    ax.set_xlabel(charts._wrap_to_width(text, width_pt, charts.LABEL_SIZE))
+    width_pt = (fig.get_figwidth() - 2 * style.EDGE_PAD_IN) * 72 * 0.6
+    ax.set_xlabel(style.wrap_to_width(text, width_pt, style.LABEL_SIZE))
 
 
 def _whisker_handle() -> Line2D:
     return Line2D(
         [],
         [],
-        color=charts.TEXT_COLOR,
+        color=palette.TEXT,
         lw=1.2,
         marker="|",
         markersize=10,
@@ -142,40 +142,40 @@ def plot_intervals(ex: Exhibit, ax: Axes | None = None, *, size: str = "full") -
     s = ex.series_dict()
     med, lo, hi = np.array(s["median"]), np.array(s["p5"]), np.array(s["p95"])
     y, tick_labels, ticks = _rows(ex)
-    colors = [charts.ACCENT if i in ex.highlight else charts.PRIMARY for i in range(len(med))]
+    colors = [palette.ACCENT if i in ex.highlight else palette.PRIMARY for i in range(len(med))]
     ax.barh(y, med, color=colors, height=0.65)
     ax.errorbar(
-        med, y, xerr=[med - lo, hi - med], fmt="none", ecolor=charts.TEXT_COLOR, capsize=4, lw=1.2
+        med, y, xerr=[med - lo, hi - med], fmt="none", ecolor=palette.TEXT, capsize=4, lw=1.2
     )
     for yi, m, h in zip(y, med, hi, strict=True):
-        ax.text(h + 0.01, yi, charts.format_pct(m), va="center", fontsize=charts.ANNOTATION_SIZE)
+        ax.text(h + 0.01, yi, format_pct(m), va="center", fontsize=style.ANNOTATION_SIZE)
     ax.set_yticks(ticks, tick_labels)
     headings = set(ex.groups)
     for tick in ax.get_yticklabels():
         if tick.get_text() in headings:
             tick.set_fontweight("bold")
-            tick.set_color(charts.TEXT_COLOR)
+            tick.set_color(palette.TEXT)
     ax.tick_params(axis="y", length=0)
     ax.set_ylim(min(ticks) - 0.6, max(ticks) + 0.6)
     ax.set_xlim(0, min(1.0, max(hi) * 1.18 + 0.02))
-    charts.pct_axis(ax, "x")
+    style.pct_axis(ax, "x")
     for k, label in ex.dividers:
-        ax.axhline((y[k - 1] + y[k]) / 2, color=charts.VERMILLION, lw=1.5, ls="--", label=label)
+        ax.axhline((y[k - 1] + y[k]) / 2, color=palette.VERMILLION, lw=1.5, ls="--", label=label)
     _set_xlabel(ax, ex.axis_label or "share of users")
     handles: list[Artist] = []
     if ex.highlight:
         handles += [
-            Patch(color=charts.ACCENT, label=ex.highlight_label or "highlighted"),
-            Patch(color=charts.PRIMARY, label="others"),
+            Patch(color=palette.ACCENT, label=ex.highlight_label or "highlighted"),
+            Patch(color=palette.PRIMARY, label="others"),
         ]
     else:
-        handles.append(Patch(color=charts.PRIMARY, label="median"))
+        handles.append(Patch(color=palette.PRIMARY, label="median"))
     handles.append(_whisker_handle())
     handles += [h for h in ax.get_legend_handles_labels()[0] if isinstance(h, Line2D)]
     _legend_above(ax, handles)
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
-    charts.finish(ax, charts.ChartText(ex.title, ex.source_line))
+    style.finish(ax, style.ChartText(ex.title, ex.source_line))
     _fit_rows(ax, max(ticks) - min(ticks) + 1)
     return ax
 
@@ -187,30 +187,30 @@ def plot_funnel(ex: Exhibit, ax: Axes | None = None, *, size: str = "full") -> A
     med, lo, hi = (np.array(s[k]) for k in ("median", "p5", "p95"))
     y = np.arange(len(ex.categories))[::-1]
     highlight = set(ex.highlight) or {len(med) - 1}
-    colors = [charts.ACCENT if i in highlight else charts.PRIMARY for i in range(len(med))]
+    colors = [palette.ACCENT if i in highlight else palette.PRIMARY for i in range(len(med))]
     ax.barh(y, med, color=colors, height=0.6)
     ax.errorbar(
-        med, y, xerr=[med - lo, hi - med], fmt="none", ecolor=charts.TEXT_COLOR, capsize=4, lw=1.2
+        med, y, xerr=[med - lo, hi - med], fmt="none", ecolor=palette.TEXT, capsize=4, lw=1.2
     )
     ax.set_xscale("log")
     for yi, m, h in zip(y, med, hi, strict=True):
-        ax.text(h * 1.15, yi, format_users(m), va="center", fontsize=charts.ANNOTATION_SIZE)
+        ax.text(h * 1.15, yi, format_users(m), va="center", fontsize=style.ANNOTATION_SIZE)
     ax.set_yticks(y, ex.categories)
     ax.tick_params(axis="y", length=0)
     ax.set_xlim(min(lo) / 3, max(hi) * 6)
-    charts.format_axis(ax, lambda v: charts.format_count(v, compact=True), "x")
+    style.format_axis(ax, lambda v: format_count(v, compact=True), "x")
     _set_xlabel(ax, ex.axis_label or "users a day (log scale)")
     _legend_above(
         ax,
         [
-            Patch(color=charts.ACCENT, label=ex.highlight_label or "the last stage"),
-            Patch(color=charts.PRIMARY, label="the stages before"),
+            Patch(color=palette.ACCENT, label=ex.highlight_label or "the last stage"),
+            Patch(color=palette.PRIMARY, label="the stages before"),
             _whisker_handle(),
         ],
     )
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
-    return charts.finish(ax, charts.ChartText(ex.title, ex.source_line))
+    return style.finish(ax, style.ChartText(ex.title, ex.source_line))
 
 
 def plot_scorecard(ex: Exhibit, ax: Axes | None = None, *, size: str = "full") -> Axes:
@@ -220,11 +220,11 @@ def plot_scorecard(ex: Exhibit, ax: Axes | None = None, *, size: str = "full") -
     score, thr, weight = np.array(s["score"]), np.array(s["threshold"]), np.array(s["weight"])
     y = np.arange(len(score))[::-1]
     passed = score >= thr
-    colors = [charts.GREEN if p else charts.VERMILLION for p in passed]
+    colors = [palette.GREEN if p else palette.VERMILLION for p in passed]
     ax.barh(y, score, color=colors, height=0.6)
-    ax.scatter(thr, y, marker="|", s=900, color=charts.TEXT_COLOR, zorder=3)
+    ax.scatter(thr, y, marker="|", s=900, color=palette.TEXT, zorder=3)
     for yi, sc, t in zip(y, score, thr, strict=True):
-        ax.text(max(sc, t) + 0.02, yi, f"{sc:.2f}", va="center", fontsize=charts.ANNOTATION_SIZE)
+        ax.text(max(sc, t) + 0.02, yi, f"{sc:.2f}", va="center", fontsize=style.ANNOTATION_SIZE)
     labels = [f"{c}\nweight {w:.0%}" for c, w in zip(ex.categories, weight, strict=True)]
     ax.set_yticks(y, labels)
     ax.tick_params(axis="y", length=0)
@@ -232,8 +232,8 @@ def plot_scorecard(ex: Exhibit, ax: Axes | None = None, *, size: str = "full") -
     ax.set_xticks(np.linspace(0, 1, 6))
     _set_xlabel(ax, ex.axis_label or "median score (0-1)")
     outcomes = [
-        Patch(color=charts.GREEN, label="passes its threshold"),
-        Patch(color=charts.VERMILLION, label="falls short"),
+        Patch(color=palette.GREEN, label="passes its threshold"),
+        Patch(color=palette.VERMILLION, label="falls short"),
     ]
     _legend_above(
         ax,
@@ -246,7 +246,7 @@ def plot_scorecard(ex: Exhibit, ax: Axes | None = None, *, size: str = "full") -
             Line2D(
                 [],
                 [],
-                color=charts.TEXT_COLOR,
+                color=palette.TEXT,
                 marker="|",
                 markersize=16,
                 markeredgewidth=2,
@@ -257,7 +257,7 @@ def plot_scorecard(ex: Exhibit, ax: Axes | None = None, *, size: str = "full") -
     )
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
-    charts.finish(ax, charts.ChartText(ex.title, ex.source_line))
+    style.finish(ax, style.ChartText(ex.title, ex.source_line))
     _fit_rows(ax, len(score), lines=2)
     return ax
 
@@ -270,10 +270,10 @@ def plot_tornado(
     s = ex.series_dict()
     low, high = np.array(s["score at p5"]), np.array(s["score at p95"])
     y = np.arange(len(low))[::-1]
-    ax.barh(y, low - base, left=base, color=charts.SKY, height=0.6, label="input at its p5")
-    ax.barh(y, high - base, left=base, color=charts.PRIMARY, height=0.6, label="input at its p95")
-    ax.axvline(base, color=charts.TEXT_COLOR, lw=1, label=f"mean score {base:.2f}")
-    ax.axvline(bar, color=charts.VERMILLION, lw=1.5, ls="--", label=f"bar {bar:.2f}")
+    ax.barh(y, low - base, left=base, color=palette.SKY, height=0.6, label="input at its p5")
+    ax.barh(y, high - base, left=base, color=palette.PRIMARY, height=0.6, label="input at its p95")
+    ax.axvline(base, color=palette.TEXT, lw=1, label=f"mean score {base:.2f}")
+    ax.axvline(bar, color=palette.VERMILLION, lw=1.5, ls="--", label=f"bar {bar:.2f}")
     ax.set_yticks(y, ex.categories)
     ax.tick_params(axis="y", length=0)
     span = max(np.max(np.abs(np.r_[low, high] - base)), abs(bar - base), 0.02)
@@ -282,7 +282,7 @@ def plot_tornado(
     _legend_above(ax, list(ax.get_legend_handles_labels()[0]))
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
-    return charts.finish(ax, charts.ChartText(ex.title, ex.source_line))
+    return style.finish(ax, style.ChartText(ex.title, ex.source_line))
 
 
 def plot_verdict(
@@ -301,22 +301,22 @@ def plot_verdict(
     the y axis leaves room above the tallest bin, so the text never covers the histogram.
     """
     ax = _axes(ax, size)
-    colour = charts.VERDICT_COLOURS[verdict]
+    colour = palette.VERDICT_COLOURS[verdict]
     bins = np.linspace(0, 1, 51)
     counts, _, _ = ax.hist(
-        scores[scores < bar], bins=bins, color=charts.NEUTRAL, label="draws below the bar"
+        scores[scores < bar], bins=bins, color=palette.NEUTRAL, label="draws below the bar"
     )
     counts2, _, _ = ax.hist(
         scores[scores >= bar], bins=bins, color=colour, label="draws that clear the bar"
     )
-    ax.axvline(bar, color=charts.TEXT_COLOR, lw=1.5, ls="--", label=f"bar {bar:.2f}")
+    ax.axvline(bar, color=palette.TEXT, lw=1.5, ls="--", label=f"bar {bar:.2f}")
     right = float(np.median(scores)) < 0.5
     ax.text(
         0.98 if right else 0.02,
         0.96,
         f"{verdict}\np_go = {p_go:.0%}",
         transform=ax.transAxes,
-        fontsize=28 if ax.figure.get_figwidth() >= charts.WIDE_FIGURE_IN else 20,
+        fontsize=28 if ax.figure.get_figwidth() >= style.WIDE_FIGURE_IN else 20,
         color=colour,
         ha="right" if right else "left",
         va="top",
@@ -328,14 +328,14 @@ def plot_verdict(
     _set_xlabel(ax, ex.axis_label or "weighted score per uncertainty draw")
     ax.set_ylabel("draws")
     _legend_above(ax, list(ax.get_legend_handles_labels()[0]))
-    return charts.finish(ax, charts.ChartText(ex.title, ex.source_line))
+    return style.finish(ax, style.ChartText(ex.title, ex.source_line))
 
 
 def plot_exhibit(name: str, ex: Exhibit, r, ev, size: str = "full") -> Axes:
     """Return the chart of exhibit ``name`` of assessment ``r``, as written for the deck."""
     if name == "timeline":
-        ax = charts.plot_timeline(ev, size=size)
-        return charts.finish(ax, charts.ChartText(ex.title, ex.source_line))
+        ax = plot_timeline(ev, size=size)
+        return style.finish(ax, style.ChartText(ex.title, ex.source_line))
     if name == "funnel":
         return plot_funnel(ex, size=size)
     if name == "scorecard":

@@ -1,9 +1,10 @@
-"""The house style and the chart plumbing every chart in a client deck goes through.
+"""The matplotlib house style and the plumbing every chart in a client deck goes through.
 
-One theme (:func:`house_style`), one set of number formats (``format_*`` and the ``*_axis``
-helpers), titles generated from numbers (:func:`format_takeaway`), source lines generated
-from provenance (:func:`make_source_line`), a fixed slide geometry (:func:`new_figure`) and
-a deterministic, atomic export (:func:`export_chart`).
+One theme (:func:`house_style`, built on ``seaborn.set_theme``), number formats on the axes
+(the ``*_axis`` helpers, in the words of :mod:`research.present.formats`), source lines
+generated from provenance (:func:`make_source_line`), a fixed slide geometry
+(:func:`new_figure`) and a deterministic, atomic export (:func:`export_chart`). Colours and
+fonts are those of :mod:`research.present.palette`.
 
 The recipe for a chart::
 
@@ -11,7 +12,6 @@ The recipe for a chart::
     plot_timeline(ev, ax=ax)                         # any plot_* function, returns ax
     finish(ax, timeline_text(ev))                    # takeaway title + source line
     export_chart(fig, BUILD_DIR / "charts", "timeline")   # PNG (220 dpi) + SVG
-    plt.close(fig)
 
 Writing a new plot function (model charts)
 ------------------------------------------
@@ -19,12 +19,12 @@ Writing a new plot function (model charts)
   call ``new_figure()``; otherwise call :func:`apply_house_style` on the given ``ax``.
 - Draw inside ``with house_style():`` so text, lines and ticks created while drawing pick
   up the theme even when the caller's global rcParams differ.
-- Colours: :data:`PRIMARY` for the main series, :data:`ACCENT` for the one thing the title
-  talks about, :data:`NEUTRAL` for context bars, then :data:`PALETTE` in order. Never
-  colour alone: a highlighted bar also gets a direct label.
-- Numbers on axes and in labels go through the ``format_*`` helpers; the title is built
-  by a ``<thing>_text(...) -> ChartText`` function from the same numbers that are plotted
-  (use :func:`format_takeaway`, which refuses digits typed into the template), and the
+- Colours: ``palette.PRIMARY`` for the main series, ``palette.ACCENT`` for the one thing
+  the title talks about, ``palette.NEUTRAL`` for context bars, then ``palette.PALETTE`` in
+  order. Never colour alone: a highlighted bar also gets a direct label.
+- Numbers on axes and in labels go through :mod:`research.present.formats`; the title is
+  built by a ``<thing>_text(...) -> ChartText`` function from the same numbers that are
+  plotted (``formats.format_takeaway`` refuses digits typed into the template), and the
   source line by :func:`make_source_line`, listing sourced inputs and assumed inputs apart.
 - Do not call ``finish`` or ``export_chart`` inside ``plot_*``: the caller owns the figure.
 
@@ -36,67 +36,25 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import re
-import string
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import matplotlib as mpl
-import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
-import pandas as pd
-from cycler import cycler
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import RendererAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.layout_engine import ConstrainedLayoutEngine
-from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
+from matplotlib.ticker import FuncFormatter
 
-from research.data.evidence import (
-    Evidence,
-    cite,
-    find_conflicts,
-    find_stale_repeats,
-    observations_for,
-)
+from research.data.evidence import Evidence, cite
 from research.errors import InputError, closest
 from research.files import atomic_write
 from research.paths import slugify
-
-# --------------------------------------------------------------------------- palette
-
-#: Main series (Okabe-Ito blue).
-PRIMARY: str = "#0072B2"
-#: The highlight: the one thing the title talks about (Okabe-Ito orange).
-ACCENT: str = "#E69F00"
-#: Okabe-Ito bluish green.
-GREEN: str = "#009E73"
-#: Okabe-Ito vermillion; the toolkit uses it for disagreement between sources.
-VERMILLION: str = "#D55E00"
-#: Okabe-Ito reddish purple.
-PURPLE: str = "#CC79A7"
-#: Okabe-Ito sky blue.
-SKY: str = "#56B4E9"
-#: Okabe-Ito yellow (weak on white: use for fills, not lines or text).
-YELLOW: str = "#F0E442"
-#: Black.
-BLACK: str = "#000000"
-#: Neutral grey for context bars, reference lines and events.
-NEUTRAL: str = "#8C8C8C"
-#: The colour cycle of every chart (Okabe-Ito, colourblind-safe), in order of use.
-PALETTE: tuple[str, ...] = (PRIMARY, ACCENT, GREEN, VERMILLION, PURPLE, SKY, YELLOW, BLACK)
-#: Verdict colours of every chart, deck badge and page: GO green, CONDITIONAL orange,
-#: NO-GO vermillion.
-VERDICT_COLOURS: dict[str, str] = {"GO": GREEN, "CONDITIONAL": ACCENT, "NO-GO": VERMILLION}
-#: Body text colour (near-black).
-TEXT_COLOR: str = "#1A1A1A"
-#: Source-line and secondary text colour (grey with 5.7:1 contrast on white).
-MUTED_COLOR: str = "#666666"
-#: Grid colour (light grey).
-GRID_COLOR: str = "#E3E3E3"
+from research.present import measure, palette
+from research.present.formats import format_count, format_musers, format_pct
 
 # ------------------------------------------------------------------------------ sizes
 
@@ -130,15 +88,18 @@ MIN_DPI: int = 200
 #: Salt of the SVG element ids, fixed so the same figure gives byte-identical SVG.
 SVG_HASHSALT: str = "research-charts"
 
-_HOUSE_RC: dict[str, Any] = {
-    # palette
-    "axes.prop_cycle": cycler(color=list(PALETTE)),
+# ------------------------------------------------------------------------------ theme
+
+#: The seaborn theme the house style starts from (``seaborn.set_theme`` arguments).
+SEABORN_THEME: dict[str, Any] = {"context": "notebook", "style": "ticks", "font": "sans-serif"}
+
+#: The house settings laid over the seaborn theme (matplotlib rcParams).
+HOUSE_RC: dict[str, Any] = {
     "image.cmap": "cividis",
     # fonts (DejaVu Sans ships with matplotlib, so every machine renders alike)
-    "font.family": "sans-serif",
-    "font.sans-serif": ["DejaVu Sans"],
+    "font.sans-serif": [palette.CHART_FONT],
     "font.size": ANNOTATION_SIZE,
-    "text.color": TEXT_COLOR,
+    "text.color": palette.TEXT,
     "figure.titlesize": TITLE_SIZE,
     "figure.titleweight": "bold",
     "figure.labelsize": SOURCE_SIZE,
@@ -146,26 +107,39 @@ _HOUSE_RC: dict[str, Any] = {
     "axes.titleweight": "bold",
     "axes.titlelocation": "left",
     "axes.labelsize": LABEL_SIZE,
-    "axes.labelcolor": TEXT_COLOR,
+    "axes.labelcolor": palette.TEXT,
     "xtick.labelsize": TICK_SIZE,
     "ytick.labelsize": TICK_SIZE,
-    "xtick.color": "#4D4D4D",
-    "ytick.color": "#4D4D4D",
+    "xtick.color": palette.AXIS,
+    "ytick.color": palette.AXIS,
     "legend.fontsize": TICK_SIZE,
+    "legend.title_fontsize": None,
     "legend.frameon": False,
-    # axes: light grid behind the data, no top or right spine
+    # axes: light grid behind the data, no top or right spine, matplotlib's thin ticks
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "axes.edgecolor": "#4D4D4D",
+    "axes.edgecolor": palette.AXIS,
     "axes.linewidth": 1.0,
     "axes.grid": True,
     "axes.grid.axis": "y",
     "axes.axisbelow": True,
-    "grid.color": GRID_COLOR,
+    "grid.color": palette.GRID,
     "grid.linewidth": 0.8,
     "grid.linestyle": "-",
+    "xtick.major.size": 3.5,
+    "xtick.major.width": 0.8,
+    "xtick.minor.size": 2.0,
+    "xtick.minor.width": 0.6,
+    "ytick.major.size": 3.5,
+    "ytick.major.width": 0.8,
+    "ytick.minor.size": 2.0,
+    "ytick.minor.width": 0.6,
     "lines.linewidth": 2.5,
     "lines.markersize": 9,
+    "lines.solid_capstyle": "projecting",
+    # bars without outlines
+    "patch.force_edgecolor": False,
+    "patch.edgecolor": "black",
     # figure and layout
     "figure.facecolor": "white",
     "figure.constrained_layout.use": True,
@@ -181,6 +155,20 @@ _HOUSE_RC: dict[str, Any] = {
     "svg.fonttype": "path",
     "pdf.fonttype": 42,
 }
+
+
+@functools.cache
+def _theme() -> dict[str, Any]:
+    """Return the rcParams ``seaborn.set_theme`` sets for the house theme, without keeping them
+    (set inside ``rc_context``; seaborn is imported here as its import registers colour maps).
+    """
+    import seaborn as sns
+
+    with mpl.rc_context():
+        sns.set_theme(**SEABORN_THEME, palette=list(palette.PALETTE), color_codes=False)
+        mpl.rcParams.update(HOUSE_RC)
+        keys = {*sns.axes_style(), *sns.plotting_context(), "axes.prop_cycle", *HOUSE_RC}
+        return {k: mpl.rcParams[k] for k in sorted(keys)}
 
 
 class HouseStyle(dict):
@@ -207,11 +195,11 @@ class HouseStyle(dict):
 def house_style() -> HouseStyle:
     """Return the house theme as an rcParams dict usable as ``with house_style(): ...``.
 
-    Okabe-Ito colour cycle (:data:`PALETTE`), DejaVu Sans sized for slides, light y grid,
-    no top/right spines, constrained layout, white background, 220 dpi, deterministic SVG
-    (fixed ``svg.hashsalt``; :func:`export_chart` also drops the SVG date).
+    Seaborn's ``ticks`` theme with the Okabe-Ito colour cycle, DejaVu Sans sized for slides,
+    light y grid, no top/right spines, constrained layout, white background, 220 dpi and
+    deterministic SVG (fixed ``svg.hashsalt``; :func:`export_chart` drops the SVG date).
     """
-    return HouseStyle(_HOUSE_RC)
+    return HouseStyle(_theme())
 
 
 def apply_house_style(ax: Axes) -> Axes:
@@ -221,116 +209,28 @@ def apply_house_style(ax: Axes) -> Axes:
     ``plt.subplots()`` or seaborn looks like one from :func:`new_figure`. Tick styles
     are stored on the Axes, so they hold even when it is drawn outside ``house_style()``.
     """
-    ax.set_prop_cycle(color=list(PALETTE))
+    ax.set_prop_cycle(color=list(palette.PALETTE))
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     for side in ("left", "bottom"):
-        ax.spines[side].set_color("#4D4D4D")
-    ax.tick_params(axis="both", which="both", labelsize=TICK_SIZE, colors="#4D4D4D")
-    ax.tick_params(axis="both", which="both", labelcolor=TEXT_COLOR)
+        ax.spines[side].set_color(palette.AXIS)
+    ax.tick_params(axis="both", which="both", labelsize=TICK_SIZE, colors=palette.AXIS)
+    ax.tick_params(axis="both", which="both", labelcolor=palette.TEXT)
     ax.set_axisbelow(True)
     ax.grid(False)
-    ax.grid(True, axis="y", color=GRID_COLOR, linewidth=0.8)
+    ax.grid(True, axis="y", color=palette.GRID, linewidth=0.8)
     ax.xaxis.label.set_size(LABEL_SIZE)
     ax.yaxis.label.set_size(LABEL_SIZE)
     return ax
 
 
-# ------------------------------------------------------------------------- formatters
-
-
-def _clean_zero(x: float) -> float:
-    return 0.0 if x == 0 else x  # turns -0.0 into 0.0 so nothing prints as "-0%"
-
-
-def format_pct(x: float, decimals: int = 0, *, unit: Literal["share", "pct"] = "share") -> str:
-    """Return ``x`` as a percentage string, e.g. ``0.54 -> '54%'``.
-
-    Parameters
-    ----------
-    x : float
-        A share on a 0-1 scale (default) or, with ``unit="pct"``, percentage points on
-        a 0-100 scale as in ``datasets/`` (``format_pct(54, unit="pct") -> '54%'``).
-    decimals : int
-        Digits after the decimal point.
-    unit : {"share", "pct"}
-        The scale of ``x``.
-    """
-    if unit not in ("share", "pct"):
-        raise InputError(f"unit: '{unit}' is not 'share' or 'pct'")
-    value = round(float(x) * (100.0 if unit == "share" else 1.0), decimals)
-    return f"{_clean_zero(value):,.{decimals}f}%"
-
-
-def format_rmb(x: float, decimals: int = 0) -> str:
-    """Return an amount in RMB (yuan) as a string, e.g. ``1000 -> '1,000 RMB'``."""
-    return f"{_clean_zero(round(float(x), decimals)):,.{decimals}f} RMB"
-
-
-def format_musers(x: float, decimals: int = 0, *, with_unit: bool = True) -> str:
-    """Return millions of users as a string, e.g. ``170 -> '170M users'``.
-
-    ``with_unit=False`` drops the word for axis ticks and tight labels (``'170M'``).
-    Values stay in millions at any size (``1150 -> '1,150M users'``).
-    """
-    text = f"{_clean_zero(round(float(x), decimals)):,.{decimals}f}M"
-    return f"{text} users" if with_unit else text
-
-
-def format_count(x: float, *, compact: bool = False) -> str:
-    """Return a plain count as a string: ``580000 -> '580,000'`` or compact ``'580k'``.
-
-    Compact form uses ``k`` (thousands), ``M`` (millions) and ``B`` (billions) with up to
-    one decimal (``2_100_000 -> '2.1M'``).
-    """
-    x = float(x)
-    if not compact:
-        return f"{_clean_zero(round(x)):,.0f}"
-    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(x) >= size:
-            return f"{x / size:.1f}".removesuffix(".0") + suffix
-    return f"{_clean_zero(round(x, 1)):g}"
-
-
-def format_period(when: str | pd.Timestamp) -> str:
-    """Return a date as a loose period: ``'early 2018'`` (Jan-Apr), ``'mid-2019'``, ``'late 2019'``.
-
-    Use it where the articles' dates are approximate, so titles do not claim a precision
-    the sources lack.
-    """
-    ts = pd.Timestamp(when)
-    if ts.month <= 4:
-        return f"early {ts.year}"
-    if ts.month <= 8:
-        return f"mid-{ts.year}"
-    return f"late {ts.year}"
-
-
-_NUMBER_WORDS = (
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-)
-
-
-def format_number_word(n: int) -> str:
-    """Return a small count as a word (``1 -> 'one'``, up to ten), larger ones as digits."""
-    n = int(n)
-    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else f"{n:,}"
+# ------------------------------------------------------------------------- axis formats
 
 
 def format_axis(ax: Axes, func: Callable[[float], str], axis: str = "y") -> Axes:
     """Return ``ax`` with the tick labels of ``axis`` ('x', 'y' or 'both') made by ``func``.
 
-    ``func`` maps a tick value to its label, e.g. ``lambda v: format_pct(v)``.
+    ``func`` maps a tick value to its label, e.g. ``formats.format_pct``.
     """
     if axis not in ("x", "y", "both"):
         raise InputError(f"axis: '{axis}' is not 'x', 'y' or 'both'")
@@ -370,7 +270,7 @@ class ChartText:
     """The words around a chart: a takeaway title and a source line (both required).
 
     Build them with a ``<thing>_text(...)`` function from the numbers the chart plots
-    (:func:`format_takeaway`) and with :func:`make_source_line`; never type them by hand.
+    (``formats.format_takeaway``) and with :func:`make_source_line`; never type them by hand.
     """
 
     title: str
@@ -381,53 +281,6 @@ class ChartText:
             value = getattr(self, name)
             if not isinstance(value, str) or not value.strip():
                 raise InputError(f"ChartText.{name}: must be non-empty text, got {value!r}")
-
-
-class _TakeawayFormatter(string.Formatter):
-    """A str.format with the house number formats as format specs (see format_takeaway)."""
-
-    _SPECS: dict[str, Callable[[Any, int | None], str]] = {
-        "pct": lambda v, d: format_pct(v, d or 0),
-        "rmb": lambda v, d: format_rmb(v, d or 0),
-        "musers": lambda v, d: format_musers(v, d or 0),
-        "m": lambda v, d: format_musers(v, d or 0, with_unit=False),
-        "count": lambda v, d: format_count(v),
-        "k": lambda v, d: format_count(v, compact=True),
-        "period": lambda v, d: format_period(v),
-        "year": lambda v, d: str(pd.Timestamp(v).year),
-        "word": lambda v, d: format_number_word(v),
-    }
-    _SPEC = re.compile(r"^([a-z]+)(\d?)$")
-
-    def format_field(self, value: Any, format_spec: str) -> str:
-        match = self._SPEC.match(format_spec)
-        if match and match.group(1) in self._SPECS:
-            decimals = int(match.group(2)) if match.group(2) else None
-            return self._SPECS[match.group(1)](value, decimals)
-        return super().format_field(value, format_spec)
-
-
-def format_takeaway(template: str, **numbers: Any) -> str:
-    """Return a takeaway sentence with ``numbers`` put into ``template`` in house formats.
-
-    Fields take the usual ``str.format`` syntax plus these format specs: ``pct`` (share
-    -> '54%'; ``pct1`` for one decimal), ``rmb``, ``musers`` ('170M users'), ``m``
-    ('170M'), ``count`` ('580,000'), ``k`` ('580k'), ``period`` ('mid-2019'), ``year``
-    ('2019') and ``word`` (1 -> 'one').
-
-    The template itself may hold no digits, so no number in a title is typed by hand:
-    ``format_takeaway("DAU rose to {dau:m}", dau=300) -> 'DAU rose to 300M'``.
-    """
-    literal = "".join(text for text, *_ in string.Formatter().parse(template))
-    if re.search(r"\d", literal):
-        raise InputError(
-            f"template: '{template}' types a number by hand; pass it as a field, "
-            "e.g. '{year:year}' or '{share:pct}'"
-        )
-    try:
-        return _TakeawayFormatter().format(template, **numbers)
-    except KeyError as err:
-        raise InputError(f"template: no value given for field {err}") from None
 
 
 def make_source_line(
@@ -460,50 +313,40 @@ def make_source_line(
     return line
 
 
-# ------------------------------------------------------------------ wrapping & finish
+# ------------------------------------------------------------------ measuring & finish
 
-# Glyph widths vary a little with the output resolution (hinting), so text is measured
-# at screen, export and print resolutions and the widest reading is used.
-_MEASURERS = tuple(RendererAgg(1, 1, dpi) for dpi in (100, EXPORT_DPI, 720))
+
+@functools.cache
+def _renderers() -> tuple[RendererAgg, ...]:
+    """Return renderers at screen, export and print resolution (hinting varies with it)."""
+    return tuple(RendererAgg(1, 1, dpi) for dpi in (100, EXPORT_DPI, 720))
 
 
 @functools.lru_cache(maxsize=8192)
-def _text_width_pt(text: str, size: float, weight: str) -> float:
-    """Return the width of one line of ``text`` in points (widest over resolutions, +1 %).
+def text_width_pt(text: str, size: float, weight: str = "normal") -> float:
+    """Return the width of one line of chart text in points, as matplotlib draws it.
 
-    Cached: the house fonts do not change within a process."""
-    prop = FontProperties(family=_HOUSE_RC["font.sans-serif"], size=size, weight=weight)
+    Measured in the house font at ``size`` points and ``weight`` at screen, export and
+    print resolutions; the widest reading is used, plus 1 %. Cached: the house font does
+    not change within a process.
+    """
+    prop = FontProperties(family=[palette.CHART_FONT], size=size, weight=weight)
     widths = (
         r.get_text_width_height_descent(text, prop, ismath=False)[0] * 72 / r.dpi
-        for r in _MEASURERS
+        for r in _renderers()
     )
     return 1.01 * max(widths)
 
 
-def _wrap_to_width(text: str, width_pt: float, size: float, weight: str = "normal") -> str:
-    """Return ``text`` with line breaks so no line is wider than ``width_pt`` points."""
-    lines: list[str] = []
-    for paragraph in text.splitlines() or [""]:
-        line = ""
-        for word in paragraph.split():
-            candidate = f"{line} {word}" if line else word
-            if _text_width_pt(candidate, size, weight) <= width_pt:
-                line = candidate
-                continue
-            if line:
-                lines.append(line)
-            line = word
-            while _text_width_pt(line, size, weight) > width_pt and len(line) > 1:
-                cut = len(line) - 1  # a word wider than the figure: hard-break it
-                while cut > 1 and _text_width_pt(line[:cut], size, weight) > width_pt:
-                    cut -= 1
-                lines.append(line[:cut])
-                line = line[cut:]
-        lines.append(line)
-    return "\n".join(lines)
+def wrap_to_width(text: str, width_pt: float, size: float, weight: str = "normal") -> str:
+    """Return chart ``text`` with line breaks so no line is wider than ``width_pt`` points."""
+    return "\n".join(
+        measure.wrap_lines(text, width_pt, lambda line: text_width_pt(line, size, weight))
+    )
 
 
-def _root_figure(ax: Axes) -> Figure:
+def root_figure(ax: Axes) -> Figure:
+    """Return the figure ``ax`` is drawn on (the outermost one, for subfigures)."""
     fig = ax.get_figure(root=True)
     if fig is None:
         raise InputError("ax: the Axes belongs to no figure")
@@ -520,7 +363,7 @@ def finish(ax: Axes, text: ChartText) -> Axes:
     to constrained layout if it used none or another engine). Calling ``finish`` again
     replaces both texts.
     """
-    fig = _root_figure(ax)
+    fig = root_figure(ax)
     if not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine):
         fig.set_layout_engine("constrained", h_pad=EDGE_PAD_IN, w_pad=EDGE_PAD_IN)
     width_in = fig.get_figwidth()
@@ -529,22 +372,22 @@ def finish(ax: Axes, text: ChartText) -> Axes:
     title_size = TITLE_SIZE if width_in >= WIDE_FIGURE_IN else TITLE_SIZE_NARROW
     with house_style():
         fig.suptitle(
-            _wrap_to_width(text.title.strip(), usable_pt, title_size, "bold"),
+            wrap_to_width(text.title.strip(), usable_pt, title_size, "bold"),
             x=x,
             ha="left",
             fontsize=title_size,
             fontweight="bold",
-            color=TEXT_COLOR,
+            color=palette.TEXT,
             linespacing=1.25,
             parse_math=False,
         )
         fig.supxlabel(
-            _wrap_to_width(text.source_line.strip(), usable_pt, SOURCE_SIZE),
+            wrap_to_width(text.source_line.strip(), usable_pt, SOURCE_SIZE),
             x=x,
             ha="left",
             fontsize=SOURCE_SIZE,
             fontweight="normal",
-            color=MUTED_COLOR,
+            color=palette.MUTED,
             linespacing=1.3,
             parse_math=False,
         )
@@ -556,6 +399,9 @@ def finish(ax: Axes, text: ChartText) -> Axes:
 
 def new_figure(size: str = "full") -> tuple[Figure, Axes]:
     """Return a new (Figure, Axes) in the house style with constrained layout.
+
+    The figure has its own Agg canvas and is not registered with pyplot: nothing needs
+    closing, and no matplotlib backend is selected.
 
     Parameters
     ----------
@@ -571,7 +417,8 @@ def new_figure(size: str = "full") -> tuple[Figure, Axes]:
     if size not in FIGURE_SIZES:
         raise InputError(f"size: '{size}' is not one of {', '.join(FIGURE_SIZES)}")
     with house_style():
-        fig = plt.figure(figsize=FIGURE_SIZES[size], layout="constrained")
+        fig = Figure(figsize=FIGURE_SIZES[size], layout="constrained")
+        FigureCanvasAgg(fig)
         ax = fig.add_subplot()
         apply_house_style(ax)
     return fig, ax
@@ -602,48 +449,39 @@ def split_axes(ax: Axes, height_ratios: tuple[float, ...] = (2.0, 1.0)) -> tuple
     return tuple(panels)
 
 
-_FORMATS = ("png", "svg")
+#: Formats :func:`export_chart` writes.
+EXPORT_FORMATS: tuple[str, ...] = ("png", "svg")
 
 
 def export_chart(
     fig: Figure,
     out_dir: str | Path,
     name: str,
-    formats: tuple[str, ...] = ("png", "svg"),
+    formats: tuple[str, ...] = EXPORT_FORMATS,
     dpi: int = EXPORT_DPI,
     *,
     check_finished: bool = True,
 ) -> list[Path]:
     """Return the paths written: ``fig`` saved as ``out_dir/<slug>.<format>`` per format.
 
-    Parameters
-    ----------
-    fig : Figure
-        Saved at its own size (set by :func:`new_figure`); export never resizes or crops.
-    out_dir : str or Path
-        Created if missing.
-    name : str
-        Turned into a safe file stem with :func:`slugify`.
-    formats : tuple of {"png", "svg"}
-        Output formats, written in this order.
-    dpi : int
-        PNG resolution in dots per inch (at least :data:`MIN_DPI`; stored in the PNG).
-    check_finished : bool
-        Refuse a figure without a title and source line (see :func:`finish`).
-
-    Each file is written to a temporary file in ``out_dir`` and moved into place with
+    ``fig`` is saved at its own size (export never resizes or crops) in ``formats`` (png,
+    svg), in that order, to ``out_dir`` (created if missing) under :func:`slugify` of
+    ``name``; PNGs at ``dpi`` dots per inch (at least :data:`MIN_DPI`). With
+    ``check_finished``, a figure without a title and source line (see :func:`finish`) is
+    refused. Each file is written to a temporary file and moved into place with
     ``os.replace``, so a reader never sees half a chart. Output is deterministic: the same
     figure exported twice gives byte-identical files (fixed SVG salt, no SVG date).
-    The caller closes the figure (``plt.close(fig)``) when done.
     """
     if check_finished and not (fig.get_suptitle() and fig.get_supxlabel()):
         raise InputError(
             "fig: has no takeaway title or source line; call finish(ax, text) before export_chart"
         )
     formats = tuple(dict.fromkeys(str(f).lower().lstrip(".") for f in formats))
-    bad = [f for f in formats if f not in _FORMATS]
+    bad = [f for f in formats if f not in EXPORT_FORMATS]
     if bad or not formats:
-        raise InputError(f"formats: {bad or 'none'} not supported (use {', '.join(_FORMATS)})")
+        raise InputError(
+            f"formats: {bad or 'none'} not supported (use {', '.join(EXPORT_FORMATS)})"
+        )
     if int(dpi) < MIN_DPI:
         raise InputError(f"dpi: {dpi} is below {MIN_DPI}, too coarse for a slide")
     stem = slugify(name)
@@ -662,443 +500,3 @@ def export_chart(
                 )
             written.append(target)
     return written
-
-
-# ---------------------------------------------------------------- the timeline chart
-
-_DAU = "mini_program_dau"
-_COUNT = "mini_program_count"
-_EVENT = "timeline_event"
-_EVENT_LABELS = {
-    "launch": "Launch",
-    "store_mini_program": "Store Mini Program",
-    "mini_programs_nearby": "Mini Programs Nearby",
-}
-_METRIC_NOUNS = {_DAU: "DAU figure", _COUNT: "Mini Program count"}
-_LABEL_BOX = {"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.9}
-#: Height of one row of event labels, points.
-_EVENT_ROW_PT = 18.0
-
-
-@dataclass(frozen=True)
-class _Timeline:
-    """The evidence the timeline plots, cut at ``as_of``, with its flags."""
-
-    dau: pd.DataFrame
-    count: pd.DataFrame
-    events: pd.DataFrame
-    stale: pd.DataFrame
-    conflicts: pd.DataFrame
-    source_ids: tuple[str, ...]
-
-
-def _timeline_data(ev: Evidence, as_of: str | pd.Timestamp | None) -> _Timeline:
-    cutoff = None if as_of is None else pd.Timestamp(as_of)
-
-    def rows(metric: str) -> pd.DataFrame:
-        r = observations_for(ev, metric)
-        return r if cutoff is None else r[r["as_of"] <= cutoff].reset_index(drop=True)
-
-    dau, count = rows(_DAU), rows(_COUNT)
-    events = rows(_EVENT).drop_duplicates(["segment", "as_of"], keep="first")
-    if dau.empty:
-        when = f" on or before {cutoff.date()}" if cutoff is not None else ""
-        raise InputError(f"as_of: no Mini Program DAU figure{when} to plot")
-    shown_rows = pd.concat([dau, count, rows(_EVENT)])
-    shown = set(shown_rows["obs_id"].astype(int))
-    stale = find_stale_repeats(ev)
-    stale = stale[stale["obs_id"].isin(shown) & stale["original_obs_id"].isin(shown)]
-    conflicts = find_conflicts(ev)
-    conflicts = conflicts[
-        conflicts["metric"].isin([_DAU, _COUNT])
-        & conflicts["obs_id_a"].isin(shown)
-        & conflicts["obs_id_b"].isin(shown)
-    ]
-    published = ev.sources.set_index("source_id")["published"]
-    order = sorted(shown_rows["source_id"].unique(), key=lambda s: (published[s], s))
-    return _Timeline(
-        dau=dau,
-        count=count,
-        events=events.reset_index(drop=True),
-        stale=stale.reset_index(drop=True),
-        conflicts=conflicts.reset_index(drop=True),
-        source_ids=tuple(order),
-    )
-
-
-def timeline_text(ev: Evidence, as_of: str | pd.Timestamp | None = None) -> ChartText:
-    """Return the timeline's title and source line, generated from the plotted figures.
-
-    The title gives the first and latest Mini Program DAU (millions of users a day),
-    ignoring stale repeats, and says how many sources repeat an older figure as current;
-    the source line cites every source the timeline plots (DAU, program count, events),
-    oldest first. Nothing in the timeline is assumed ('Assumed: none.').
-    """
-    data = _timeline_data(ev, as_of)
-    fresh = data.dau[~data.dau["obs_id"].isin(set(data.stale["obs_id"]))]
-    first, last = fresh.iloc[0], fresh.iloc[-1]
-    if len(fresh) == 1:
-        title = format_takeaway(
-            "Mini Program DAU was {v:m} users a day in {t:period}",
-            v=first["value"],
-            t=first["as_of"],
-        )
-    elif first["value"] == last["value"]:
-        title = format_takeaway(
-            "Mini Program DAU held at {v:m} users a day from {t0:period} to {t1:period}",
-            v=first["value"],
-            t0=first["as_of"],
-            t1=last["as_of"],
-        )
-    else:
-        title = format_takeaway(
-            "Mini Program DAU {verb} from {v0:m} users a day in {t0:period} to {v1:m} by "
-            "{t1:period}",
-            verb="rose" if last["value"] > first["value"] else "fell",
-            v0=first["value"],
-            t0=first["as_of"],
-            v1=last["value"],
-            t1=last["as_of"],
-        )
-    if len(data.stale) == 1:
-        rep = data.stale.iloc[0]
-        title += format_takeaway(
-            "; one {rep:year} source repeats the {orig:year} {noun} as current",
-            rep=rep["as_of"],
-            orig=rep["original_as_of"],
-            noun=_METRIC_NOUNS.get(rep["metric"], "figure"),
-        )
-    elif len(data.stale) > 1:
-        title += format_takeaway(
-            "; {n:word} later sources repeat older figures as current", n=len(data.stale)
-        )
-    return ChartText(title=title, source_line=make_source_line(ev, data.source_ids))
-
-
-def _slot_inches(ax: Axes) -> tuple[float, float]:
-    """Return the estimated plotting width and height (inches) of the slot ``ax`` fills.
-
-    An estimate made before layout: a slide's title, source line, tick and axis labels
-    take about 1.4 in of the width and 2.6 in of the height.
-    """
-    fig = _root_figure(ax)
-    spec = ax.get_subplotspec()
-    nrows, ncols = spec.get_gridspec().get_geometry()
-    width = fig.get_figwidth() * len(spec.colspan) / ncols
-    height = fig.get_figheight() * len(spec.rowspan) / nrows
-    return max(width - 1.4, 2.0), max(height - 2.6, 1.5)
-
-
-_POINT_GAP_PT = 11.0  # gap between a marker's centre and a label beside it, points
-_BOX_PAD_PT = 3.0  # white box around labels, points
-
-
-def _label_extent_pt(text: str, where: str) -> tuple[float, float]:
-    """Return how far a point label reaches left and right of its point, in points."""
-    width = max(_text_width_pt(line, ANNOTATION_SIZE, "normal") for line in text.splitlines())
-    width += 2 * _BOX_PAD_PT
-    return {
-        "left": (width + _POINT_GAP_PT, 0.0),
-        "right": (0.0, width + _POINT_GAP_PT),
-        "above": (6.0, width - 6.0),
-        "below": (width - 6.0, 6.0),
-    }[where]
-
-
-def _annotate_point(ax: Axes, x: pd.Timestamp, y: float, text: str, where: str) -> None:
-    """Label a point ``above`` (reaching right), ``below`` (reaching left), ``left`` or ``right``.
-
-    The label sits in a white box so grid and event lines do not run through its text.
-    """
-    (dx, dy), ha, va = {
-        "left": ((-_POINT_GAP_PT, 0), "right", "center"),
-        "right": ((_POINT_GAP_PT, 0), "left", "center"),
-        "above": ((-6, _POINT_GAP_PT), "left", "bottom"),
-        "below": ((6, -_POINT_GAP_PT - 2), "right", "top"),
-    }[where]
-    ax.annotate(
-        text,
-        (x, y),
-        xytext=(dx, dy),
-        textcoords="offset points",
-        ha=ha,
-        va=va,
-        fontsize=ANNOTATION_SIZE,
-        color=TEXT_COLOR,
-        bbox=_LABEL_BOX,
-        zorder=5,
-        linespacing=1.15,
-    )
-
-
-@dataclass(frozen=True)
-class _PointLabel:
-    """Where and what to write beside one plotted figure."""
-
-    obs_id: int
-    x: pd.Timestamp
-    y: float
-    text: str
-    where: str
-    original_obs_id: int | None
-
-
-def _point_labels(
-    ev: Evidence, rows: pd.DataFrame, data: _Timeline, fmt: Callable[[float], str]
-) -> list[_PointLabel]:
-    """Return the label of every figure of one metric (value, source, repeat note).
-
-    A stale repeat is labelled below its point, the earliest figure left of its point,
-    the latest right of it (above it when a bracket marks a disagreement there), the
-    rest above.
-    """
-    if rows.empty:
-        return []
-    stale = data.stale.set_index("obs_id")["original_obs_id"]
-    producers = ev.sources.set_index("source_id")["producer"]
-    by_id = rows.set_index("obs_id")
-    metric = rows["metric"].iloc[0]
-    has_bracket = bool(
-        data.conflicts.loc[data.conflicts["metric"] == metric, "is_same_period"].any()
-    )
-    first, last = rows["as_of"].min(), rows["as_of"].max()
-    labels = []
-    for r in rows.itertuples():
-        value = ("~" if r.qualifier == "approx" else "") + fmt(r.value)
-        original = int(stale[r.obs_id]) if r.obs_id in stale.index else None
-        if original is not None:
-            when = format_period(by_id.loc[original, "as_of"])
-            text, where = f"{value}  {producers[r.source_id]}\nrepeats {when}", "below"
-        else:
-            text = f"{value}\n{producers[r.source_id]}"
-            if r.as_of == first and len(rows) > 1:
-                where = "left"
-            elif r.as_of == last and not has_bracket:
-                where = "right"
-            else:
-                where = "above"
-        labels.append(_PointLabel(int(r.obs_id), r.as_of, float(r.value), text, where, original))
-    return labels
-
-
-def _fit_xlim(
-    needs: list[tuple[pd.Timestamp, float, float]],
-    start: pd.Timestamp,
-    end: pd.Timestamp,
-    width_in: float,
-) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """Return x limits widened so each ``(x, left_pt, right_pt)`` has that room beside x.
-
-    ``width_in`` is the plotting width the limits map onto (an estimate before layout).
-    """
-    x0, x1 = start, end
-    for _ in range(25):
-        pt_per_day = width_in * 72 / max((x1 - x0).days, 1)
-        new0 = min([x0] + [x - pd.Timedelta(days=left / pt_per_day) for x, left, _ in needs])
-        new1 = max([x1] + [x + pd.Timedelta(days=right / pt_per_day) for x, _, right in needs])
-        if new0 == x0 and new1 == x1:
-            break
-        x0, x1 = new0, new1
-    return x0.floor("D"), x1.ceil("D")
-
-
-def _plot_series(ax: Axes, rows: pd.DataFrame, labels: list[_PointLabel], gid: str) -> None:
-    """Draw one metric: fresh figures joined by a line, stale repeats hollow, all labelled."""
-    stale_ids = {lab.obs_id for lab in labels if lab.original_obs_id is not None}
-    fresh = rows[~rows["obs_id"].isin(stale_ids)]
-    ax.plot(fresh["as_of"], fresh["value"], color=PRIMARY, lw=2.5, zorder=2, gid=f"{gid}-trend")
-    points = {lab.obs_id: lab for lab in labels}
-    for lab in labels:
-        is_stale = lab.original_obs_id is not None
-        ax.plot(
-            [lab.x],
-            [lab.y],
-            linestyle="none",
-            marker="o",
-            markersize=11,
-            markeredgewidth=2.2,
-            markeredgecolor=PRIMARY,
-            markerfacecolor="white" if is_stale else PRIMARY,
-            zorder=4,
-            gid=f"{gid}-obs-{lab.obs_id}",
-        )
-        if is_stale:
-            orig = points[lab.original_obs_id]
-            ax.annotate(
-                "",
-                xy=(orig.x, orig.y),
-                xytext=(lab.x, lab.y),
-                arrowprops={
-                    "arrowstyle": "-|>,head_width=0.35,head_length=0.7",
-                    "color": ACCENT,
-                    "lw": 2.2,
-                    "shrinkA": 9,
-                    "shrinkB": 9,
-                    "connectionstyle": "arc3,rad=0.1",
-                },
-                zorder=3,
-                gid=f"{gid}-repeat-{lab.obs_id}",
-            )
-        _annotate_point(ax, lab.x, lab.y, lab.text, lab.where)
-
-
-_CONFLICT_LABEL = "Sources\ndisagree"
-
-
-def _conflict_xs(metric: str, data: _Timeline) -> list[tuple[pd.Timestamp, float, float]]:
-    """Return (x, low, high) of each bracket marking a same-period disagreement."""
-    pairs = data.conflicts[(data.conflicts["metric"] == metric) & data.conflicts["is_same_period"]]
-    return [
-        (
-            max(p.as_of_a, p.as_of_b) + pd.Timedelta(days=45 + 60 * i),
-            *sorted((p.value_a, p.value_b)),
-        )
-        for i, p in enumerate(pairs.itertuples())
-    ]
-
-
-def _plot_conflicts(ax: Axes, metric: str, data: _Timeline) -> None:
-    """Mark pairs of sources that disagree about the same period with a bracket."""
-    for i, (x, lo, hi) in enumerate(_conflict_xs(metric, data)):
-        ax.plot(
-            [x, x],
-            [lo, hi],
-            color=VERMILLION,
-            lw=2.2,
-            zorder=3,
-            gid=f"{metric}-conflict-{i}",
-            marker="_",
-            markersize=12,
-            markeredgewidth=2.2,
-        )
-        ax.annotate(
-            _CONFLICT_LABEL,
-            (x, (lo + hi) / 2),
-            xytext=(8, 0),
-            textcoords="offset points",
-            ha="left",
-            va="center",
-            fontsize=ANNOTATION_SIZE,
-            color=VERMILLION,
-            fontweight="bold",
-            linespacing=1.15,
-        )
-
-
-def _plot_events(panels: tuple[Axes, ...], events: pd.DataFrame) -> None:
-    """Draw dated platform events as grey dashed lines, labelled in rows atop the first panel.
-
-    The latest event takes the top row: it is the one nearest the data, so its label is
-    kept furthest from the data labels.
-    """
-    n = len(events)
-    for i, e in enumerate(events.itertuples()):
-        for panel in panels:
-            panel.axvline(
-                e.as_of, color=NEUTRAL, lw=1.4, ls=(0, (4, 3)), zorder=1, gid=f"event-{e.segment}"
-            )
-        panels[0].annotate(
-            _EVENT_LABELS.get(e.segment, str(e.segment).replace("_", " ").capitalize()),
-            (e.as_of, 1.0),
-            xycoords=("data", "axes fraction"),
-            xytext=(5, -4 - _EVENT_ROW_PT * (n - 1 - i)),
-            textcoords="offset points",
-            ha="left",
-            va="top",
-            fontsize=ANNOTATION_SIZE,
-            color=MUTED_COLOR,
-            bbox={**_LABEL_BOX, "pad": 0.1},
-            zorder=4,
-        )
-
-
-def _set_data_ticks(axis: Any, top: float, n: int) -> None:
-    """Put about ``n`` round ticks from 0 to ``top`` on ``axis``, none in the headroom above."""
-    ticks = MaxNLocator(n, steps=[1, 2, 2.5, 3, 5, 10]).tick_values(0, top)
-    axis.set_major_locator(FixedLocator([t for t in ticks if 0 <= t <= top * 1.1]))
-
-
-def plot_timeline(
-    ev: Evidence,
-    ax: Axes | None = None,
-    as_of: str | pd.Timestamp | None = None,
-    *,
-    size: str = "full",
-) -> Axes:
-    """Return the Axes of Mini Program DAU (millions of users a day) over time, by source.
-
-    Draws two stacked panels sharing the time axis: DAU on top (the returned Axes) and
-    the number of live Mini Programs below (``ax.figure.axes``). Every source's figure
-    is a point labelled with its value and source; a figure a later source repeats as
-    current (``find_stale_repeats``) is hollow, with an orange arrow back to the original;
-    sources that disagree about the same period (``find_conflicts`` with
-    ``is_same_period``) get a vermillion bracket; dated platform events
-    (``timeline_event``) are grey dashed lines across both panels. Differences between
-    periods are drawn as change, not flagged. Add the title and source line with
-    ``finish(ax, timeline_text(ev, as_of))``.
-
-    Parameters
-    ----------
-    ev : Evidence
-        From :func:`research.data.evidence.load_evidence`.
-    ax : Axes, optional
-        A subplot to draw in; its slot is split into the two panels. Default: a new
-        figure of ``size`` (see :func:`new_figure`).
-    as_of : str or Timestamp, optional
-        Only figures and events dated on or before this date are drawn.
-    size : {"full", "half", "slide"}
-        Figure size when ``ax`` is None.
-    """
-    data = _timeline_data(ev, as_of)
-    if ax is None:
-        _, ax = new_figure(size)
-    elif ax.get_subplotspec() is None:
-        raise InputError("ax: must be a subplot (made by new_figure or fig.subplots)")
-    else:
-        apply_house_style(ax)
-    width_in, height_in = _slot_inches(ax)
-    dau_fmt = lambda v: format_musers(v, with_unit=False)  # noqa: E731
-    cnt_fmt = lambda v: format_count(v, compact=True)  # noqa: E731
-    dau_labels = _point_labels(ev, data.dau, data, dau_fmt)
-    cnt_labels = _point_labels(ev, data.count, data, cnt_fmt)
-    # x: from before the first event to where every label and bracket fits
-    needs = [(lab.x, *_label_extent_pt(lab.text, lab.where)) for lab in dau_labels + cnt_labels]
-    bracket_pt = 16 + max(
-        _text_width_pt(t, ANNOTATION_SIZE, "bold") for t in _CONFLICT_LABEL.splitlines()
-    )
-    needs += [(x, 0.0, bracket_pt) for m in (_DAU, _COUNT) for x, _, _ in _conflict_xs(m, data)]
-    dates = pd.concat([data.dau, data.count, data.events])["as_of"]
-    xlim = _fit_xlim(
-        needs,
-        dates.min() - pd.DateOffset(months=3),
-        dates.max() + pd.DateOffset(months=3),
-        width_in,
-    )
-    # y: event labels sit in a band at the top of the DAU panel, above the data
-    top_pt = height_in * 72 * 2.4 / 3.4
-    band_pt = max(len(data.events) * _EVENT_ROW_PT + 10, 46)
-    free = min(max(1 - band_pt / top_pt, 0.45), 0.85)
-    with house_style():
-        top, bottom = split_axes(ax, (2.4, 1.0))
-        top.set_xlim(*xlim)
-        _plot_events((top, bottom), data.events)
-        _plot_series(top, data.dau, dau_labels, "dau")
-        _plot_conflicts(top, _DAU, data)
-        top.set_ylim(0, data.dau["value"].max() / free)
-        top.set_ylabel("Daily active users")
-        musers_axis(top)
-        _set_data_ticks(top.yaxis, data.dau["value"].max(), 4)
-        if not data.count.empty:
-            _plot_series(bottom, data.count, cnt_labels, "count")
-            _plot_conflicts(bottom, _COUNT, data)
-            bottom.set_ylim(0, data.count["value"].max() * 1.5)
-        bottom.set_ylabel("Mini Programs")
-        count_axis(bottom)
-        if not data.count.empty:
-            _set_data_ticks(bottom.yaxis, data.count["value"].max(), 2)
-        years = range(dates.min().year, dates.max().year + 2)  # ticks only where data are
-        bottom.xaxis.set_major_locator(
-            FixedLocator([mdates.date2num(pd.Timestamp(year=y, month=1, day=1)) for y in years])
-        )
-        bottom.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    return top

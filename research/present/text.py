@@ -6,20 +6,12 @@ import json
 
 from research.decide.assessment import Assessment
 from research.decide.reasons import strip_sources
+from research.present.formats import format_users
 
 
 def to_json(result: Assessment) -> str:
     """Return the assessment as JSON text; the same profile and seed give the same bytes."""
     return json.dumps(result.to_dict(), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
-
-
-def format_users(x: float) -> str:
-    """Return a count of users compactly: ``'296.6M'``, ``'43k'``, ``'69'``."""
-    if x >= 1e6:
-        return f"{x / 1e6:,.1f}M"
-    if x >= 1e3:
-        return f"{x / 1e3:,.0f}k"
-    return f"{x:,.0f}"
 
 
 def flip_text(b: dict) -> str:

@@ -1,0 +1,210 @@
+"""The house number formats: how every number and unit is written in text, charts, deck and HTML.
+
+Numbers are written as a consultant writes them and rounded to what the uncertainty
+supports: shares as ``'54%'``, money as ``'1,000 RMB'``, audiences as ``'170M users'`` or
+``'296.6M'``, counts as ``'580,000'`` or ``'580k'``, approximate dates as ``'mid-2019'``.
+Titles are put together by :func:`format_takeaway`, which refuses digits typed by hand.
+
+A :class:`NumberFormat` pairs the Excel number format a native PowerPoint chart shows with
+the same format as Python text, so the deck can size its labels in the words PowerPoint
+will show (:data:`SHARE`, :data:`SCORE`, :data:`USERS`, :data:`COUNT`).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pandas as pd
+
+from research.errors import InputError
+
+
+def _clean_zero(x: float) -> float:
+    return 0.0 if x == 0 else x  # turns -0.0 into 0.0 so nothing prints as "-0%"
+
+
+def format_pct(x: float, decimals: int = 0, *, unit: Literal["share", "pct"] = "share") -> str:
+    """Return ``x`` as a percentage string, e.g. ``0.54 -> '54%'``.
+
+    Parameters
+    ----------
+    x : float
+        A share on a 0-1 scale (default) or, with ``unit="pct"``, percentage points on
+        a 0-100 scale as in ``datasets/`` (``format_pct(54, unit="pct") -> '54%'``).
+    decimals : int
+        Digits after the decimal point.
+    unit : {"share", "pct"}
+        The scale of ``x``.
+    """
+    if unit not in ("share", "pct"):
+        raise InputError(f"unit: '{unit}' is not 'share' or 'pct'")
+    value = round(float(x) * (100.0 if unit == "share" else 1.0), decimals)
+    return f"{_clean_zero(value):,.{decimals}f}%"
+
+
+def format_rmb(x: float, decimals: int = 0) -> str:
+    """Return an amount in RMB (yuan) as a string, e.g. ``1000 -> '1,000 RMB'``."""
+    return f"{_clean_zero(round(float(x), decimals)):,.{decimals}f} RMB"
+
+
+def format_musers(x: float, decimals: int = 0, *, with_unit: bool = True) -> str:
+    """Return millions of users as a string, e.g. ``170 -> '170M users'``.
+
+    ``with_unit=False`` drops the word for axis ticks and tight labels (``'170M'``).
+    Values stay in millions at any size (``1150 -> '1,150M users'``).
+    """
+    text = f"{_clean_zero(round(float(x), decimals)):,.{decimals}f}M"
+    return f"{text} users" if with_unit else text
+
+
+def format_users(x: float) -> str:
+    """Return a count of users (not millions) compactly: ``'296.6M'``, ``'43k'``, ``'69'``."""
+    if x >= 1e6:
+        return f"{x / 1e6:,.1f}M"
+    if x >= 1e3:
+        return f"{x / 1e3:,.0f}k"
+    return f"{x:,.0f}"
+
+
+def format_count(x: float, *, compact: bool = False) -> str:
+    """Return a plain count as a string: ``580000 -> '580,000'`` or compact ``'580k'``.
+
+    Compact form uses ``k`` (thousands), ``M`` (millions) and ``B`` (billions) with up to
+    one decimal (``2_100_000 -> '2.1M'``).
+    """
+    x = float(x)
+    if not compact:
+        return f"{_clean_zero(round(x)):,.0f}"
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(x) >= size:
+            return f"{x / size:.1f}".removesuffix(".0") + suffix
+    return f"{_clean_zero(round(x, 1)):g}"
+
+
+def format_score(x: float) -> str:
+    """Return a score on a 0-1 scale with two decimals: ``0.768 -> '0.77'``."""
+    return f"{float(x):.2f}"
+
+
+def format_period(when: str | pd.Timestamp) -> str:
+    """Return a date as a loose period: ``'early 2018'`` (Jan-Apr), ``'mid-2019'``, ``'late 2019'``.
+
+    Use it where the articles' dates are approximate, so titles do not claim a precision
+    the sources lack.
+    """
+    ts = pd.Timestamp(when)
+    if ts.month <= 4:
+        return f"early {ts.year}"
+    if ts.month <= 8:
+        return f"mid-{ts.year}"
+    return f"late {ts.year}"
+
+
+_NUMBER_WORDS = (
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+)
+
+
+def format_number_word(n: int) -> str:
+    """Return a small count as a word (``1 -> 'one'``, up to ten), larger ones as digits."""
+    n = int(n)
+    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else f"{n:,}"
+
+
+def interval_coverage(low: str = "p5", high: str = "p95") -> str:
+    """Return the interval between two percentile names as words: ``'90% interval'``."""
+    bounds = [re.fullmatch(r"p(\d{1,2})", name) for name in (low, high)]
+    if not all(bounds):
+        raise InputError(f"low, high: '{low}', '{high}' are not percentile names such as 'p5'")
+    a, b = (int(m.group(1)) for m in bounds)
+    return f"{b - a}% interval"
+
+
+# ---------------------------------------------------------------------------- takeaways
+
+
+class _TakeawayFormatter(string.Formatter):
+    """A str.format with the house number formats as format specs (see format_takeaway)."""
+
+    _SPECS: dict[str, Callable[[Any, int | None], str]] = {
+        "pct": lambda v, d: format_pct(v, d or 0),
+        "rmb": lambda v, d: format_rmb(v, d or 0),
+        "musers": lambda v, d: format_musers(v, d or 0),
+        "m": lambda v, d: format_musers(v, d or 0, with_unit=False),
+        "count": lambda v, d: format_count(v),
+        "k": lambda v, d: format_count(v, compact=True),
+        "period": lambda v, d: format_period(v),
+        "year": lambda v, d: str(pd.Timestamp(v).year),
+        "word": lambda v, d: format_number_word(v),
+    }
+    _SPEC = re.compile(r"^([a-z]+)(\d?)$")
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        match = self._SPEC.match(format_spec)
+        if match and match.group(1) in self._SPECS:
+            decimals = int(match.group(2)) if match.group(2) else None
+            return self._SPECS[match.group(1)](value, decimals)
+        return super().format_field(value, format_spec)
+
+
+def format_takeaway(template: str, **numbers: Any) -> str:
+    """Return a takeaway sentence with ``numbers`` put into ``template`` in house formats.
+
+    Fields take the usual ``str.format`` syntax plus these format specs: ``pct`` (share
+    -> '54%'; ``pct1`` for one decimal), ``rmb``, ``musers`` ('170M users'), ``m``
+    ('170M'), ``count`` ('580,000'), ``k`` ('580k'), ``period`` ('mid-2019'), ``year``
+    ('2019') and ``word`` (1 -> 'one').
+
+    The template itself may hold no digits, so no number in a title is typed by hand:
+    ``format_takeaway("DAU rose to {dau:m}", dau=300) -> 'DAU rose to 300M'``.
+    """
+    literal = "".join(text for text, *_ in string.Formatter().parse(template))
+    if re.search(r"\d", literal):
+        raise InputError(
+            f"template: '{template}' types a number by hand; pass it as a field, "
+            "e.g. '{year:year}' or '{share:pct}'"
+        )
+    try:
+        return _TakeawayFormatter().format(template, **numbers)
+    except KeyError as err:
+        raise InputError(f"template: no value given for field {err}") from None
+
+
+# ----------------------------------------------------------------- native chart formats
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """One number format in two forms: the Excel code PowerPoint shows and the same as text.
+
+    ``text(value)`` writes ``value`` exactly as PowerPoint shows it with ``excel``, so a
+    deck can measure its labels before PowerPoint draws them.
+    """
+
+    name: str
+    excel: str
+    text: Callable[[float], str]
+
+
+#: Shares 0-1 as whole percentages (``'54%'``).
+SHARE = NumberFormat("share", "0%", format_pct)
+#: Scores 0-1 with two decimals (``'0.77'``).
+SCORE = NumberFormat("score", "0.00", format_score)
+#: Counts of users, compact (``'296.6M'``, ``'43k'``, ``'69'``).
+USERS = NumberFormat("users", '[>=1000000]#,##0.0,,"M";[>=1000]#,##0,"k";0', format_users)
+#: Whole counts with thousands separators (``'1,235'``).
+COUNT = NumberFormat("count", "#,##0", format_count)
