@@ -34,8 +34,6 @@ def notebook_paths(folder: Path = NOTEBOOKS_DIR) -> list[Path]:
     return sorted(p for p in folder.glob("[0-9][0-9]-*.ipynb") if p.is_file())
 
 
-
-
 def execute(nb: nbformat.NotebookNode, cwd: Path = NOTEBOOKS_DIR) -> nbformat.NotebookNode:
     """Return ``nb`` executed top to bottom in a fresh kernel started in ``cwd``.
 

@@ -310,5 +310,3 @@ def test_dau_timeline_flags_the_stale_repeat():
         t["as_of"].is_monotonic_increasing
         or t.groupby("metric")["as_of"].apply(lambda s: s.is_monotonic_increasing).all()
     )
-
-

@@ -185,7 +185,9 @@ def assess(
         else (passing + sorted(failing, key=lambda c: -c.weight))
     )
     reasons = tuple(c.reason for c in ordered)
-    all_sources = tuple(dict.fromkeys([ctx.anchors.dau.source_id, *(s for c in crits for s in c.sources)]))
+    all_sources = tuple(
+        dict.fromkeys([ctx.anchors.dau.source_id, *(s for c in crits for s in c.sources)])
+    )
     src_tbl = ev.sources.set_index("source_id")
     sources = tuple(
         {"source_id": s, "citation": str(src_tbl.at[s, "citation"])} for s in all_sources

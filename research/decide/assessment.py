@@ -35,6 +35,7 @@ class Criterion:
     sources: tuple[str, ...]
     assumptions: tuple[str, ...]
 
+
 @dataclass(frozen=True)
 class Sensitivity:
     """How far the mean weighted score moves when one input swings from its p5 to its p95."""
@@ -50,6 +51,7 @@ class Sensitivity:
     p_go_high: float
     basis: str
 
+
 @dataclass(frozen=True)
 class BreakEven:
     """The value of an input (or of the brand's price) at which the verdict would flip."""
@@ -60,6 +62,7 @@ class BreakEven:
     value: float | None
     flips_to: str | None
     unit: str
+
 
 @dataclass(frozen=True)
 class Assessment:

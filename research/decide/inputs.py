@@ -39,6 +39,7 @@ _CRITERION_INPUTS = {
     "objective_fit": (),
 }
 
+
 def criterion_inputs(name: str, p: BrandProfile) -> tuple[str, ...]:
     if name == "category_fit":
         return tuple(
@@ -49,6 +50,7 @@ def criterion_inputs(name: str, p: BrandProfile) -> tuple[str, ...]:
     if name == "feasibility" and p.package_size_mb is not None:
         return ()
     return _CRITERION_INPUTS[name]
+
 
 def provenance(ins: dict, names: Sequence[str], ev: Evidence, extra_sources=()) -> tuple:
     srcs = tuple(dict.fromkeys([*extra_sources, *(s for n in names for s in ins[n].sources)]))

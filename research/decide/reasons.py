@@ -27,8 +27,10 @@ _OBJECTIVE_WHY = {
     "service": "Mini Programs are interactive, suiting personalised customer service",
 }
 
+
 def _pct(x: float) -> str:
     return f"{x:.0%}"
+
 
 def _audience_text(p: BrandProfile) -> str:
     who = {"female": "Women", "male": "Men", "any": "People"}[p.audience.gender]
@@ -40,9 +42,11 @@ def _audience_text(p: BrandProfile) -> str:
     )
     return f"{who} aged {p.audience.age_min}-{p.audience.age_max} in {tier_text}"
 
+
 def strip_sources(reason: str) -> str:
     """Return a reason sentence without its bracketed ``[Sources: ...]`` tail."""
     return reason.split(" [")[0]
+
 
 def reason(name: str, p: BrandProfile, f: dict, sc: np.ndarray, ctx: Context, cite_: str) -> str:
     """Return the plain-language reason for one criterion, with its numbers and sources."""

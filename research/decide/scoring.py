@@ -15,6 +15,7 @@ def criterion_scores(f: dict, ctx: Context) -> np.ndarray:
     with np.errstate(over="ignore", divide="ignore"):  # a tiny package scores min(1, inf) = 1
         return _stack_scores(f, ctx)
 
+
 def _stack_scores(f: dict, ctx: Context) -> np.ndarray:
     return np.stack(
         [
@@ -27,10 +28,12 @@ def _stack_scores(f: dict, ctx: Context) -> np.ndarray:
         ]
     )
 
+
 def total_score(scores: np.ndarray, pf: Portfolio, a: Assumptions) -> np.ndarray:
     """Return the weighted score (B, n): weights by each brand's objective."""
     w = np.stack([a.policy.weight_vector(o) for o in OBJECTIVES])[pf.objective]  # (B, 6)
     return np.einsum("cbn,bc->bn", scores, w)
+
 
 def verdict_of(p_go: float, a: Assumptions) -> str:
     """Return GO, CONDITIONAL or NO-GO for a probability of clearing the bar."""
@@ -39,6 +42,7 @@ def verdict_of(p_go: float, a: Assumptions) -> str:
     if p_go < a.policy.no_go_below:
         return "NO-GO"
     return "CONDITIONAL"
+
 
 def p_go_and_mean(v: dict, pf: Portfolio, ctx: Context) -> tuple[np.ndarray, np.ndarray]:
     f = compute_factors(v, pf, ctx.anchors)

@@ -15,6 +15,7 @@ from research.model.factors import Portfolio, compute_factors
 # Inputs swung one at a time; Dirichlet inputs are swung through the brand's derived share.
 _SWING_FACTORS = {"tier_shares": "tier_share", "touchpoint_mix": "coverage"}
 
+
 def _swing_values(v: dict, f: dict) -> dict[str, tuple[np.ndarray, str]]:
     """Return, per swingable input, its draws (1-D) and the key it overrides."""
     out = {}
@@ -25,6 +26,7 @@ def _swing_values(v: dict, f: dict) -> dict[str, tuple[np.ndarray, str]]:
         elif np.ndim(x) == 1:
             out[name] = (x, name)
     return out
+
 
 def sensitivity(v: dict, pf: Portfolio, ctx: Context, ins: dict, p: BrandProfile) -> list:
     f = compute_factors(v, pf, ctx.anchors)
@@ -60,6 +62,7 @@ def sensitivity(v: dict, pf: Portfolio, ctx: Context, ins: dict, p: BrandProfile
     rows.sort(key=lambda s: (-round(s.swing, 12), s.input))
     return rows
 
+
 def _flip_target(verdict: str, a: Assumptions) -> list[tuple[float, str]]:
     """Return the p_go boundaries whose crossing changes ``verdict``, nearest first."""
     if verdict == "GO":
@@ -67,6 +70,7 @@ def _flip_target(verdict: str, a: Assumptions) -> list[tuple[float, str]]:
     if verdict == "NO-GO":
         return [(a.policy.no_go_below, "CONDITIONAL")]
     return [(a.policy.go_at_least, "GO"), (a.policy.no_go_below, "NO-GO")]
+
 
 def _find_crossing(fn, grid: np.ndarray, boundary: float, above: bool) -> float | None:
     """Return the first grid value (refined by bisection) where fn crosses ``boundary``."""
@@ -84,6 +88,7 @@ def _find_crossing(fn, grid: np.ndarray, boundary: float, above: bool) -> float 
         ok = fn(mid) >= boundary if above else fn(mid) < boundary
         lo, hi = (lo, mid) if ok else (mid, hi)
     return float(hi)
+
 
 def break_even(v, pf, ctx, verdict, p_go, sens, p: BrandProfile, ins) -> list[BreakEven]:
     out = []

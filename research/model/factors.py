@@ -115,6 +115,7 @@ class Portfolio:
     def __len__(self) -> int:
         return len(self.profiles)
 
+
 def make_portfolio(profiles: Sequence[BrandProfile], ev: Evidence, a: Assumptions) -> Portfolio:
     """Return ``profiles`` as a :class:`Portfolio` of arrays."""
     names = list(access.prior_weights(ev, a).index)
@@ -193,7 +194,5 @@ def compute_factors(v: dict, pf: Portfolio, an: Anchors) -> dict[str, np.ndarray
         if key in v:
             f[key] = np.broadcast_to(v[key], gender.shape)
     f["audience_share"] = f["gender_share"] * f["age_share"] * f["tier_share"]
-    f["dau"] = np.broadcast_to(
-        dau.dau_users(v, an.dau, an.years, an.cap_musers), gender.shape
-    )
+    f["dau"] = np.broadcast_to(dau.dau_users(v, an.dau, an.years, an.cap_musers), gender.shape)
     return f
