@@ -144,11 +144,11 @@ def _cmd_figures(args: argparse.Namespace) -> int:
 
 
 def _cmd_assess(args: argparse.Namespace) -> int:
-    from research.data import profiles as brand
+    from research.data import profile_files
     from research.data.evidence import load_evidence
 
     ev = load_evidence(args.datasets)
-    profile = brand.load_profile(args.profile, ev)
+    profile = profile_files.load_profile(args.profile, ev)
     # the engine, once the profile is known to be valid
     from research.decide import assess as decision
     from research.present import text as summary
@@ -164,11 +164,11 @@ def _cmd_assess(args: argparse.Namespace) -> int:
 
 
 def _cmd_screen(args: argparse.Namespace) -> int:
-    from research.data import profiles as brand
+    from research.data import profile_files
     from research.data.evidence import load_evidence
 
     ev = load_evidence(args.datasets)
-    profiles = brand.load_profiles(args.paths, ev)
+    profiles = profile_files.load_profiles(args.paths, ev)
     # the engine, once the profiles are known to be valid
     from research.decide import assess as decision
 

@@ -20,9 +20,11 @@ import yaml
 from tqdm import tqdm
 
 from research import notebooks
+from research.data import profile_files
 from research.data import profiles as brand
 from research.data.assumptions import load_assumptions
 from research.data.evidence import load_evidence
+from research.data.profiles import BrandProfile
 from research.decide.assess import DEFAULT_DRAWS, DEFAULT_SEED, assess
 from research.decide.assessment import Assessment
 from research.decide.reasons import strip_sources
@@ -88,6 +90,15 @@ def deck_spec(r: Assessment, exs: dict, chart_files: dict) -> deck.DeckSpec:
     )
 
 
+def brand_folder(profile: BrandProfile, root: Path) -> Path:
+    """Return ``root/<slug>``, the brand's output folder, checked to be directly in ``root``."""
+    base = Path(root).resolve()
+    target = (base / str(profile.slug)).resolve()
+    if target.parent != base:
+        raise InputError(f"slug '{profile.slug}': output folder {target} is outside {base}")
+    return target
+
+
 def write_brand(
     r: Assessment, ev, a, out_root: Path, *, analysis: bool = False, datasets=None
 ) -> dict[str, Path]:
@@ -96,7 +107,7 @@ def write_brand(
     With ``analysis``, the brand's profile is saved as ``profile.yaml`` and the go/no-go
     notebook is run on it with papermill (``analysis.ipynb``, ``analysis.html``).
     """
-    folder = brand.resolve_output_dir(r.profile, out_root)
+    folder = brand_folder(r.profile, out_root)
     out: dict[str, Path] = {}
     with ThreadPoolExecutor(max_workers=1) as side:
         pending = None
@@ -144,7 +155,7 @@ def run_report(args) -> int:
     ev = load_evidence(args.datasets)
     a = load_assumptions(ev.datasets_dir)  # fails early on a bad assumptions file
     paths = args.profiles or [BRANDS_DIR]
-    profiles = brand.load_profiles(paths, ev)
+    profiles = profile_files.load_profiles(paths, ev)
     out_root = Path(args.out).expanduser() if args.out else BUILD_DIR
     if out_root.exists() and not out_root.is_dir():
         raise InputError(f"--out: {display(out_root)} exists and is not a folder")

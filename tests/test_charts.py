@@ -437,7 +437,7 @@ def test_timeline_text_stays_on_the_page_without_overlaps(ev: Evidence, size: st
 @pytest.fixture(scope="module")
 def brand_exhibits() -> dict:
     """Exhibits of a GO and a NO-GO brand (512 draws): ``{slug: (assessment, exhibits)}``."""
-    from research.data import profiles as brand
+    from research.data import profile_files
     from research.data.assumptions import load_assumptions
     from research.data.evidence import load_evidence
     from research.decide.assess import assess
@@ -448,7 +448,7 @@ def brand_exhibits() -> dict:
     a = load_assumptions(ev.datasets_dir)
     out = {}
     for slug in ("fast-fashion", "luxury-direct"):
-        (profile,) = brand.load_profiles([BRANDS_DIR / f"{slug}.yaml"], ev)
+        (profile,) = profile_files.load_profiles([BRANDS_DIR / f"{slug}.yaml"], ev)
         r = assess(profile, ev=ev, a=a, draws=512, seed=7)
         out[slug] = (r, exhibits.build_exhibits(r, ev, a))
     return out

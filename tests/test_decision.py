@@ -13,6 +13,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from research.data import profile_files
 from research.data import profiles as brand
 from research.data.assumptions import load_assumptions
 from research.data.evidence import load_evidence
@@ -65,7 +66,9 @@ def _criterion(result: decision.Assessment, name: str) -> decision.Criterion:
 @pytest.fixture(scope="module")
 def examples() -> dict[str, decision.Assessment]:
     """The example brands assessed with the default draws and seed, keyed by slug."""
-    return {p.slug: decision.assess(p, ev=EV, a=A) for p in brand.load_profiles(BRANDS_DIR, EV)}
+    return {
+        p.slug: decision.assess(p, ev=EV, a=A) for p in profile_files.load_profiles(BRANDS_DIR, EV)
+    }
 
 
 # --------------------------------------------------------------------------- example verdicts
@@ -202,7 +205,7 @@ def test_adding_any_channel_to_any_set_never_lowers_coverage(base, extra):
 
 
 def test_luxury_direct_does_better_with_a_loyalty_objective():
-    direct = brand.load_profile(BRANDS_DIR / "luxury-direct.yaml", EV)
+    direct = profile_files.load_profile(BRANDS_DIR / "luxury-direct.yaml", EV)
     loyalty = brand.profile_from_mapping(
         {**brand.profile_to_dict(direct), "objective": "loyalty"}, "luxury as loyalty", EV
     )
@@ -244,7 +247,7 @@ def test_same_seed_same_answer_and_another_seed_another():
 
 
 def test_screen_p_go_equals_assess_p_go_for_the_examples(examples):
-    table = decision.assess_many(list(brand.load_profiles(BRANDS_DIR, EV)), ev=EV, a=A)
+    table = decision.assess_many(list(profile_files.load_profiles(BRANDS_DIR, EV)), ev=EV, a=A)
     for row in table.itertuples():
         assert row.p_go == examples[row.slug].p_go, row.slug
         assert row.verdict == examples[row.slug].verdict, row.slug
@@ -354,7 +357,7 @@ def test_any_profile_is_assessed_or_refused_with_one_line(data, tmp_path_factory
     path = tmp_path_factory.mktemp("profile") / "brand.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     try:
-        result = decision.assess(brand.load_profile(path, EV), ev=EV, a=A, draws=256)
+        result = decision.assess(profile_files.load_profile(path, EV), ev=EV, a=A, draws=256)
     except InputError as err:
         message = str(err)
         assert message and "\n" not in message and "\r" not in message

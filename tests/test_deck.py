@@ -699,7 +699,7 @@ def test_chart_titles_fit_two_lines_at_a_readable_size(deck):
 @pytest.fixture(scope="module")
 def brand_deck(tmp_path_factory: pytest.TempPathFactory):
     """A NO-GO brand's deck built from its exhibits, as the report builds it (512 draws)."""
-    from research.data import profiles as brand
+    from research.data import profile_files
     from research.data.assumptions import load_assumptions
     from research.data.evidence import load_evidence
     from research.decide.assess import assess
@@ -710,7 +710,7 @@ def brand_deck(tmp_path_factory: pytest.TempPathFactory):
 
     ev = load_evidence()
     a = load_assumptions(ev.datasets_dir)
-    (profile,) = brand.load_profiles([BRANDS_DIR / "luxury-direct.yaml"], ev)
+    (profile,) = profile_files.load_profiles([BRANDS_DIR / "luxury-direct.yaml"], ev)
     r = assess(profile, ev=ev, a=a, draws=512, seed=7)
     exs = exhibits.build_exhibits(r, ev, a)
     folder = tmp_path_factory.mktemp("brand")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -32,7 +34,7 @@ def profile(**over):
         "channels": ["shared_links", "qr_codes"],
         "package_size_mb": 5,
     } | over
-    return profile_from_mapping(data, "test", EV)
+    return profile_from_mapping(data, "test", EV, analysis_date=dt.date(2040, 1, 1))
 
 
 def funnel_of(draws: int = 1024, seed: int = 0, **over):

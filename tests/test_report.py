@@ -13,6 +13,7 @@ from helpers import read_chart_series, scorecard_of
 from pptx.oxml.ns import qn
 
 from research import cli
+from research.data import profile_files
 from research.data import profiles as brand
 from research.data.assumptions import load_assumptions
 from research.paths import BRANDS_DIR
@@ -147,7 +148,7 @@ def test_report_publishes_the_go_no_go_analysis(run):
     card.pop("charts")
     nb = nbformat.read(folder / "analysis.ipynb", as_version=4)
     assert scorecard_of(nb) == card
-    saved = brand.load_profile(folder / "profile.yaml")
+    saved = profile_files.load_profile(folder / "profile.yaml")
     assert brand.profile_to_dict(saved) == card["profile"]
     html = (folder / "analysis.html").read_text(encoding="utf-8")
     assert "Tea Garden Test Co." in html and f"<strong>{card['verdict']}</strong>" in html

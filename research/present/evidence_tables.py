@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from research.data import tables as schema
+from research.data import descriptor
 from research.data.evidence import Evidence, figures_table, find_conflicts, find_stale_repeats
 from research.model import categories
 from research.present.formats import format_pct
@@ -136,7 +136,7 @@ def games_engagement(ev: Evidence) -> pd.DataFrame:
 def taxonomy(ev: Evidence, channels: Sequence[str] = ()) -> pd.DataFrame:
     """Return the touch-point taxonomy by engagement phase and group, the brand's marked."""
     order = {
-        col: {v: i for i, v in enumerate(schema.enum_of(ev.datasets_dir, "touchpoints", col))}
+        col: {v: i for i, v in enumerate(descriptor.enum_of(ev.datasets_dir, "touchpoints", col))}
         for col in ("phase", "group")
     }
     tp = ev.touchpoints.sort_values(

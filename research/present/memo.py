@@ -18,6 +18,7 @@ from IPython.display import JSON, Image, Markdown
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from research.data import profile_files
 from research.data import profiles as brand
 from research.data.assumptions import Assumptions, load_assumptions
 from research.data.evidence import Evidence, find_conflicts, find_stale_repeats, load_evidence
@@ -61,7 +62,7 @@ def load_brand(
 
     ``as_of`` is an ISO date (``YYYY-MM-DD``); it is validated like the profile's own field.
     """
-    profile = brand.load_profile(profile_path, ev)
+    profile = profile_files.load_profile(profile_path, ev)
     if as_of is None:
         return profile
     data = brand.profile_to_dict(profile) | {"as_of": str(as_of)}
@@ -394,7 +395,7 @@ def assess_folder(
     """Return the evidence, assumptions and assessments of every profile in ``folder``."""
     ev = load_evidence(datasets)
     a = load_assumptions(ev.datasets_dir)
-    profiles = brand.load_profiles([folder], ev)
+    profiles = profile_files.load_profiles([folder], ev)
     return ev, a, [assess(p, ev=ev, a=a, draws=draws, seed=seed) for p in profiles]
 
 
