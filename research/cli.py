@@ -115,12 +115,13 @@ def _cmd_figures(args: argparse.Namespace) -> int:
         "unit",
         "qualifier",
         "as_of",
+        "as_of_is_estimated",
         "source_id",
         "published",
         "locator",
         "kind",
-        "conflicts_with",
         "repeats_obs_id",
+        "conflicts_with",
     ]
     table = table[cols]
     if args.format == "json":
@@ -132,14 +133,20 @@ def _cmd_figures(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         sys.stdout.write(table.to_csv(index=False, date_format="%Y-%m-%d"))
     else:
-        shown = table.drop(columns=["published"]).assign(
-            as_of=table["as_of"].dt.strftime("%Y-%m-%d"),
+        from research.formats import format_date
+        from research.present.evidence_tables import summary_text
+
+        shown = table.drop(columns=["published", "as_of_is_estimated"]).assign(
+            as_of=[
+                format_date(d, estimated=e, day=True)
+                for d, e in zip(table["as_of"], table["as_of_is_estimated"], strict=True)
+            ],
             segment=table["segment"].fillna(""),
             value=table["value"].map(lambda v: f"{v:,.10g}"),
         )
         print(shown.to_string(index=False, max_colwidth=48))
         print()
-        print(evidence.summarise(ev))
+        print(summary_text(ev))
     return 0
 
 

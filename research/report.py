@@ -30,10 +30,10 @@ from research.decide.assessment import Assessment
 from research.decide.reasons import strip_sources
 from research.errors import InputError
 from research.files import write_atomic
+from research.formats import format_pct, format_rmb, format_score
 from research.paths import BRANDS_DIR, BUILD_DIR, display
 from research.present import deck, exhibits, plots
 from research.present import text as summary
-from research.present.formats import format_pct, format_rmb, format_score
 from research.present.html import render_index
 from research.present.style import export_chart, house_style
 

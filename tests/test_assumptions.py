@@ -436,3 +436,75 @@ def test_a_quoted_number_is_still_text(data_copy):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(DataFileError, match=r"assumptions\.trust_survey_n\.high: '1e3' is not a"):
         load_assumptions(data_copy)
+
+
+# --- rationales state what their ranges give -----------------------------------------------
+#
+# Where a rationale states a consequence of its range, recompute it from the range and the
+# articles' figures, so a rationale can never drift from its numbers again.
+
+
+def _range(name: str) -> tuple[float, float]:
+    item = load_assumptions()[name]
+    return item.low, item.high
+
+
+def test_spend_spread_gives_17_to_28_percent_spending_1000_rmb_or_more():
+    from scipy import stats
+
+    lo, hi = _range("spend_log_spread")
+    share_le_500 = 0.54
+    at_least = [
+        stats.norm.sf((np.log(1000) - (np.log(500) - s * stats.norm.ppf(share_le_500))) / s)
+        for s in (lo, hi)
+    ]
+    assert [round(x * 100) for x in at_least] == [17, 28]
+    assert "17% to 28%" in load_assumptions()["spend_log_spread"].rationale
+
+
+def test_age_spread_gives_the_stated_90_percent_ranges():
+    from scipy import stats
+
+    lo, hi = _range("age_log_spread")
+    bands = []
+    for s in (lo, hi):
+        log_median = np.log(31) - s * stats.norm.ppf(0.60)
+        bands.append(tuple(round(np.exp(log_median + z * s)) for z in (-1.645, 1.645)))
+    assert bands == [(20, 42), (15, 53)]
+    text = load_assumptions()["age_log_spread"].rationale
+    assert "between about 20 and 42" in text and "between about 15 and 53" in text
+
+
+def test_dau_growth_tops_out_at_the_pace_between_the_two_dated_figures():
+    from research.data.evidence import load_evidence, observations_for
+
+    dau = observations_for(load_evidence(), "mini_program_dau")
+    first = dau[dau["source_id"] == "guide_2018"].iloc[0]
+    last = dau[dau["source_id"] == "datawords_2019"].iloc[0]
+    years = (last["as_of"] - first["as_of"]).days / 365.25
+    pace = (last["value"] / first["value"]) ** (1 / years) - 1
+    assert _range("dau_growth_after_last_figure")[1] == pytest.approx(pace, abs=0.005)
+    assert f"+{pace:.0%}" in load_assumptions()["dau_growth_after_last_figure"].rationale
+
+
+def test_unstated_package_fits_the_limit_about_97_percent_of_the_time():
+    from scipy import stats
+
+    lo, hi = _range("package_size_if_unstated")
+    mu, sigma = (np.log(lo) + np.log(hi)) / 2, (np.log(hi) - np.log(lo)) / (2 * 1.645)
+    assert round(stats.norm.cdf((np.log(10) - mu) / sigma) * 100) == 97
+    assert "about 97%" in load_assumptions()["package_size_if_unstated"].rationale
+
+
+def test_trust_gives_a_35_percent_share_4_to_6_points_either_way():
+    lo, hi = _range("trust_survey_n")
+    half_widths = [1.645 * np.sqrt(0.35 * 0.65 / n) * 100 for n in (hi, lo)]
+    assert [round(x) for x in half_widths] == [3, 6]
+    assert "about 3 to 6 points" in load_assumptions()["trust_survey_n"].rationale
+
+
+@pytest.mark.parametrize(
+    "name", ["penetration_ecommerce", "penetration_news", "penetration_utility"]
+)
+def test_assumed_categories_stay_below_games(name):
+    assert _range(name)[1] < 0.42

@@ -1,5 +1,5 @@
 """Tests of the charts: palette, house style (research.present.style), number formats
-(research.present.formats), chart text, export, the timeline and the brand charts."""
+(research.formats), chart text, export, the timeline and the brand charts."""
 
 from __future__ import annotations
 
@@ -15,22 +15,27 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from PIL import Image
 
-from research.data.evidence import Evidence, find_stale_repeats, observations_for
+from research.data.consistency import find_stale_repeats
+from research.data.evidence import Evidence, observations_for
 from research.errors import InputError
-from research.present import style as charts
-from research.present.formats import (
+from research.formats import (
     COUNT,
     SCORE,
     SHARE,
     USERS,
     format_count,
+    format_date,
     format_musers,
     format_pct,
     format_period,
+    format_probability,
+    format_range,
     format_rmb,
+    format_share,
     format_takeaway,
     format_users,
 )
+from research.present import style as charts
 from research.present.palette import ACCENT, NEUTRAL, PALETTE, PRIMARY
 from research.present.style import (
     ChartText,
@@ -139,9 +144,24 @@ def test_new_figure_rejects_unknown_size() -> None:
         (format_period("2018-01-15"), "early 2018"),
         (format_period("2019-07-01"), "mid-2019"),
         (format_period("2019-09-11"), "late 2019"),
-        (format_users(296_600_000), "296.6M"),
+        (format_users(296_600_000), "300M"),
+        (format_users(87_600_000), "88M"),
+        (format_users(1_583), "1.6k"),
         (format_users(42_000), "42k"),
         (format_users(69), "69"),
+        (format_share(0.0042), "0.4%"),
+        (format_share(0.00004), "<0.1%"),
+        (format_share(0.354), "35%"),
+        (format_share(0.997), ">99%"),
+        (format_share(1.0), "100%"),
+        (format_probability(0.0), "<1%"),
+        (format_probability(1.0), ">99%"),
+        (format_probability(0.4), "40%"),
+        (format_range(0.31, 0.314, format_pct), "31%"),
+        (format_range(0.2, 0.4, format_pct), "20% to 40%"),
+        (format_date("2018-01-15", estimated=True), "c. Jan 2018"),
+        (format_date("2017-04-01"), "Apr 2017"),
+        (format_rmb(1583, sig=2), "1,600 RMB"),
     ],
 )
 def test_formatters(text: str, expected: str) -> None:
@@ -340,7 +360,7 @@ def test_export_chart_refuses_unfinished_figures_low_dpi_and_formats(tmp_path: P
 def test_timeline_text_is_generated_from_the_figures(ev: Evidence) -> None:
     text = timeline_text(ev)
     assert "170M" in text.title and "300M" in text.title
-    assert "repeats the 2018 DAU figure" in text.title
+    assert "repeat older figures as current" in text.title
     for producer in ("Agency insight page", "Datawords", "Sinorblog", "Nora Holtmann"):
         assert producer in text.source_line
     assert text.source_line.startswith("Sources: ")
@@ -348,8 +368,8 @@ def test_timeline_text_is_generated_from_the_figures(ev: Evidence) -> None:
 
 
 def test_timeline_text_follows_as_of(ev: Evidence) -> None:
-    before_repeat = timeline_text(ev, as_of="2019-08-01")
-    assert "300M" in before_repeat.title and "repeat" not in before_repeat.title
+    mid_2019 = timeline_text(ev, as_of="2019-08-01")  # the repeats date from 2018
+    assert "300M" in mid_2019.title
     first_only = timeline_text(ev, as_of="2018-06-01")
     assert first_only.title == "Mini Program DAU was 170M users a day in early 2018"
     assert "Datawords" not in first_only.source_line
@@ -383,8 +403,8 @@ def test_plot_timeline_marks_every_dau_figure_and_the_stale_repeat(ev: Evidence)
     assert len(arrows) == 1
     original = dau.set_index("obs_id").loc[row["original_obs_id"]]
     assert arrows[0].xy[1] == original["value"]
-    # a bracket marks the same-period disagreement; events span both panels
-    assert any(line.get_gid() == "mini_program_dau-conflict-0" for line in ax.get_lines())
+    # no two sources disagree about the same period, so no bracket; events span both panels
+    assert not any("conflict" in (line.get_gid() or "") for line in ax.get_lines())
     fig = ax.get_figure()
     assert len(fig.axes) == 2
     count_ax = fig.axes[1]
@@ -398,8 +418,8 @@ def test_plot_timeline_marks_every_dau_figure_and_the_stale_repeat(ev: Evidence)
 
 
 def test_plot_timeline_as_of_drops_later_figures(ev: Evidence) -> None:
-    ax = plot_timeline(ev, as_of="2019-08-01", size="half")
-    assert len(_markers(ax, "dau-obs-")) == 2
+    ax = plot_timeline(ev, as_of="2018-06-01", size="half")
+    assert len(_markers(ax, "dau-obs-")) == 1  # the restatement came in 2019
     assert not any("conflict" in (line.get_gid() or "") for line in ax.get_lines())
 
 

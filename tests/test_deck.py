@@ -17,6 +17,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
 from pptx.util import Pt
 
+from research.formats import COUNT
 from research.present.deck import (
     ACCENT,
     KEY_SHAPE,
@@ -32,7 +33,6 @@ from research.present.deck import (
     key_entries,
     write_deck,
 )
-from research.present.formats import COUNT
 
 N_ASSUMPTIONS = 12
 #: title + summary + 3 charts + 2 assumptions slides (12 rows, at most 10 a slide) + sources.

@@ -6,17 +6,14 @@ import dataclasses
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from research.data import evidence
+from research.data import consistency
+from research.data.consistency import find_conflicts, find_growth, find_stale_repeats
 from research.data.evidence import (
     Evidence,
     Observation,
     cite,
     figures_table,
-    find_conflicts,
-    find_stale_repeats,
     latest_value,
     load_evidence,
     observations_for,
@@ -90,18 +87,20 @@ def test_key_figures_from_the_articles(ev, metric, segment, source_id, value, un
 
 def test_dau_has_exactly_three_figures(ev):
     rows = observations_for(ev, "mini_program_dau")
-    assert list(rows["obs_id"]) == [1, 3, 2]  # oldest as_of first
-    assert list(rows["value"]) == [170, 300, 170]
-    assert list(rows["source_id"]) == ["guide_2018", "datawords_2019", "sinorblog_2019"]
+    assert list(rows["obs_id"]) == [1, 2, 3]  # oldest as_of first
+    assert list(rows["value"]) == [170, 170, 300]
+    assert list(rows["source_id"]) == ["guide_2018", "sinorblog_2019", "datawords_2019"]
 
 
 def test_observation_counts(ev):
     obs = ev.observations
-    assert len(obs) == 40
+    assert len(obs) == 39
     assert (obs["kind"] == "reported").sum() == 35
-    assert set(obs.loc[obs["kind"] == "derived", "obs_id"]) == {15, 17, 20, 22, 25}
+    # 100 minus a reported share, and a count read off a list; no invented tier 5 share
+    assert set(obs.loc[obs["kind"] == "derived", "obs_id"]) == {15, 17, 22, 25}
     assert len(ev.sources) == 5
-    assert len(ev.touchpoints) == 18
+    assert len(ev.touchpoints) == 20
+    assert int(ev.touchpoints["is_analyst_addition"].sum()) == 3
 
 
 def test_load_evidence_types(ev):
@@ -132,7 +131,6 @@ def test_load_evidence_reloads_a_changed_folder(data_copy):
         ("user_gender_share", ["female", "male"]),
         ("user_age_share", ["le_30", "gt_30"]),
         ("monthly_spend_share", ["le_500", "gt_500"]),
-        ("user_city_tier_share", ["tier_1", "tier_2_to_4", "tier_5_and_below"]),
     ],
 )
 def test_share_sets_sum_to_100(ev, metric, segments):
@@ -142,10 +140,17 @@ def test_share_sets_sum_to_100(ev, metric, segments):
     assert rows["source_id"].nunique() == 1
 
 
+def test_the_tier_shares_are_what_the_article_says_and_the_rest_is_unnamed(ev):
+    rows = ev.observations[ev.observations["metric"] == "user_city_tier_share"]
+    assert sorted(rows["segment"]) == ["tier_1", "tier_2_to_4"]
+    assert set(rows["qualifier"]) == {"approx"} and set(rows["kind"]) == {"reported"}
+    assert rows["value"].sum() < 100  # the rest is not a figure of the article
+
+
 def test_every_derived_pct_completes_its_set_to_100(ev):
     obs = ev.observations
     derived = obs[(obs["kind"] == "derived") & (obs["unit"] == "pct")]
-    assert len(derived) == 4
+    assert len(derived) == 3
     for row in derived.itertuples():
         group = obs[
             (obs["metric"] == row.metric)
@@ -169,9 +174,9 @@ def test_latest_value_skips_the_stale_repeat(ev):
 
 
 def test_latest_value_keeps_the_stale_repeat_when_asked(ev):
-    obs = latest_value(ev, "mini_program_dau", as_of="2019-12-31", skip_stale=False)
+    obs = latest_value(ev, "mini_program_dau", as_of="2018-06-30", skip_stale=False)
     assert (obs.value, obs.source_id, obs.obs_id) == (170, "sinorblog_2019", 2)
-    assert obs.as_of == pd.Timestamp("2019-09-11")
+    assert obs.as_of == pd.Timestamp("2018-01-15") and obs.as_of_is_estimated
 
 
 def test_latest_value_as_of_mid_2018(ev):
@@ -195,113 +200,97 @@ def test_latest_value_unknown_metric(ev):
         latest_value(ev, "mini_program_daus")
 
 
-# --- conflicts ------------------------------------------------------------------------------
-
-
-def test_find_conflicts_default_tolerance(ev):
-    conflicts = find_conflicts(ev)
-    assert pairs(conflicts) == {
-        ("mini_program_dau", 1, 3),
-        ("mini_program_dau", 2, 3),
-        ("mini_program_count", 4, 5),
-        ("mini_program_age_years", 9, 10),
-    }
-    dau = conflicts[conflicts["metric"] == "mini_program_dau"].set_index("obs_id_a")
-    assert dau.at[1, "rel_gap"] == pytest.approx(130 / 300)
-    assert dau.at[1, "gap_days"] == (pd.Timestamp("2019-07-01") - pd.Timestamp("2018-01-15")).days
-    assert not dau.at[1, "is_same_period"]
-    assert dau.at[2, "is_same_period"]
-    count = conflicts[conflicts["metric"] == "mini_program_count"].iloc[0]
-    assert count["rel_gap"] == pytest.approx(20_000 / 600_000)
-
-
-def test_find_conflicts_huge_tolerance_returns_none(ev):
-    assert find_conflicts(ev, tolerance=0.99).empty
-    # gaps: count 20k/600k = 3.3 %, age 0.5/2.5 = 20 %, DAU 130/300 = 43 %
-    assert {m for m, _, _ in pairs(find_conflicts(ev, tolerance=0.1))} == {
-        "mini_program_dau",
-        "mini_program_age_years",
-    }
-    assert pairs(find_conflicts(ev, tolerance=0.3)) == {
-        ("mini_program_dau", 1, 3),
-        ("mini_program_dau", 2, 3),
-    }
-
-
-@pytest.mark.parametrize("tolerance", [-0.1, 1.0, 5])
-def test_find_conflicts_rejects_bad_tolerance(ev, tolerance):
-    with pytest.raises(InputError, match="tolerance"):
-        find_conflicts(ev, tolerance=tolerance)
-
-
-@settings(max_examples=30, deadline=None)
-@given(low=st.floats(0, 0.98), high=st.floats(0, 0.98))
-def test_a_higher_tolerance_never_adds_conflicts(low, high):
-    ev = load_evidence()
-    low, high = sorted((low, high))
-    assert pairs(find_conflicts(ev, high)) <= pairs(find_conflicts(ev, low))
-
-
-def test_wechat_users_at_most_and_at_least_do_not_conflict(ev):
-    rows = ev.observations.set_index("obs_id").loc[[12, 13], ["metric", "qualifier", "value"]]
-    assert list(rows["qualifier"]) == ["at_most", "at_least"]
-    assert "wechat_users" not in set(find_conflicts(ev)["metric"])
+# --- repeats, conflicts and growth ---------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("edits", "conflict"),
+    ("value", "qualifier", "low", "high"),
     [
-        # "over 1 billion" (obs 13, at_least 1000) vs a larger / smaller exact figure
-        ({12: {"qualifier": "exact", "value": 1150.0}}, False),
-        ({12: {"qualifier": "exact", "value": 900.0}}, True),
-        # "almost a billion" (obs 12, at_most 1000) vs a smaller / larger exact figure
-        ({13: {"qualifier": "exact", "value": 900.0}}, False),
-        ({13: {"qualifier": "exact", "value": 1150.0}}, True),
-        # two exact figures 15 % apart disagree
-        ({12: {"qualifier": "exact"}, 13: {"qualifier": "exact", "value": 1150.0}}, True),
+        (580_000, "exact", 575_000, 585_000),
+        (170, "exact", 165, 175),
+        (2.5, "exact", 2.45, 2.55),
+        (2, "approx", 1.5, 2.5),  # "about 2 years": rounding to the year
+        (600_000, "approx", 540_000, 660_000),  # "close to 600,000": at least 10%
+        (1000, "at_least", 1000, float("inf")),
+        (1000, "at_most", float("-inf"), 1000),
     ],
 )
-def test_open_bounds_only_conflict_on_the_wrong_side(ev, edits, conflict):
+def test_a_figure_stands_for_its_rounding_and_qualifier(value, qualifier, low, high):
+    assert consistency.bounds(value, qualifier) == pytest.approx((low, high))
+
+
+def test_the_two_stale_repeats_are_sinorblogs_restated_2018_figures(ev):
+    stale = find_stale_repeats(ev).set_index("obs_id")
+    assert set(stale.index) == {2, 5}
+    assert stale.at[2, "original_obs_id"] == 1 and stale.at[5, "original_obs_id"] == 4
+    assert set(stale["source_id"]) == {"sinorblog_2019"}
+    assert set(stale["original_source_id"]) == {"guide_2018"}
+    assert (stale["published"] == pd.Timestamp("2019-09-11")).all()
+    assert (stale["as_of"] == pd.Timestamp("2018-01-15")).all()
+
+
+def test_no_pair_of_the_articles_is_a_conflict(ev):
+    # 600k vs 580k is one figure rounded; "about 2 years" vs 2.5 years agree within "about";
+    # 170M (2018) vs 300M (2019) is growth between periods.
+    assert find_conflicts(ev).empty
+
+
+def test_growth_between_periods_is_growth_not_a_conflict(ev):
+    growth = find_growth(ev)
+    dau = growth[growth["metric"] == "mini_program_dau"]
+    assert list(zip(dau["obs_id_a"], dau["obs_id_b"], strict=True)) == [(1, 3)]  # repeat left out
+    years = (pd.Timestamp("2019-07-01") - pd.Timestamp("2018-01-15")).days / 365.25
+    assert dau["growth_per_year"].iloc[0] == pytest.approx((300 / 170) ** (1 / years) - 1)
+    users = growth[growth["metric"] == "wechat_users"]
+    assert len(users) == 1 and users["growth_per_year"].isna().all()  # bounds: no rate
+
+
+def test_latest_count_is_the_original_not_the_repeat(ev):
+    count = latest_value(ev, "mini_program_count")
+    assert (count.obs_id, count.value, count.source_id) == (4, 600_000, "guide_2018")
+    assert latest_value(ev, "mini_program_count", skip_stale=False).obs_id in (4, 5)
+
+
+@pytest.mark.parametrize(
+    ("edits", "kind"),
+    [
+        # the same period, beyond rounding: a conflict
+        ({5: {"value": 450_000.0}}, "conflict"),
+        # the same period, within rounding, restated long after it: a stale repeat
+        ({5: {"as_of": pd.Timestamp("2018-02-01")}}, "repeat"),
+        # dated when published, a year and a half later: a change between periods
+        ({5: {"as_of": pd.Timestamp("2019-09-11")}}, "growth"),
+    ],
+)
+def test_relations_follow_periods_and_rounding(ev, edits, kind):
     edited = with_observations(ev, edits)
-    assert (("wechat_users", 12, 13) in pairs(find_conflicts(edited))) == conflict
+    conflicts, stale, growth = (
+        find_conflicts(edited),
+        find_stale_repeats(edited),
+        find_growth(edited),
+    )
+    if kind == "conflict":
+        assert ("mini_program_count", 4, 5) in pairs(conflicts)
+        assert 5 not in set(stale["obs_id"])
+    elif kind == "repeat":
+        assert 5 in set(stale["obs_id"]) and conflicts.empty
+    else:
+        assert conflicts.empty and 5 not in set(stale["obs_id"])
+        assert {(4, 5)} <= set(zip(growth["obs_id_a"], growth["obs_id_b"], strict=True))
 
 
-# --- stale repeats --------------------------------------------------------------------------
+def test_open_bounds_only_conflict_on_the_wrong_side(ev):
+    same_day = {13: {"as_of": pd.Timestamp("2018-01-15")}}
+    agree = with_observations(ev, {**same_day, 12: {"qualifier": "exact", "value": 1150.0}})
+    clash = with_observations(ev, {12: {"qualifier": "exact", "value": 900.0}, **same_day})
+    assert find_conflicts(agree).empty
+    assert ("wechat_users", 12, 13) in pairs(find_conflicts(clash))
 
 
-def test_find_stale_repeats_exactly_the_dau_repeat(ev):
-    stale = find_stale_repeats(ev)
-    assert len(stale) == 1
-    row = stale.iloc[0]
-    assert row["metric"] == "mini_program_dau"
-    assert (row["obs_id"], row["source_id"], row["value"]) == (2, "sinorblog_2019", 170)
-    assert (row["original_obs_id"], row["original_source_id"]) == (1, "guide_2018")
-    assert row["as_of"] == pd.Timestamp("2019-09-11")
-    assert row["original_as_of"] == pd.Timestamp("2018-01-15")
-
-
-def test_find_stale_repeats_returns_a_copy(ev):
-    stale = find_stale_repeats(ev)
-    stale.loc[0, "value"] = -1.0
-    assert find_stale_repeats(ev).loc[0, "value"] == 170
-
-
-def test_package_size_limit_repeat_is_not_stale(ev):
-    # sinorblog (published later, dated later) repeats datawords' 10 MB ...
+def test_time_invariant_figures_are_never_repeats(ev):
     size = observations_for(ev, "package_size_limit")
     assert list(size["value"]) == [10, 10]
-    assert list(size["source_id"]) == ["datawords_2019", "sinorblog_2019"]
-    # ... but the limit is not a time-varying metric, so it is not a stale repeat
     assert "package_size_limit" not in set(find_stale_repeats(ev)["metric"])
-
-
-def test_package_size_limit_would_be_stale_if_time_varying(ev):
-    metrics = ev.metrics.copy()
-    metrics.loc[metrics["metric"] == "package_size_limit", "is_time_varying"] = True
-    edited = dataclasses.replace(ev, metrics=metrics)
-    stale = find_stale_repeats(edited)
-    size = stale[stale["metric"] == "package_size_limit"]
-    assert list(zip(size["obs_id"], size["original_obs_id"], strict=True)) == [(32, 33)]
 
 
 # --- figures_table and cite -----------------------------------------------------------------
@@ -309,22 +298,20 @@ def test_package_size_limit_would_be_stale_if_time_varying(ev):
 
 def test_figures_table_flags(ev):
     table = figures_table(ev).set_index("obs_id")
-    assert len(table) == 40
-    expected_conflicts = {1: "3", 2: "3", 3: "1;2", 4: "5", 5: "4", 9: "10", 10: "9"}
-    for obs_id, flag in table["conflicts_with"].items():
-        assert flag == expected_conflicts.get(obs_id, ""), obs_id
+    assert len(table) == 39
+    assert (table["conflicts_with"] == "").all()
     repeats = table["repeats_obs_id"]
-    assert repeats[2] == "1"
-    assert (repeats.drop(index=2) == "").all()
+    assert repeats[2] == "1" and repeats[5] == "4"
+    assert (repeats.drop(index=[2, 5]) == "").all()
     assert table.at[1, "published"] == pd.Timestamp("2018-02-15")
-    assert table.at[3, "published"] == pd.Timestamp("2019-07-01")
+    assert bool(table.at[14, "as_of_is_estimated"])  # an undated survey share
+    assert not bool(table.at[39, "as_of_is_estimated"])  # "April 2017" is given
 
 
 def test_figures_table_for_one_metric(ev):
     table = figures_table(ev, "mini_program_dau")
-    assert list(table["obs_id"]) == [1, 3, 2]
-    assert list(table["conflicts_with"]) == ["3", "1;2", "3"]
-    assert list(table["repeats_obs_id"]) == ["", "", "1"]
+    assert list(table["obs_id"]) == [1, 2, 3]
+    assert list(table["repeats_obs_id"]) == ["", "1", ""]
 
 
 def test_figures_table_unknown_metric(ev):
@@ -339,16 +326,6 @@ def test_cite(ev):
     )
     assert cite(ev, ("guide_2018",)) == "Agency insight page (c. 2018)"
     assert cite(ev, []) == ""
-
-
-def test_summarise_names_conflicts_and_stale_repeat(ev):
-    text = evidence.summarise(ev)
-    assert "5 sources, 40 figures (35 reported, 5 derived), 24 metrics, 18 touch points" in text
-    assert "4 conflicting pairs of figures, 1 stale repeats" in text
-    assert (
-        "stale     mini_program_dau: 170 in sinorblog_2019 (dated 2019-09-11) "
-        "repeats guide_2018 (dated 2018-01-15)" in text
-    )
 
 
 def test_cite_names_an_unknown_source_and_suggests_the_closest(ev):

@@ -44,10 +44,12 @@ def test_table_is_markdown_without_an_index():
     assert "0 |" not in md
 
 
-def test_figures_by_topic_keep_conflicts_and_stale_repeats(an):
+def test_figures_by_topic_keep_and_flag_the_stale_repeats(an):
     platform = evidence_tables.figures(an.ev, "platform")
     flags = " ".join(platform["flags"])
-    assert "stale repeat of #1" in flags and "disagrees with" in flags
+    assert "stale repeat of #1" in flags and "stale repeat of #4" in flags
+    assert "disagrees with" not in flags
+    assert any(d.startswith("c. ") for d in platform["as of"])  # estimated dates are marked
     assert "170 million users" in " ".join(platform["value"])
     with pytest.raises(ValueError, match="topic: 'platfrom' not in"):
         evidence_tables.figures(an.ev, "platfrom")

@@ -213,6 +213,7 @@ class _Item(_Model):
     WHAT: ClassVar[str] = "must be a mapping with dist, low, high, unit, rationale"
 
     dist: Literal[DISTS]  # type: ignore[valid-type]
+    label: Text | None = None
     unit: Text
     rationale: Text
     needed_for: Text

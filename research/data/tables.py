@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from frictionless import Field
 
 #: The resources the toolkit reads; each must have at least one data row.
-NEEDED: tuple[str, ...] = ("sources", "units", "metrics", "observations", "touchpoints")
+NEEDED: tuple[str, ...] = ("sources", "units", "metrics", "observations", "touchpoints", "uses")
 #: Order in which a column's problems are reported (the first kind found in any row wins).
 _RANK: tuple[str, ...] = (
     "required",
@@ -262,6 +262,25 @@ def check_foreign_keys(
                 )
 
 
+def check_sources(datasets_dir: Path, tables: dict[str, pd.DataFrame]) -> None:
+    """Raise when a source can be found neither on the web (``url``) nor in a stored text
+    (``seed_file``), or gives an estimated publication date without saying how."""
+    src = tables["sources"]
+    path = datasets_dir / "sources.csv"
+    row = _first_bad(src["url"].isna() & src["seed_file"].isna())
+    if row is not None:
+        raise DataFileError(
+            f"{_where(path, row, 'url')}: a source needs a 'url' (or the 'seed_file' of its "
+            "stored text)"
+        )
+    row = _first_bad(src["is_published_estimated"] & src["published_note"].isna())
+    if row is not None:
+        raise DataFileError(
+            f"{_where(path, row, 'published_note')}: the publication date is estimated, so "
+            "say how (e.g. 'Undated; cites a 2024 figure')"
+        )
+
+
 def check_units(datasets_dir: Path, tables: dict[str, pd.DataFrame]) -> None:
     """Raise when an observation's value is outside its unit's range or its metric's unit."""
     obs, units, metrics = tables["observations"], tables["units"], tables["metrics"]
@@ -308,5 +327,6 @@ def load_tables(datasets_dir: Path) -> dict[str, pd.DataFrame]:
             )
         tables[resource["name"]] = table
     check_foreign_keys(datasets_dir, descriptor, tables)
+    check_sources(datasets_dir, tables)
     check_units(datasets_dir, tables)
     return tables

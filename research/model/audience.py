@@ -21,7 +21,7 @@ from research.model import distributions as u
 from research.vocab import TIERS
 
 AGE_BANDS = ((0, 17), (18, 24), (25, 30), (31, 40), (41, 50), (51, 100))
-TIER_SEGMENTS = ("tier_1", "tier_2_to_4", "tier_5_and_below")
+TIER_SEGMENTS = ("tier_1", "tier_2_to_4")
 
 
 def age_anchor(ev: Evidence) -> tuple[float, float, str]:
@@ -44,8 +44,8 @@ def inputs(ev: Evidence, a: Assumptions) -> dict[str, u.Input]:
     female = latest_value(ev, "user_gender_share", "female")
     share_le, _, age_src = age_anchor(ev)
     tiers = [latest_value(ev, "user_city_tier_share", s) for s in TIER_SEGMENTS]
-    mean = np.array([t.value for t in tiers], float)
-    mean = tuple(float(x) for x in mean / mean.sum())
+    named = [t.value / 100 for t in tiers]
+    mean = (*named, 1.0 - sum(named))  # the rest, read as tier 5 and below
     tier_sources = tuple(dict.fromkeys(t.source_id for t in tiers))
     return {
         "female_share": u.Input(
@@ -79,7 +79,7 @@ def inputs(ev: Evidence, a: Assumptions) -> dict[str, u.Input]:
             u.Dirichlet(mean, a.node("trust_approx_n")),
             "sourced",
             tier_sources,
-            ("trust_approx_n",),
+            ("trust_approx_n", "tier_rest_is_tier_5"),
         ),
         "tier_split": u.Input(
             "tier_split",

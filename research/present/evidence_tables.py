@@ -1,4 +1,4 @@
-"""The articles' evidence as display tables: figures by topic, conflicts, stale repeats, counts.
+"""The articles' evidence as display tables: figures by topic, repeats, conflicts, growth, counts.
 
 Brand-independent tables for the notebooks (through :mod:`research.present.memo`'s
 ``table``): every figure with its unit, date, source, locator and flags, the pairs of
@@ -14,9 +14,10 @@ import numpy as np
 import pandas as pd
 
 from research.data import descriptor
-from research.data.evidence import Evidence, figures_table, find_conflicts, find_stale_repeats
+from research.data.consistency import find_conflicts, find_growth, find_stale_repeats
+from research.data.evidence import Evidence, figures_table
+from research.formats import format_date, format_pct
 from research.model import categories
-from research.present.formats import format_pct
 
 
 def figures(ev: Evidence, topic: str) -> pd.DataFrame:
@@ -44,7 +45,10 @@ def figures(ev: Evidence, topic: str) -> pd.DataFrame:
                 _value_text(v, q, _unit_label(ev, u_))
                 for v, q, u_ in zip(table["value"], table["qualifier"], table["unit"], strict=True)
             ],
-            "as of": table["as_of"].dt.strftime("%Y-%m-%d").to_numpy(),
+            "as of": [
+                format_date(d, estimated=e)
+                for d, e in zip(table["as_of"], table["as_of_is_estimated"], strict=True)
+            ],
             "source": table["source_id"].to_numpy(),
             "locator": table["locator"].to_numpy(),
             "flags": flags,
@@ -65,46 +69,89 @@ def _unit_label(ev: Evidence, unit: str) -> str:
 
 def _value_text(value: float, qualifier: str, unit: str) -> str:
     prefix = {"at_least": "at least ", "at_most": "at most ", "approx": "about "}.get(qualifier, "")
+    unit = "" if unit == "count" else unit
     sep = "" if unit == "%" else " "
     return f"{prefix}{value:,.10g}{sep}{unit}".strip()
 
 
+def _figure(ev: Evidence, obs_id: int, with_source: bool = True) -> str:
+    """Return one figure as text with its unit and date (``'170 million users (guide_2018,
+    c. Jan 2018)'``), the date marked ``c.`` when it is estimated."""
+    row = ev.observations.set_index("obs_id").loc[int(obs_id)]
+    value = _value_text(row["value"], row["qualifier"], _unit_label(ev, row["unit"]))
+    date = format_date(row["as_of"], estimated=bool(row["as_of_is_estimated"]))
+    return f"{value} ({row['source_id']}, {date})" if with_source else f"{value} ({date})"
+
+
 def conflicts(ev: Evidence) -> pd.DataFrame:
-    """Return the pairs of figures that disagree, for display (relative gap in %)."""
+    """Return the pairs of sources that disagree about the same period, for display."""
     c = find_conflicts(ev)
     return pd.DataFrame(
         {
             "figure": _metric_labels(ev, c["metric"]),
-            "a": [
-                f"{v:,.10g} ({s}, {d:%Y-%m})"
-                for v, s, d in zip(c["value_a"], c["source_id_a"], c["as_of_a"], strict=True)
+            "a": [_figure(ev, i) for i in c["obs_id_a"]],
+            "b": [_figure(ev, i) for i in c["obs_id_b"]],
+        }
+    )
+
+
+def growth(ev: Evidence) -> pd.DataFrame:
+    """Return how time-varying figures moved between periods (not repeats), for display."""
+    g = find_growth(ev)
+    return pd.DataFrame(
+        {
+            "figure": _metric_labels(ev, g["metric"]),
+            "from": [_figure(ev, i) for i in g["obs_id_a"]],
+            "to": [_figure(ev, i) for i in g["obs_id_b"]],
+            "a year": [
+                "" if pd.isna(x) else f"{'+' if x >= 0 else ''}{format_pct(x)}"
+                for x in g["growth_per_year"]
             ],
-            "b": [
-                f"{v:,.10g} ({s}, {d:%Y-%m})"
-                for v, s, d in zip(c["value_b"], c["source_id_b"], c["as_of_b"], strict=True)
-            ],
-            "gap": [format_pct(x) for x in c["rel_gap"]],
-            "same period": ["yes" if x else "no" for x in c["is_same_period"]],
         }
     )
 
 
 def stale_repeats(ev: Evidence) -> pd.DataFrame:
-    """Return the figures that repeat an older figure as if current, for display."""
+    """Return the figures a later source restates from an earlier one as if current."""
     s = find_stale_repeats(ev)
     return pd.DataFrame(
         {
             "figure": _metric_labels(ev, s["metric"]),
-            "value": [f"{v:,.10g}" for v in s["value"]],
-            "repeated by": [
-                f"{x} ({d:%Y-%m-%d})" for x, d in zip(s["source_id"], s["as_of"], strict=True)
+            "value": [_figure(ev, i, with_source=False) for i in s["obs_id"]],
+            "restated by": [
+                f"{x} (published {format_date(d)})"
+                for x, d in zip(s["source_id"], s["published"], strict=True)
             ],
-            "first given by": [
-                f"{x} ({d:%Y-%m-%d})"
-                for x, d in zip(s["original_source_id"], s["original_as_of"], strict=True)
-            ],
+            "first given by": [_figure(ev, i) for i in s["original_obs_id"]],
         }
     )
+
+
+def summary_text(ev: Evidence) -> str:
+    """Return the evidence in a few lines: counts, then repeats, conflicts and growth apart."""
+    obs = ev.observations
+    reps, confs, grow = find_stale_repeats(ev), find_conflicts(ev), find_growth(ev)
+    lines = [
+        f"{len(ev.sources)} sources, {len(obs)} figures "
+        f"({int((obs['kind'] == 'reported').sum())} reported, "
+        f"{int((obs['kind'] == 'derived').sum())} derived; "
+        f"{int(obs['as_of_is_estimated'].sum())} with an estimated date, marked c.), "
+        f"{obs['metric'].nunique()} metrics, {len(ev.touchpoints)} touch points",
+        "",
+        f"Stale repeats ({len(reps)}): a later source restating an earlier figure as current",
+    ]
+    for r in stale_repeats(ev).itertuples(index=False):
+        lines.append(f"  {r.figure}: {r.value} restated by {r[2]}; first given by {r[3]}")
+    lines += ["", f"Conflicts ({len(confs)}): sources that disagree about the same period"]
+    for r in conflicts(ev).itertuples(index=False):
+        lines.append(f"  {r.figure}: {r.a} vs {r.b}")
+    if confs.empty:
+        lines.append("  none")
+    lines += ["", f"Growth ({len(grow)}): the same metric in different periods"]
+    for r in growth(ev).itertuples(index=False):
+        rate = f" ({r[3]} a year)" if r[3] else ""
+        lines.append(f"  {r.figure}: {r[1]} -> {r[2]}{rate}")
+    return "\n".join(lines)
 
 
 def evidence_counts(ev: Evidence) -> pd.DataFrame:

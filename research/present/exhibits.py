@@ -19,19 +19,14 @@ import numpy as np
 import pandas as pd
 
 from research.data.assumptions import Assumptions
+from research.data.consistency import find_conflicts, find_stale_repeats
 from research.data.evidence import (
-    CONFLICT_TOLERANCE,
     Evidence,
     dau_timeline,
-    find_conflicts,
-    find_stale_repeats,
     latest_value,
 )
 from research.decide.assessment import Assessment
-from research.model import access, audience, categories, spend
-from research.model import distributions as u
-from research.present import deck
-from research.present.formats import (
+from research.formats import (
     COUNT,
     SCORE,
     SHARE,
@@ -41,6 +36,9 @@ from research.present.formats import (
     format_rmb,
     format_users,
 )
+from research.model import access, audience, categories, spend
+from research.model import distributions as u
+from research.present import deck
 from research.present.style import make_source_line
 from research.present.timeline_chart import timeline_text
 
@@ -402,8 +400,8 @@ def timeline_exhibit(r: Assessment | None, ev: Evidence, a: Assumptions | None =
     stale = find_stale_repeats(ev)
     text = timeline_text(ev)
     notes = (
-        f"{len(find_conflicts(ev))} pairs of figures disagree by more than "
-        f"{format_pct(CONFLICT_TOLERANCE)}. Stale repeats: "
+        f"{len(find_conflicts(ev))} pairs of sources disagree about the same period. "
+        "Stale repeats: "
         + "; ".join(
             f"{s.source_id} repeats {s.original_source_id} ({s.value:g})"
             for s in stale.itertuples()

@@ -2,7 +2,7 @@
 
 The page is a jinja2 template (``templates/index.html.j2``) with autoescaping on, so brand
 names, reasons, links and every other text are escaped by the template, whatever a brand
-profile holds. Numbers are written in the house formats of :mod:`research.present.formats`.
+profile holds. Numbers are written in the house formats of :mod:`research.formats`.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from research.data.assumptions import Policy
 from research.decide import portfolio
 from research.decide.assessment import Assessment
 from research.decide.reasons import strip_sources
+from research.formats import format_pct, format_rmb, format_score
 from research.present import palette
-from research.present.formats import format_pct, format_rmb, format_score
 
 #: The files of a brand that the page links to, in order: (key in its files, link text).
 LINKS: tuple[tuple[str, str], ...] = (

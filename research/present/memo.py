@@ -21,16 +21,17 @@ from matplotlib.figure import Figure
 from research.data import profile_files
 from research.data import profiles as brand
 from research.data.assumptions import Assumptions, load_assumptions
-from research.data.evidence import Evidence, find_conflicts, find_stale_repeats, load_evidence
+from research.data.consistency import find_conflicts, find_stale_repeats
+from research.data.evidence import Evidence, load_evidence
 from research.data.profiles import BrandProfile
 from research.decide import portfolio
 from research.decide.assess import DEFAULT_DRAWS, DEFAULT_SEED, assess
 from research.decide.assessment import Assessment
 from research.decide.reasons import strip_sources
+from research.formats import format_pct, format_rmb, format_score, format_users
 from research.model import access, audience, categories, dau, spend
 from research.present import exhibits, plots
 from research.present import text as summary
-from research.present.formats import format_pct, format_rmb, format_score, format_users
 from research.present.portfolio_chart import plot_portfolio
 from research.present.style import finish, house_style
 from research.present.timeline_chart import plot_timeline, timeline_text

@@ -17,9 +17,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
+from research.formats import format_count, format_pct, format_users, interval_coverage
 from research.present import palette, style
 from research.present.exhibits import Exhibit
-from research.present.formats import format_count, format_pct, format_users, interval_coverage
 from research.present.timeline_chart import plot_timeline
 
 #: Words for the whisker of an interval chart (from the series names p5 and p95).

@@ -15,8 +15,8 @@ from research.data.assumptions import Policy
 from research.data.evidence import Evidence
 from research.decide import portfolio
 from research.decide.assessment import Assessment
+from research.formats import format_pct
 from research.present import palette
-from research.present.formats import format_pct
 from research.present.style import ANNOTATION_SIZE, ChartText, finish, make_source_line, new_figure
 
 

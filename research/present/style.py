@@ -1,7 +1,7 @@
 """The matplotlib house style and the plumbing every chart in a client deck goes through.
 
 One theme (:func:`house_style`, built on ``seaborn.set_theme``), number formats on the axes
-(the ``*_axis`` helpers, in the words of :mod:`research.present.formats`), source lines
+(the ``*_axis`` helpers, in the words of :mod:`research.formats`), source lines
 generated from provenance (:func:`make_source_line`), a fixed slide geometry
 (:func:`new_figure`) and a deterministic, atomic export (:func:`export_chart`). Colours and
 fonts are those of :mod:`research.present.palette`.
@@ -22,7 +22,7 @@ Writing a new plot function (model charts)
 - Colours: ``palette.PRIMARY`` for the main series, ``palette.ACCENT`` for the one thing
   the title talks about, ``palette.NEUTRAL`` for context bars, then ``palette.PALETTE`` in
   order. Never colour alone: a highlighted bar also gets a direct label.
-- Numbers on axes and in labels go through :mod:`research.present.formats`; the title is
+- Numbers on axes and in labels go through :mod:`research.formats`; the title is
   built by a ``<thing>_text(...) -> ChartText`` function from the same numbers that are
   plotted (``formats.format_takeaway`` refuses digits typed into the template), and the
   source line by :func:`make_source_line`, listing sourced inputs and assumed inputs apart.
@@ -52,9 +52,9 @@ from matplotlib.ticker import FuncFormatter
 from research.data.evidence import Evidence, cite
 from research.errors import InputError, closest
 from research.files import atomic_write
+from research.formats import format_count, format_musers, format_pct
 from research.paths import slugify
 from research.present import measure, palette
-from research.present.formats import format_count, format_musers, format_pct
 
 # ------------------------------------------------------------------------------ sizes
 

@@ -6,7 +6,7 @@ import json
 
 from research.decide.assessment import Assessment
 from research.decide.reasons import strip_sources
-from research.present.formats import format_users
+from research.formats import format_users
 
 
 def to_json(result: Assessment) -> str:

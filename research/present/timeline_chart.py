@@ -17,14 +17,13 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import FixedLocator, MaxNLocator
 
+from research.data.consistency import find_conflicts, find_stale_repeats
 from research.data.evidence import (
     Evidence,
-    find_conflicts,
-    find_stale_repeats,
     observations_for,
 )
 from research.errors import InputError
-from research.present.formats import (
+from research.formats import (
     format_count,
     format_musers,
     format_period,
@@ -86,7 +85,18 @@ def _timeline_data(ev: Evidence, as_of: str | pd.Timestamp | None) -> _Timeline:
     shown_rows = pd.concat([dau, count, rows(_EVENT)])
     shown = set(shown_rows["obs_id"].astype(int))
     stale = find_stale_repeats(ev)
+    if cutoff is not None:  # a restatement published after the cut-off was not yet made
+        later = set(stale.loc[stale["published"] > cutoff, "obs_id"])
+        dau, count = (r[~r["obs_id"].isin(later)].reset_index(drop=True) for r in (dau, count))
+        shown -= later
     stale = stale[stale["obs_id"].isin(shown) & stale["original_obs_id"].isin(shown)]
+    # A stale repeat is drawn when it was restated (its source's publication), not at the
+    # period it describes, with an arrow back to the original.
+    restated = stale.set_index("obs_id")["published"]
+    dau, count = (
+        r.assign(as_of=[restated.get(i, d) for i, d in zip(r["obs_id"], r["as_of"], strict=True)])
+        for r in (dau, count)
+    )
     conflicts = find_conflicts(ev)
     conflicts = conflicts[
         conflicts["metric"].isin([_DAU, _COUNT])
@@ -237,9 +247,7 @@ def _point_labels(
     producers = ev.sources.set_index("source_id")["producer"]
     by_id = rows.set_index("obs_id")
     metric = rows["metric"].iloc[0]
-    has_bracket = bool(
-        data.conflicts.loc[data.conflicts["metric"] == metric, "is_same_period"].any()
-    )
+    has_bracket = bool((data.conflicts["metric"] == metric).any())
     first, last = rows["as_of"].min(), rows["as_of"].max()
     labels = []
     for r in rows.itertuples():
@@ -326,7 +334,7 @@ _CONFLICT_LABEL = "Sources\ndisagree"
 
 def _conflict_xs(metric: str, data: _Timeline) -> list[tuple[pd.Timestamp, float, float]]:
     """Return (x, low, high) of each bracket marking a same-period disagreement."""
-    pairs = data.conflicts[(data.conflicts["metric"] == metric) & data.conflicts["is_same_period"]]
+    pairs = data.conflicts[data.conflicts["metric"] == metric]
     return [
         (
             max(p.as_of_a, p.as_of_b) + pd.Timedelta(days=45 + 60 * i),
@@ -409,9 +417,9 @@ def plot_timeline(
     Draws two stacked panels sharing the time axis: DAU on top (the returned Axes) and
     the number of live Mini Programs below (``ax.figure.axes``). Every source's figure
     is a point labelled with its value and source; a figure a later source repeats as
-    current (``find_stale_repeats``) is hollow, with an orange arrow back to the original;
-    sources that disagree about the same period (``find_conflicts`` with
-    ``is_same_period``) get a vermillion bracket; dated platform events
+    current (``find_stale_repeats``) is hollow, drawn when it was restated, with an arrow
+    back to the original; sources that disagree about the same period (``find_conflicts``)
+    get a vermillion bracket; dated platform events
     (``timeline_event``) are grey dashed lines across both panels. Differences between
     periods are drawn as change, not flagged. Add the title and source line with
     ``finish(ax, timeline_text(ev, as_of))``.
@@ -475,9 +483,11 @@ def plot_timeline(
         count_axis(bottom)
         if not data.count.empty:
             _set_data_ticks(bottom.yaxis, data.count["value"].max(), 2)
-        years = range(dates.min().year, dates.max().year + 2)  # ticks only where data are
-        bottom.xaxis.set_major_locator(
-            FixedLocator([mdates.date2num(pd.Timestamp(year=y, month=1, day=1)) for y in years])
-        )
+        years = [  # ticks only inside the plotted range
+            pd.Timestamp(year=y, month=1, day=1)
+            for y in range(xlim[0].year, xlim[1].year + 1)
+            if xlim[0] <= pd.Timestamp(year=y, month=1, day=1) <= xlim[1]
+        ]
+        bottom.xaxis.set_major_locator(FixedLocator([mdates.date2num(y) for y in years]))
         bottom.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     return top

@@ -22,6 +22,7 @@ from pptx.slide import Slide, SlideLayout
 from pptx.util import Emu, Inches, Pt
 
 from research.files import atomic_write
+from research.formats import format_pct
 from research.present.deck.look import (
     BOTTOM_MARGIN,
     EMU_PER_INCH,
@@ -53,7 +54,6 @@ from research.present.deck.text import (
     set_alt_text,
     write_text,
 )
-from research.present.formats import format_pct
 
 #: The assumptions table: header, column widths (fractions) and footnote.
 ASSUMPTIONS_HEADER: Final[tuple[str, ...]] = ("Assumption", "Range", "Rationale")

@@ -28,6 +28,7 @@ from pptx.enum.text import PP_ALIGN
 from pptx.slide import Slide
 from pptx.util import Pt
 
+from research.formats import interval_coverage
 from research.present.deck import chart_xml
 from research.present.deck.look import (
     ACCENT,
@@ -59,7 +60,6 @@ from research.present.deck.text import (
     text_width_pt,
     write_text,
 )
-from research.present.formats import interval_coverage
 
 #: The python-pptx chart type of each native kind.
 NATIVE_KINDS: Final[dict[str, XL_CHART_TYPE]] = {

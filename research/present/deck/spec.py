@@ -1,7 +1,7 @@
 """What a deck shows: :class:`DeckSpec` and its :class:`ChartSlide` specs, checked on creation.
 
 A spec is plain data (strings, numbers, a PNG path and a
-:class:`~research.present.formats.NumberFormat`); it knows nothing about the models and
+:class:`~research.formats.NumberFormat`); it knows nothing about the models and
 nothing about python-pptx. :func:`research.present.deck.build.build_deck` turns it into
 slides.
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from research.present.formats import SHARE, NumberFormat
+from research.formats import SHARE, NumberFormat
 from research.present.palette import VERDICT_COLOURS
 
 #: Chart kinds a :class:`ChartSlide` can be.

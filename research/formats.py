@@ -12,6 +12,7 @@ will show (:data:`SHARE`, :data:`SCORE`, :data:`USERS`, :data:`COUNT`).
 
 from __future__ import annotations
 
+import math
 import re
 import string
 from collections.abc import Callable
@@ -46,9 +47,64 @@ def format_pct(x: float, decimals: int = 0, *, unit: Literal["share", "pct"] = "
     return f"{_clean_zero(value):,.{decimals}f}%"
 
 
-def format_rmb(x: float, decimals: int = 0) -> str:
-    """Return an amount in RMB (yuan) as a string, e.g. ``1000 -> '1,000 RMB'``."""
-    return f"{_clean_zero(round(float(x), decimals)):,.{decimals}f} RMB"
+def significant(x: float, digits: int = 2) -> float:
+    """Return ``x`` rounded to ``digits`` significant digits (``1583 -> 1600``)."""
+    x = float(x)
+    if x == 0 or not math.isfinite(x):
+        return x
+    return round(x, digits - 1 - math.floor(math.log10(abs(x))))
+
+
+def format_rmb(x: float, decimals: int = 0, *, sig: int | None = None) -> str:
+    """Return an amount in RMB (yuan) as a string, e.g. ``1000 -> '1,000 RMB'``.
+
+    ``sig`` rounds to that many significant digits first (``1583, sig=2 -> '1,600 RMB'``).
+    """
+    x = significant(x, sig) if sig else float(x)
+    return f"{_clean_zero(round(x, decimals)):,.{decimals}f} RMB"
+
+
+def format_share(x: float) -> str:
+    """Return a share of a population (0-1) as a consultant writes it.
+
+    Whole percentages from 1%; below that one significant digit (``0.004 -> '0.4%'``),
+    ``'<0.1%'`` below 0.1%, and ``'>99%'`` for shares that round to 100% but are not all.
+    """
+    x = float(x)
+    if x <= 0:
+        return "0%"
+    if x < 0.001:
+        return "<0.1%"
+    if x < 0.0095:
+        return f"{significant(x * 100, 1):g}%"
+    if 0.995 <= x < 1:
+        return ">99%"
+    return format_pct(x)
+
+
+def format_probability(p: float) -> str:
+    """Return a probability (0-1) as a whole percentage, never 0% or 100%: ``'<1%'``,
+    ``'>99%'``."""
+    p = float(p)
+    if p < 0.005:
+        return "<1%"
+    if p >= 0.995:
+        return ">99%"
+    return format_pct(p)
+
+
+def format_range(low: float, high: float, fmt: Callable[[float], str]) -> str:
+    """Return ``'low to high'`` in the format ``fmt``, or one value when both read the same."""
+    a, b = fmt(low), fmt(high)
+    return a if a == b else f"{a} to {b}"
+
+
+def format_date(when, *, estimated: bool = False, day: bool = False) -> str:
+    """Return a figure's date: ``'Jan 2018'`` (``'2018-01-15'`` with ``day``), prefixed
+    ``'c. '`` when the article does not give it (the date is an estimate)."""
+    ts = pd.Timestamp(when)
+    text = ts.strftime("%Y-%m-%d") if day else ts.strftime("%b %Y")
+    return f"c. {text}" if estimated else text
 
 
 def format_musers(x: float, decimals: int = 0, *, with_unit: bool = True) -> str:
@@ -62,11 +118,12 @@ def format_musers(x: float, decimals: int = 0, *, with_unit: bool = True) -> str
 
 
 def format_users(x: float) -> str:
-    """Return a count of users (not millions) compactly: ``'296.6M'``, ``'43k'``, ``'69'``."""
-    if x >= 1e6:
-        return f"{x / 1e6:,.1f}M"
-    if x >= 1e3:
-        return f"{x / 1e3:,.0f}k"
+    """Return a count of users (not millions), rounded to two significant digits as the
+    uncertainty supports: ``'300M'``, ``'88M'``, ``'1.6k'``, ``'43k'``, ``'69'``."""
+    x = significant(max(float(x), 0.0), 2)
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if x >= size:
+            return f"{x / size:,.1f}".removesuffix(".0") + suffix
     return f"{x:,.0f}"
 
 
@@ -204,7 +261,16 @@ class NumberFormat:
 SHARE = NumberFormat("share", "0%", format_pct)
 #: Scores 0-1 with two decimals (``'0.77'``).
 SCORE = NumberFormat("score", "0.00", format_score)
-#: Counts of users, compact (``'296.6M'``, ``'43k'``, ``'69'``).
-USERS = NumberFormat("users", '[>=1000000]#,##0.0,,"M";[>=1000]#,##0,"k";0', format_users)
+def _users_as_excel(x: float) -> str:
+    """Return a count of users as :data:`USERS`' Excel code shows it (``'296.6M'``)."""
+    if x >= 1e6:
+        return f"{x / 1e6:,.1f}M"
+    if x >= 1e3:
+        return f"{x / 1e3:,.0f}k"
+    return f"{x:,.0f}"
+
+
+#: Counts of users on a native chart's axis and labels (``'296.6M'``, ``'43k'``, ``'69'``).
+USERS = NumberFormat("users", '[>=1000000]#,##0.0,,"M";[>=1000]#,##0,"k";0', _users_as_excel)
 #: Whole counts with thousands separators (``'1,235'``).
 COUNT = NumberFormat("count", "#,##0", format_count)
