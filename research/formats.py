@@ -67,14 +67,15 @@ def format_rmb(x: float, decimals: int = 0, *, sig: int | None = None) -> str:
 def format_share(x: float) -> str:
     """Return a share of a population (0-1) as a consultant writes it.
 
-    Whole percentages from 1%; below that one significant digit (``0.004 -> '0.4%'``),
-    ``'<0.1%'`` below 0.1%, and ``'>99%'`` for shares that round to 100% but are not all.
+    Whole percentages from 1%; below that one significant digit (``0.004 -> '0.4%'``,
+    ``0.0001 -> '0.01%'``), ``'<0.001%'`` below that, and ``'>99%'`` for shares that round
+    to 100% but are not all.
     """
     x = float(x)
     if x <= 0:
         return "0%"
-    if x < 0.001:
-        return "<0.1%"
+    if x < 0.00001:
+        return "<0.001%"
     if x < 0.0095:
         return f"{significant(x * 100, 1):g}%"
     if 0.995 <= x < 1:
@@ -120,7 +121,7 @@ def format_musers(x: float, decimals: int = 0, *, with_unit: bool = True) -> str
 def format_users(x: float) -> str:
     """Return a count of users (not millions), rounded to two significant digits as the
     uncertainty supports: ``'300M'``, ``'88M'``, ``'1.6k'``, ``'43k'``, ``'69'``."""
-    x = significant(max(float(x), 0.0), 2)
+    x = significant(max(float(x), 0.0), 2) + 0.0  # + 0.0 turns -0.0 into 0.0
     for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
         if x >= size:
             return f"{x / size:,.1f}".removesuffix(".0") + suffix
@@ -261,6 +262,8 @@ class NumberFormat:
 SHARE = NumberFormat("share", "0%", format_pct)
 #: Scores 0-1 with two decimals (``'0.77'``).
 SCORE = NumberFormat("score", "0.00", format_score)
+
+
 def _users_as_excel(x: float) -> str:
     """Return a count of users as :data:`USERS`' Excel code shows it (``'296.6M'``)."""
     if x >= 1e6:

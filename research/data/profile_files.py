@@ -1,9 +1,9 @@
 """Reading brand profiles from files: YAML profiles, folders of them, and CSV lists of brands.
 
 Files come from third parties, so they are read defensively: only regular files (no
-FIFOs or devices), at most :data:`MAX_FILE_BYTES`, UTF-8, YAML read with the YAML 1.2
-core schema (``1e12`` is a number; ``1:30`` is text, not the base-60 number 90;
-``yes``/``no`` are text) and no repeated keys. Every failure is one
+FIFOs or devices), at most :data:`MAX_FILE_BYTES`, UTF-8, YAML read by
+:mod:`research.data.yaml12` (``1e12`` is a number; ``1:30`` is text, not the base-60 number
+90; no repeated keys). Every failure is one
 :class:`~research.errors.ProfileError` line naming the file (and CSV row).
 """
 
@@ -12,15 +12,13 @@ from __future__ import annotations
 import csv
 import io
 import os
-import re
 import stat
 from collections.abc import Iterable
 from os import PathLike
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from research.data import yaml12
 from research.data.evidence import Evidence, load_evidence
 from research.data.profiles import BrandProfile, profile_from_mapping, show, show_line
 from research.errors import ProfileError, closest
@@ -52,52 +50,6 @@ CSV_OPTIONAL_COLUMNS: tuple[str, ...] = (
 )
 _AUDIENCE_COLUMNS = ("gender", "age_min", "age_max", "city_tiers")
 _NUMBER_COLUMNS = ("age_min", "age_max", "price_rmb", "package_size_mb", "needs_daily_users")
-
-
-class _Loader(yaml.SafeLoader):
-    """A safe YAML loader with the YAML 1.2 core schema's numbers and booleans, refusing
-    repeated keys."""
-
-    def construct_mapping(self, node, deep=False):
-        seen: dict[Any, int] = {}
-        for key_node, _ in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.value != "<<":
-                line = key_node.start_mark.line + 1
-                if key_node.value in seen:
-                    raise yaml.constructor.ConstructorError(
-                        None,
-                        None,
-                        f"key '{key_node.value}' repeats line {seen[key_node.value]}",
-                        key_node.start_mark,
-                    )
-                seen[key_node.value] = line
-        return super().construct_mapping(node, deep=deep)
-
-
-_Loader.yaml_implicit_resolvers = {
-    k: [
-        (tag, rx)
-        for tag, rx in v
-        if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool")
-    ]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:int",
-    re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
-    list("-+0123456789"),
-)
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
-    ),
-    list("-+0123456789."),
-)
 
 
 def read_text(path: Path, origin: str) -> str:
@@ -134,18 +86,11 @@ def read_text(path: Path, origin: str) -> str:
 
 
 def parse_yaml(text: str, origin: str) -> Any:
-    """Return the YAML document in ``text`` (1.2 core numbers, no repeated keys)."""
+    """Return the YAML document in ``text`` (see :mod:`research.data.yaml12`)."""
     try:
-        return yaml.load(text, Loader=_Loader)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
-        problem = getattr(err, "problem", None) or getattr(err, "context", None)
-        problem = problem or (str(err).strip().splitlines() or [type(err).__name__])[0]
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        raise ProfileError(show_line(f"{origin}: invalid YAML{at}: {problem}")) from None
-    except (ValueError, RecursionError, OverflowError, MemoryError) as err:
-        first = (str(err).strip().splitlines() or [type(err).__name__])[0]
-        raise ProfileError(show_line(f"{origin}: cannot be read as YAML ({first})")) from None
+        return yaml12.parse_yaml(text)
+    except yaml12.YamlError as err:
+        raise ProfileError(show_line(f"{origin}: {err}")) from None
 
 
 def load_profile(path: str | PathLike[str], ev: Evidence | None = None) -> BrandProfile:

@@ -1,121 +1,103 @@
-"""Go / no-go: a brand profile in, a verdict with its probability, reasons and sensitivity out.
+"""Go / no-go: a brand profile in, a verdict with its probability, reasons and levers out.
 
-Six criteria, each a score in [0, 1] on every uncertainty draw:
-
-* audience_fit - target share of users / ``audience_full_marks_share`` (capped at 1);
-* price_fit - share of users spending at least the brand's price a month;
-* category_fit - the category's penetration / games' (games are the most popular);
-* channel_coverage - share of arrivals the brand's channels cover / ``coverage_full_marks_share``;
-* feasibility - 10 MB package limit / the brand's package size (capped at 1);
-* objective_fit - how well the articles say Mini Programs serve the objective (assumed).
-
-A draw is GO when the weighted score (weights by objective, ``policy.weights``) reaches
-``policy.bar``; ``p_go`` is the share of GO draws, and the verdict is GO, CONDITIONAL or
-NO-GO by ``policy.verdict``. All brands share one set of draws (common random numbers),
-and the engine is vectorised over brands x draws, so a portfolio is scored in one pass.
+The verdict rests on quantities a strategist can check: the users a day the brand can
+reach (the funnel), the users it needs, and the gates (:mod:`research.decide.gates`).
+p_go is the probability of the event "the brand wins at least the daily users it needs,
+and every gate passes" (:mod:`research.decide.engine`); GO at p_go >= ``go_at_least``,
+NO-GO below ``no_go_below``, CONDITIONAL between, and a failed gate caps it. The fit
+criteria are evidence shown beside it, not weights. Every number of one assessment, the
+funnel, the tornado, the flips and the value of information included, comes from one set
+of draws.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
+from research import clock
 from research.data.assumptions import Assumptions, resolve
 from research.data.evidence import Evidence
 from research.data.profiles import BrandProfile
-from research.decide import reasons as prose
-from research.decide.assessment import Assessment, Criterion
-from research.decide.context import make_context
-from research.decide.inputs import VALUE_OF, criterion_inputs, provenance
-from research.decide.scoring import criterion_scores, total_score, verdict_of
-from research.decide.sensitivity import break_even, sensitivity
+from research.decide import flips as flip_levers
+from research.decide import reasons
+from research.decide.assessment import Assessment, Need
+from research.decide.context import Context, make_context
+from research.decide.engine import evaluate, users_quantiles, verdicts
+from research.decide.levers import brand_inputs
+from research.decide.sensitivity import swings
+from research.decide.voi import research_first
 from research.model import distributions as u
 from research.model import funnel as market
-from research.model.factors import compute_factors, draw_platform, make_portfolio
-from research.vocab import CRITERIA, VERDICTS
+from research.model.factors import draw_platform, make_brands, platform_inputs
+from research.vocab import VERDICTS
 
 DEFAULT_DRAWS = 4096
-
 DEFAULT_SEED = 20190911
+#: Brands scored at once by :func:`assess_many` (bounds memory: brands x draws floats).
+CHUNK = 256
 
 
-def _assumption_rows(a: Assumptions, used: Sequence[str]) -> tuple[dict, ...]:
-    rows = list(a.describe(used))
-    pol = a.policy
-    rows.append(
-        {
-            "name": "policy.bar",
-            "range": f"{pol.bar:g}",
-            "unit": "score",
-            "dist": "policy",
-            "rationale": "A draw is GO when the weighted score reaches this",
-        }
+def _interval(q) -> u.Interval:
+    """Return an interval from its p5, p50 and p95 (the mean is not known: NaN)."""
+    return u.Interval(float(q[0]), float(q[1]), float(q[2]), float("nan"))
+
+
+def _need(ev1, p: BrandProfile, ctx: Context) -> Need:
+    mu, sigma = float(ev1.needs.mu[0]), float(ev1.needs.sigma[0])
+    lo, hi = np.exp(mu - u.Z95 * sigma), np.exp(mu + u.Z95 * sigma)
+    stated = bool(ev1.needs.is_stated[0])
+    return Need(
+        float(np.exp(mu)),
+        float(lo),
+        float(hi),
+        "stated" if stated else "assumed",
+        None if stated else f"need_daily_users_{p.objective}",
     )
-    rows.append(
-        {
-            "name": "policy.verdict",
-            "range": f"GO if p_go >= {pol.go_at_least:g}; NO-GO if p_go < {pol.no_go_below:g}",
-            "unit": "probability",
-            "dist": "policy",
-            "rationale": "Verdict cut-offs on the probability of clearing the bar",
-        }
-    )
-    return tuple(rows)
 
 
-def assess_many(
-    profiles: Sequence[BrandProfile],
-    *,
-    ev: Evidence | None = None,
-    a: Assumptions | None = None,
-    draws: int = DEFAULT_DRAWS,
-    seed: int = DEFAULT_SEED,
-    method: str = "qmc",
-    as_of=None,
-    chunk: int = 512,
-) -> pd.DataFrame:
-    """Return p_go, verdict and median criterion scores for many brands, vectorised.
-
-    All brands share the same draws. Columns: slug, name, category, objective, price_rmb,
-    p_go, verdict, score_p50 and one ``<criterion>`` column (median score) each.
-    """
-    ev, a = resolve(ev, a)
-    ctx = make_context(ev, a, as_of)
-    ins, v = draw_platform(ev, a, as_of, draws, seed, method)
-    frames = []
-    for start in range(0, len(profiles), chunk):
-        part = profiles[start : start + chunk]
-        pf = make_portfolio(part, ev, a)
-        sc = criterion_scores(compute_factors(v, pf, ctx.anchors), ctx)
-        total = total_score(sc, pf, a)
-        p_go = (total >= a.policy.bar).mean(axis=1)
-        med = np.median(sc, axis=2)
-        frame = pd.DataFrame(
-            {
-                "slug": [p.slug for p in part],
-                "name": [p.name for p in part],
-                "category": [p.category for p in part],
-                "objective": [p.objective for p in part],
-                "price_rmb": pf.price,
-                "p_go": p_go,
-                "verdict": [verdict_of(float(x), a) for x in p_go],
-                "score_p50": np.median(total, axis=1),
-            }
+def _provenance(ins, p: BrandProfile) -> dict:
+    """Return (basis, sources, assumptions) of each evidence line of brand ``p``."""
+    aud = p.audience
+    all_tiers = len(aud.city_tiers) == 5
+    names = {
+        "audience_fit": ("female_share", "age_le_share", "age_log_spread"),
+        "price_fit": market.step_inputs(
+            "price", p.category, p.channels, aud.gender, 1.0, all_tiers
+        ),
+        "category_fit": market.step_inputs("category", p.category, (), aud.gender, 0, all_tiers),
+        "channel_reach": market.step_inputs(
+            "reach", p.category, p.channels, aud.gender, 0, all_tiers
+        ),
+    }
+    out = {}
+    for key, used in names.items():
+        behind = [ins[n] for n in used if n in ins]
+        out[key] = (
+            market.basis_of(behind),
+            tuple(dict.fromkeys(s for i in behind for s in i.sources)),
+            tuple(dict.fromkeys(x for i in behind for x in i.assumptions)),
         )
-        for i, c in enumerate(CRITERIA):
-            frame[c] = med[i]
-        frames.append(frame)
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    if out.empty:
-        return out
-    order = out["verdict"].map({v_: i for i, v_ in enumerate(VERDICTS)})
-    return (
-        out.assign(_o=order)
-        .sort_values(["_o", "p_go", "score_p50", "slug"], ascending=[True, False, False, True])
-        .drop(columns="_o")
-        .reset_index(drop=True)
+    return out
+
+
+def _assumption_rows(a: Assumptions, names: Sequence[str]) -> tuple[dict, ...]:
+    return tuple(a.describe(list(dict.fromkeys(names))))
+
+
+def _source_rows(ev: Evidence, ids: Sequence[str]) -> tuple[dict, ...]:
+    src = ev.sources.set_index("source_id")
+    return tuple(
+        {
+            "source_id": s,
+            "producer": str(src.at[s, "producer"]),
+            "citation": str(src.at[s, "citation"]),
+        }
+        for s in dict.fromkeys(ids)
+        if s in src.index
     )
 
 
@@ -127,87 +109,134 @@ def assess(
     draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED,
     method: str = "qmc",
+    analysis_date: str | dt.date | None = None,
 ) -> Assessment:
-    """Return the full :class:`Assessment` of one brand: verdict, p_go, reasons, sensitivity."""
+    """Return the full :class:`Assessment` of one brand, every number from one set of draws."""
     ev, a = resolve(ev, a)
-    as_of = profile.as_of
-    ctx = make_context(ev, a, as_of)
-    ins, v = draw_platform(ev, a, as_of, draws, seed, method)
-    pf = make_portfolio([profile], ev, a)
-    f = compute_factors(v, pf, ctx.anchors)
-    sc = criterion_scores(f, ctx)
-    total = total_score(sc, pf, a)[0]
-    p_go = float((total >= a.policy.bar).mean())
-    verdict = verdict_of(p_go, a)
-    weights = a.policy.weight_vector(profile.objective)
-    f1 = {k: np.asarray(x)[0] for k, x in f.items()}
-    crits, used = [], []
-    for i, name in enumerate(CRITERIA):
-        names = criterion_inputs(name, profile)
-        srcs, assumed, cite_ = provenance(ins, names, ev, ctx.fact_sources[name])
-        if name == "audience_fit":
-            assumed = (*assumed, "trait_independence")
-        used.extend(assumed)
-        score = sc[i, 0]
-        med = float(np.median(score))
-        thr = float(a.policy.thresholds[name])
-        crits.append(
-            Criterion(
-                name,
-                prose.LABELS[name].format(limit=ctx.package_limit_mb),
-                float(np.median(f1[VALUE_OF[name][0]])),
-                VALUE_OF[name][1],
-                med,
-                float(np.quantile(score, 0.05)),
-                float(np.quantile(score, 0.95)),
-                float(weights[i]),
-                thr,
-                bool(med >= thr),
-                prose.reason(name, profile, f1, score, ctx, cite_),
-                srcs,
-                assumed,
-            )
-        )
-    # The funnel, from the same draws as the scores.
-    funnel = market.summarise_stages(
-        market.funnel_stages(f1), ins, profile.category, profile.channels, ctx.anchors.dau.source_id
+    day = clock.analysis_date(analysis_date)
+    ctx = make_context(ev, a, profile.as_of)
+    ins = platform_inputs(ev, a, profile.as_of)
+    v = draw_platform(ins, draws, seed, method)
+    br1 = make_brands([profile], ctx.anchors.touchpoints)
+    ev1 = evaluate(v, br1, ctx)
+    verdict = verdicts(ev1, ctx)[0]
+    f1 = {k: np.asarray(x)[0] for k, x in ev1.factors.items()}
+    users = _interval(users_quantiles(f1["reach"], ctx.conversion))
+    conv = _interval([ctx.conversion.quantile(q) for q in (0.05, 0.5, 0.95)])
+    need = _need(ev1, profile, ctx)
+    reach_iv = u.summarise(f1["reach"])
+    gates = reasons.gates(profile, ev1.gates, ctx, u.summarise(f1["price_share"]))
+    crits = reasons.criteria(profile, f1, ctx, _provenance(ins, profile))
+    stages = market.stages(f1, ins, profile)
+    reach_stage = stages[-1]
+    reach_reason = reasons.reach_reason(
+        reach_iv,
+        users,
+        need,
+        conv,
+        float(ev1.p_reach[0]),
+        reach_stage.sources,
+        (
+            *reach_stage.assumptions,
+            "reach_to_users_share",
+            *([need.assumption] if need.assumption else []),
+        ),
     )
-    used.extend(["dau_figure_error", "stage_independence"])
-    if ctx.anchors.years > 0:
-        used.extend(["dau_growth_after_last_figure", "dau_cap"])
-    sens = sensitivity(v, pf, ctx, ins, profile)
-    be = break_even(v, pf, ctx, verdict, p_go, sens, profile, ins)
-    failing = [c for c in crits if not c.passed]
-    passing = sorted([c for c in crits if c.passed], key=lambda c: -c.weight * c.score)
-    ordered = (
-        (sorted(failing, key=lambda c: -c.weight) + passing)
-        if verdict != "GO"
-        else (passing + sorted(failing, key=lambda c: -c.weight))
-    )
-    reasons = tuple(c.reason for c in ordered)
-    all_sources = tuple(
-        dict.fromkeys([ctx.anchors.dau.source_id, *(s for c in crits for s in c.sources)])
-    )
-    src_tbl = ev.sources.set_index("source_id")
-    sources = tuple(
-        {"source_id": s, "citation": str(src_tbl.at[s, "citation"])} for s in all_sources
-    )
+    uncertain = brand_inputs(ins, br1, ev1.needs, ctx)
+    as_of, estimated = reasons.evidence_dates(ctx)
+    used = [x for s in stages for x in s.assumptions]
+    used += [x for g in gates for x in g.reason.assumptions]
+    used += ["reach_to_users_share", *([need.assumption] if need.assumption else [])]
+    cited = [s for s in reach_stage.sources] + [x for g in gates for x in g.reason.sources]
+    cited += [x for c in crits for x in c.reason.sources]
     return Assessment(
-        profile,
-        verdict,
-        p_go,
-        u.summarise(total),
-        seed,
-        draws,
-        method,
-        ctx.anchors.as_of,
-        tuple(crits),
-        funnel,
-        tuple(sens),
-        tuple(be),
-        reasons,
-        _assumption_rows(a, list(dict.fromkeys(used))),
-        sources,
-        a.policy.bar,
-        total,
+        profile=profile,
+        verdict=verdict,
+        p_go=float(ev1.p_go[0]),
+        p_go_event=reasons.p_go_event(need.daily_users),
+        seed=seed,
+        draws=draws,
+        method=method,
+        as_of=ctx.anchors.as_of,
+        analysis_date=day,
+        evidence_as_of=as_of,
+        evidence_as_of_is_estimated=estimated,
+        need=need,
+        reach=reach_iv,
+        users=users,
+        conversion=conv,
+        gates=gates,
+        criteria=crits,
+        funnel=stages,
+        sensitivity=swings(uncertain, v, br1, ev1, ctx),
+        research_first=research_first(uncertain, v, br1, ev1, ctx),
+        flips=flip_levers.flips(v, br1, verdict, ctx),
+        reasons=reasons.ordered(verdict, gates, reach_reason, crits),
+        assumptions=_assumption_rows(a, used),
+        sources=_source_rows(ev, cited),
+        values=v,
+        factors=f1,
+    )
+
+
+def assess_many(
+    profiles: Sequence[BrandProfile],
+    *,
+    ev: Evidence | None = None,
+    a: Assumptions | None = None,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = DEFAULT_SEED,
+    method: str = "qmc",
+) -> pd.DataFrame:
+    """Return verdict, p_go, reach and need of many brands, vectorised over brands x draws.
+
+    All brands with the same figures date share one set of draws, so a brand gets the same
+    p_go alone (:func:`assess`) or in a screen. Columns: slug, name, category, objective,
+    price_rmb, verdict, p_go, reach_p50 (users a day), need (users a day), gate (the first
+    failed gate, or empty). Sorted by verdict, then p_go.
+    """
+    ev, a = resolve(ev, a)
+    frames = []
+    groups: dict = {}
+    for p in profiles:
+        groups.setdefault(p.as_of, []).append(p)
+    for as_of, group in groups.items():
+        ctx = make_context(ev, a, as_of)
+        v = draw_platform(platform_inputs(ev, a, as_of), draws, seed, method)
+        for start in range(0, len(group), CHUNK):
+            part = group[start : start + CHUNK]
+            br = make_brands(part, ctx.anchors.touchpoints)
+            res = evaluate(v, br, ctx)
+            got = verdicts(res, ctx)
+            failed = []
+            for i in range(len(part)):
+                names = [
+                    g for g in ("channels", "package", "price", "use") if res.gates.of(g)[i] < 0.5
+                ]
+                failed.append(names[0] if names else "")
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "slug": [p.slug for p in part],
+                        "name": [p.name for p in part],
+                        "category": [p.category for p in part],
+                        "objective": [p.objective for p in part],
+                        "price_rmb": br.price,
+                        "verdict": got,
+                        "p_go": res.p_go,
+                        "reach_p50": np.median(res.factors["reach"], axis=1),
+                        "need": np.exp(res.needs.mu),
+                        "gate": failed,
+                    }
+                )
+            )
+    if not frames:
+        return pd.DataFrame()
+    out = pd.concat(frames, ignore_index=True)
+    order = out["verdict"].map({v_: i for i, v_ in enumerate(VERDICTS)})
+    return (
+        out.assign(_o=order)
+        .sort_values(["_o", "p_go", "slug"], ascending=[True, False, True])
+        .drop(columns="_o")
+        .reset_index(drop=True)
     )

@@ -1,126 +1,186 @@
-"""The results of an assessment, as frozen dataclasses with one JSON shape."""
+"""The results of an assessment, as frozen dataclasses with one JSON shape (:meth:`to_dict`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from research.data.profiles import BrandProfile, profile_to_dict
-from research.model import distributions as u
-from research.model import funnel as market
+from research.decide.flips import Flip
+from research.decide.sensitivity import Swing
+from research.decide.voi import Value
+from research.model.distributions import Interval
+from research.model.funnel import Stage
+
+#: How many inputs the JSON, text and deck list under "research first".
+RESEARCH_FIRST = 3
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason, in plain words, with the source ids and assumption names behind it."""
+
+    text: str
+    sources: tuple[str, ...] = ()
+    assumptions: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        """Return the reason as a JSON-safe dict."""
+        return {
+            "text": self.text,
+            "sources": list(self.sources),
+            "assumptions": list(self.assumptions),
+        }
+
+
+@dataclass(frozen=True)
+class Gate:
+    """A condition that caps the verdict: NO-GO (or CONDITIONAL for ``use``) when it fails."""
+
+    name: str
+    label: str
+    passed: bool
+    p_pass: float  # probability it passes, 0-1 (1 or 0 unless an input is assumed)
+    caps: str
+    reason: Reason
 
 
 @dataclass(frozen=True)
 class Criterion:
-    """One scorecard line: median score (0-1) with its interval, weight, threshold, reason.
-
-    ``value`` is the median of the quantity scored, in ``value_unit``: the audience's
-    share of users, the share spending at least the price, the category's penetration,
-    the channels' share of arrivals, the package size (MB) or the objective score.
-    """
+    """One line of evidence: a quantity the verdict rests on, with its 90% interval."""
 
     name: str
     label: str
-    value: float
-    value_unit: str
-    score: float
+    value: float  # median, in value_unit
     p5: float
     p95: float
-    weight: float
-    threshold: float
-    passed: bool
-    reason: str
-    sources: tuple[str, ...]
-    assumptions: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Sensitivity:
-    """How far the mean weighted score moves when one input swings from its p5 to its p95."""
-
-    input: str
-    label: str
-    value_low: float
-    value_high: float
-    low: float
-    high: float
-    swing: float
-    p_go_low: float
-    p_go_high: float
+    value_unit: str
     basis: str
+    reason: Reason
 
 
 @dataclass(frozen=True)
-class BreakEven:
-    """The value of an input (or of the brand's price) at which the verdict would flip."""
+class Need:
+    """The users a day the brand needs: stated in its profile or assumed by objective."""
 
-    input: str
-    label: str
-    current: float
-    value: float | None
-    flips_to: str | None
-    unit: str
+    daily_users: float  # median
+    low: float  # 90% interval
+    high: float
+    basis: str  # stated or assumed
+    assumption: str | None
 
 
 @dataclass(frozen=True)
 class Assessment:
-    """The full answer for one brand."""
+    """The full answer for one brand, every number from one set of draws."""
 
     profile: BrandProfile
     verdict: str
     p_go: float
-    score: u.Interval
+    p_go_event: str
     seed: int
     draws: int
     method: str
-    as_of: pd.Timestamp
+    as_of: pd.Timestamp  # the date the market figures are read at
+    analysis_date: dt.date
+    evidence_as_of: pd.Timestamp  # the newest figure the verdict used
+    evidence_as_of_is_estimated: bool
+    need: Need
+    reach: Interval  # users a day the brand can reach
+    users: Interval  # the brand's own users a day (reach x conversion)
+    conversion: Interval  # share of reachable users converted, 0-1
+    gates: tuple[Gate, ...]
     criteria: tuple[Criterion, ...]
-    funnel: tuple[market.Stage, ...]
-    sensitivity: tuple[Sensitivity, ...]
-    break_even: tuple[BreakEven, ...]
-    reasons: tuple[str, ...]
+    funnel: tuple[Stage, ...]
+    sensitivity: tuple[Swing, ...]
+    research_first: tuple[Value, ...]
+    flips: tuple[Flip, ...]
+    reasons: tuple[Reason, ...]
     assumptions: tuple[dict, ...]
     sources: tuple[dict, ...]
-    bar: float
-    score_draws: np.ndarray = field(repr=False, compare=False)
+    values: dict = field(repr=False, compare=False)  # the draws of every input
+    factors: dict = field(repr=False, compare=False)  # the brand's factors, 1-D draws each
+
+    @property
+    def evidence_age_days(self) -> int:
+        """Days from the newest figure used to the profile's as_of, else the analysis date."""
+        until = (
+            pd.Timestamp(self.profile.as_of)
+            if self.profile.as_of is not None
+            else pd.Timestamp(self.analysis_date)
+        )
+        return int((until - self.evidence_as_of).days)
 
     def criterion(self, name: str) -> Criterion:
-        """Return the scorecard line of criterion ``name`` (one of :data:`CRITERIA`)."""
+        """Return the evidence line ``name``."""
         return next(c for c in self.criteria if c.name == name)
+
+    def gate(self, name: str) -> Gate:
+        """Return the gate ``name``."""
+        return next(g for g in self.gates if g.name == name)
+
+    def failed_gates(self) -> tuple[Gate, ...]:
+        """Return the gates that fail, NO-GO gates first."""
+        return tuple(g for g in self.gates if not g.passed)
 
     def to_dict(self) -> dict:
         """Return the assessment as a JSON-safe dict (rounded, stable key order)."""
         r = lambda x, d=4: None if x is None else round(float(x), d)  # noqa: E731
+        users = lambda x: int(round(float(x)))  # noqa: E731
+        iv = lambda i, f=users: {"p5": f(i.p5), "p50": f(i.p50), "p95": f(i.p95)}  # noqa: E731
         return {
             "brand": self.profile.name,
             "slug": self.profile.slug,
             "verdict": self.verdict,
             "p_go": r(self.p_go),
-            "score": {"p5": r(self.score.p5), "p50": r(self.score.p50), "p95": r(self.score.p95)},
-            "bar": self.bar,
+            "p_go_event": self.p_go_event,
             "seed": self.seed,
             "draws": self.draws,
             "method": self.method,
             "as_of": self.as_of.strftime("%Y-%m-%d"),
+            "analysis_date": self.analysis_date.isoformat(),
+            "evidence_as_of": self.evidence_as_of.strftime("%Y-%m-%d"),
+            "evidence_as_of_is_estimated": self.evidence_as_of_is_estimated,
+            "evidence_age_days": self.evidence_age_days,
             "profile": profile_to_dict(self.profile),
-            "reasons": list(self.reasons),
+            "need": {
+                "daily_users": users(self.need.daily_users),
+                "low": users(self.need.low),
+                "high": users(self.need.high),
+                "basis": self.need.basis,
+                "assumption": self.need.assumption,
+            },
+            "reach": iv(self.reach) | {"unit": "users a day"},
+            "users": iv(self.users) | {"unit": "users a day"},
+            "conversion": iv(self.conversion, lambda x: r(x, 6)) | {"unit": "share"},
+            "gates": [
+                {
+                    "name": g.name,
+                    "label": g.label,
+                    "passed": g.passed,
+                    "p_pass": r(g.p_pass),
+                    "caps": g.caps,
+                    "reason": g.reason.text,
+                    "sources": list(g.reason.sources),
+                    "assumptions": list(g.reason.assumptions),
+                }
+                for g in self.gates
+            ],
             "criteria": [
                 {
                     "name": c.name,
                     "label": c.label,
                     "value": r(c.value),
-                    "value_unit": c.value_unit,
-                    "score": r(c.score),
                     "p5": r(c.p5),
                     "p95": r(c.p95),
-                    "weight": r(c.weight),
-                    "threshold": r(c.threshold),
-                    "passed": c.passed,
-                    "reason": c.reason,
-                    "sources": list(c.sources),
-                    "assumptions": list(c.assumptions),
+                    "value_unit": c.value_unit,
+                    "basis": c.basis,
+                    "reason": c.reason.text,
+                    "sources": list(c.reason.sources),
+                    "assumptions": list(c.reason.assumptions),
                 }
                 for c in self.criteria
             ],
@@ -128,11 +188,13 @@ class Assessment:
                 {
                     "stage": s.stage,
                     "label": s.label,
-                    "p5": round(s.p5),
-                    "p50": round(s.p50),
-                    "p95": round(s.p95),
+                    "p5": users(s.p5),
+                    "p50": users(s.p50),
+                    "p95": users(s.p95),
                     "unit": s.unit,
                     "basis": s.basis,
+                    "sources": list(s.sources),
+                    "assumptions": list(s.assumptions),
                 }
                 for s in self.funnel
             ],
@@ -140,28 +202,43 @@ class Assessment:
                 {
                     "input": s.input,
                     "label": s.label,
-                    "low": r(s.low),
-                    "high": r(s.high),
-                    "swing": r(s.swing),
+                    "basis": s.basis,
+                    "unit": s.unit,
                     "value_low": r(s.value_low, 6),
                     "value_high": r(s.value_high, 6),
                     "p_go_low": r(s.p_go_low),
                     "p_go_high": r(s.p_go_high),
-                    "basis": s.basis,
+                    "swing": r(s.swing),
                 }
                 for s in self.sensitivity
             ],
-            "break_even": [
+            "research_first": [
                 {
-                    "input": b.input,
-                    "label": b.label,
-                    "current": r(b.current, 6),
-                    "value": r(b.value, 6),
-                    "flips_to": b.flips_to,
-                    "unit": b.unit,
+                    "input": x.input,
+                    "label": x.label,
+                    "basis": x.basis,
+                    "value_of_information": r(x.value_of_information),
                 }
-                for b in self.break_even
+                for x in self.research_first[:RESEARCH_FIRST]
             ],
+            "flips": [
+                {
+                    "lever": f.lever,
+                    "change": f.change,
+                    "verdict": f.verdict,
+                    "p_go": r(f.p_go),
+                    "value": r(f.value, 2),
+                }
+                for f in self.flips
+            ],
+            "reasons": [x.to_dict() for x in self.reasons],
             "assumptions": list(self.assumptions),
             "sources": list(self.sources),
         }
+
+
+def interval(x: np.ndarray) -> Interval:
+    """Return the p5 / p50 / p95 / mean of 1-D draws."""
+    x = np.asarray(x, float)
+    p5, p50, p95 = np.quantile(x, [0.05, 0.5, 0.95])
+    return Interval(float(p5), float(p50), float(p95), float(x.mean()))

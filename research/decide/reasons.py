@@ -1,114 +1,250 @@
-"""Plain-language reasons: one sentence per criterion, with its numbers and sources."""
+"""The reasons behind a verdict, in plain words: gates, reach against need, and the evidence.
+
+Every sentence takes its numbers from the draws and ``datasets/`` (never typed by hand) and
+carries the source ids and assumption names behind it (:class:`Reason`).
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
 from research.data.profiles import BrandProfile
-from research.decide.context import Context
-from research.model import access, categories
+from research.decide.assessment import Criterion, Gate, Reason
+from research.decide.context import Context, category_label
+from research.decide.gates import CAPS, LABELS, GateArrays
+from research.formats import (
+    format_probability,
+    format_range,
+    format_rmb,
+    format_share,
+    format_users,
+)
+from research.model.distributions import Interval, summarise
 from research.vocab import TIERS
 
-LABELS = {
-    "audience_fit": "Audience fit",
-    "price_fit": "Price fit",
-    "category_fit": "Category fit",
-    "channel_coverage": "Channel coverage",
-    "feasibility": "Feasibility ({limit:g} MB limit)",
-    "objective_fit": "Objective fit",
-}
 
-_OBJECTIVE_WHY = {
-    "sales": "closed-loop checkout and impulse buying work ({new_618:g}M new users during the "
-    "618 festival), for small purchases",
-    "engagement": "games and gamification engage most ({opens:g} opens and {minutes:g} minutes "
-    "a day)",
-    "loyalty": "luxury brands run membership and loyalty programmes in Mini Programs",
-    "service": "Mini Programs are interactive, suiting personalised customer service",
-}
-
-
-def _pct(x: float) -> str:
-    return f"{x:.0%}"
-
-
-def _audience_text(p: BrandProfile) -> str:
+def audience_words(p: BrandProfile) -> str:
+    """Return the brand's audience in words, e.g. 'Women aged 18-30 in tier 1-4 cities'."""
     who = {"female": "Women", "male": "Men", "any": "People"}[p.audience.gender]
     tiers = sorted(p.audience.city_tiers)
-    tier_text = (
-        "all city tiers"
-        if tiers == list(TIERS)
-        else ("tier " + ", ".join(str(t) for t in tiers) + " cities")
-    )
-    return f"{who} aged {p.audience.age_min}-{p.audience.age_max} in {tier_text}"
+    if tiers == list(TIERS):
+        where = "every city tier"
+    elif tiers == list(range(tiers[0], tiers[-1] + 1)) and len(tiers) > 2:
+        where = f"tier {tiers[0]}-{tiers[-1]} cities"
+    else:
+        where = "tier " + ", ".join(str(t) for t in tiers) + " cities"
+    return f"{who} aged {p.audience.age_min}-{p.audience.age_max} in {where}"
 
 
-def strip_sources(reason: str) -> str:
-    """Return a reason sentence without its bracketed ``[Sources: ...]`` tail."""
-    return reason.split(" [")[0]
+def _iv(i: Interval, fmt) -> str:
+    return format_range(i.p5, i.p95, fmt)
 
 
-def reason(name: str, p: BrandProfile, f: dict, sc: np.ndarray, ctx: Context, cite_: str) -> str:
-    """Return the plain-language reason for one criterion, with its numbers and sources."""
-
-    def med(x) -> str:
-        return _pct(float(np.median(x)))
-
-    def iv(x) -> str:
-        return f"90% interval {_pct(np.quantile(x, 0.05))}-{_pct(np.quantile(x, 0.95))}"
-
-    limit = ctx.package_limit_mb
-    if name == "audience_fit":
+def gates(p: BrandProfile, g: GateArrays, ctx: Context, price_share: Interval) -> tuple:
+    """Return the brand's :class:`Gate` list, each with the reason it passes or fails."""
+    limit = ctx.package_limit
+    caution = ctx.caution
+    brings = ctx.brings_users
+    labels = ctx.ev.touchpoints.set_index("touchpoint_id")["label"]
+    tmo = tuple(dict.fromkeys(ctx.ev.touchpoints["source_id"]))
+    bringing = [labels[c] for c in p.channels if brings.get(c, False)]
+    if not p.channels:
+        text = "The brand lists no touch points, so no one can find its Mini Program"
+    elif not bringing:
         text = (
-            f"{_audience_text(p)} are {med(f['audience_share'])} of Mini Program users "
-            f"({iv(f['audience_share'])}); the core audience the articles name is young women: "
-            f"{_pct(ctx.female_share)} of users are female and {_pct(ctx.age_le_share)} are "
-            f"{ctx.age_cut - 1:g} or younger"
-        )
-    elif name == "price_fit":
-        text = (
-            f"At {p.price_rmb:,.0f} RMB a month, {med(f['price_share'])} of users spend at least "
-            f"the price ({iv(f['price_share'])}); {_pct(ctx.spend_le_share)} spend "
-            f"{ctx.spend_threshold:,.0f} RMB or less and the articles caution against direct "
-            f"sales above {ctx.caution_price:,.0f} RMB"
-        )
-        if p.objective != "sales":
-            text += f"; price weighs little for a {p.objective} objective"
-    elif name == "category_fit" and p.category == "games":
-        text = (
-            f"Games are the most popular category: {med(f['games_penetration'])} of users play, "
-            f"{ctx.games_opens:g} times and {ctx.games_minutes:g} minutes a day"
-        )
-    elif name == "category_fit":
-        text = (
-            f"{categories.LABELS[p.category]} reaches {med(f['category_penetration'])} of users "
-            f"against {med(f['games_penetration'])} for games, the most popular category"
-        )
-    elif name == "channel_coverage":
-        n = len(p.channels)
-        text = (
-            f"The brand's {n} channel{'s' if n != 1 else ''} cover {med(f['coverage'])} of "
-            f"arrivals ({iv(f['coverage'])}); shared links alone bring "
-            f"{_pct(ctx.shared_links_share)}"
-        )
-        if access.SHARED not in p.channels:
-            text += ", and the brand does not use them"
-    elif name == "feasibility" and p.package_size_mb is None:
-        fits = _pct(float(np.mean(f["package_mb"] <= limit)))
-        text = (
-            f"Package size not stated; a typical brand Mini Program fits the {limit:g} MB limit "
-            f"({fits} of draws)"
-        )
-    elif name == "feasibility" and p.package_size_mb <= limit:
-        text = f"A {p.package_size_mb:g} MB package fits the {limit:g} MB limit"
-    elif name == "feasibility":
-        text = (
-            f"A {p.package_size_mb:g} MB package exceeds the {limit:g} MB limit: the features "
-            f"must be split over several Mini Programs"
+            "None of the brand's touch points brings new users: "
+            + ", ".join(labels[c] for c in p.channels)
+            + " serve people who already use its Mini Program"
         )
     else:
-        why = _OBJECTIVE_WHY[p.objective].format(
-            new_618=ctx.new_users_618, opens=ctx.games_opens, minutes=ctx.games_minutes
+        text = f"{bringing[0]} brings users new to the brand" + (
+            f", as do {len(bringing) - 1} more of its touch points" if len(bringing) > 1 else ""
         )
-        text = f"For {p.objective}, {why}"
-    return f"{text}. Score {float(np.median(sc)):.2f}. [{cite_}]"
+    out = [
+        Gate(
+            "channels",
+            LABELS["channels"],
+            bool(g.channels[0]),
+            float(g.channels[0]),
+            CAPS["channels"],
+            Reason(text, tmo),
+        )
+    ]
+    p_pkg = float(g.package[0])
+    if p.package_size_mb is None:
+        text = (
+            f"Package size not stated; a typical brand Mini Program fits the {limit.value:g} MB "
+            f"limit ({format_probability(p_pkg)} chance, assumed)"
+        )
+        reason = Reason(text, (limit.source_id,), ("package_size_if_unstated",))
+    elif p.package_size_mb <= limit.value:
+        reason = Reason(
+            f"A {p.package_size_mb:g} MB package fits the {limit.value:g} MB limit",
+            (limit.source_id,),
+        )
+    else:
+        reason = Reason(
+            f"A {p.package_size_mb:g} MB package is over the {limit.value:g} MB limit: the "
+            "features must be split over several Mini Programs",
+            (limit.source_id,),
+        )
+    out.append(Gate("package", LABELS["package"], p_pkg >= 0.5, p_pkg, CAPS["package"], reason))
+    if p.objective != "sales":
+        text = (
+            f"The Mini Program does not sell ({p.objective}), so the articles' "
+            f"{format_rmb(caution.value)} caution on direct sales does not apply"
+        )
+    elif p.price_rmb <= caution.value:
+        text = (
+            f"At {format_rmb(p.price_rmb)} a month the price is within the "
+            f"{format_rmb(caution.value)} above which the articles advise a native app"
+        )
+    else:
+        text = (
+            f"At {format_rmb(p.price_rmb)} a month the price is above the "
+            f"{format_rmb(caution.value)} at which the articles advise a native app instead of "
+            f"selling in a Mini Program; {format_share(price_share.p50)} of users spend that much"
+        )
+    out.append(
+        Gate(
+            "price",
+            LABELS["price"],
+            bool(g.price[0]),
+            float(g.price[0]),
+            CAPS["price"],
+            Reason(text, (caution.source_id,)),
+        )
+    )
+    docs = ctx.documented(p.category, p.objective)
+    cat = category_label(p.category).lower()
+    if len(docs):
+        row = docs.iloc[0]
+        text = (
+            f"The articles document {cat} Mini Programs used for {p.objective}: '{row['locator']}'"
+        )
+        reason = Reason(text, tuple(dict.fromkeys(docs["source_id"])))
+    else:
+        text = (
+            f"The articles give no example of a {cat} Mini Program used for {p.objective}: "
+            "pilot it before committing"
+        )
+        reason = Reason(text)
+    out.append(Gate("use", LABELS["use"], bool(g.use[0]), float(g.use[0]), CAPS["use"], reason))
+    return tuple(out)
+
+
+def reach_reason(
+    reach: Interval,
+    users: Interval,
+    need,
+    conversion: Interval,
+    p_reach: float,
+    sources,
+    assumptions,
+) -> Reason:
+    """Return the reach-against-need sentence."""
+    text = (
+        f"It can reach about {format_users(reach.p50)} users a day "
+        f"({_iv(reach, format_users)}); converting {_iv(conversion, format_share)} of them gives "
+        f"about {format_users(users.p50)} daily users against the {format_users(need.daily_users)} "
+        f"it needs ({format_probability(p_reach)} chance of clearing the need)"
+    )
+    return Reason(text, tuple(sources), tuple(assumptions))
+
+
+def criteria(p: BrandProfile, f1: dict, ctx: Context, provenance: dict) -> tuple[Criterion, ...]:
+    """Return the evidence lines: audience, price, category, channels (from the brand's draws)."""
+    s = {
+        k: summarise(f1[k])
+        for k in (
+            "audience_share",
+            "core_share",
+            "price_share",
+            "category_penetration",
+            "channel_share",
+        )
+    }
+    female = ctx.female_share.value / 100
+    cut = ctx.anchors.age_cut
+    rows = []
+    text = (
+        f"{audience_words(p)} are {format_share(s['audience_share'].p50)} of Mini Program users; "
+        f"{format_share(s['core_share'].p50)} of them are in the articles' core segment, women "
+        f"{cut - 1:g} or younger ({format_share(female)} of users are female, "
+        f"{format_share(ctx.age_le_share)} are {cut - 1:g} or younger)"
+    )
+    rows.append(
+        ("audience_fit", "Audience in the core segment", "core_share", "share of the target", text)
+    )
+    text = (
+        f"{format_share(s['price_share'].p50)} of users spend at least {format_rmb(p.price_rmb)} a "
+        f"month in Mini Programs; {format_share(ctx.spend_le_share)} spend "
+        f"{format_rmb(ctx.spend_threshold)} or less"
+    )
+    rows.append(("price_fit", "Users who can pay the price", "price_share", "share of users", text))
+    games = ctx.games_penetration.value / 100
+    if p.category == "games":
+        text = (
+            f"Games are the most popular category: {format_share(games)} of users play, "
+            f"{ctx.games_opens.value:g} times and {ctx.games_minutes.value:g} minutes a day"
+        )
+    else:
+        text = (
+            f"{category_label(p.category)} reaches {format_share(s['category_penetration'].p50)} of "
+            f"users (assumed); games, the most popular category, reach {format_share(games)}"
+        )
+    rows.append(
+        ("category_fit", "Users of the category", "category_penetration", "share of users", text)
+    )
+    n = len(p.channels)
+    text = (
+        f"The brand's {n} touch point{'s' if n != 1 else ''} reach "
+        f"{format_share(s['channel_share'].p50)} of users; shared links alone reach "
+        f"{format_share(ctx.shared_links.value / 100)}"
+        + ("" if "shared_links" in p.channels else ", and the brand does not use them")
+    )
+    rows.append(
+        ("channel_reach", "Users the channels reach", "channel_share", "share of users", text)
+    )
+    out = []
+    for name, label, key, unit, text in rows:
+        basis, srcs, assumed = provenance[name]
+        iv = s[key]
+        out.append(
+            Criterion(name, label, iv.p50, iv.p5, iv.p95, unit, basis, Reason(text, srcs, assumed))
+        )
+    return tuple(out)
+
+
+def ordered(verdict: str, gates_: tuple[Gate, ...], reach: Reason, crits) -> tuple[Reason, ...]:
+    """Return the reasons, most decisive first: failed NO-GO gates, then reach against need
+    (or an undocumented use when it is what caps a GO), then the evidence."""
+    failed_hard = [g.reason for g in gates_ if not g.passed and g.caps == "NO-GO"]
+    use = next(g for g in gates_ if g.name == "use")
+    passed = [g.reason for g in gates_ if g.passed and g.name != "use"]
+    head = failed_hard + ([use.reason, reach] if not use.passed else [reach, use.reason])
+    return tuple(head + [c.reason for c in crits] + passed)
+
+
+def p_go_event(need_users: float) -> str:
+    """Return the event p_go is the probability of, for a need of ``need_users`` a day."""
+    from research.decide.engine import EVENT
+
+    return EVENT.format(need=format_users(need_users))
+
+
+def evidence_dates(ctx: Context) -> tuple:
+    """Return the newest figure the verdict uses: (as_of, is its date estimated)."""
+    obs = [
+        ctx.anchors.dau,
+        ctx.female_share,
+        ctx.caution,
+        ctx.package_limit,
+        ctx.shared_links,
+        ctx.games_penetration,
+    ]
+    newest = max(obs, key=lambda o: o.as_of)
+    return newest.as_of, bool(getattr(newest, "as_of_is_estimated", False))
+
+
+_ = np  # numpy is used by callers through Interval

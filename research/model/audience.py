@@ -1,26 +1,28 @@
-"""Demographics: gender, age and city tier of Mini Program users, and a target's share.
+"""Demographics: gender, age and city tier of Mini Program users, and a brand's target.
 
 Shares are fractions of Mini Program users (0-1). Sourced: 71% female, 60% aged 30 or
 below, about a third from first-tier cities and half from tiers 2-4. Assumed: the age
-spread, the split of tiers 2-4, the trust in each figure, and independence of the traits.
+spread, the split of tiers 2-4, reading the unnamed rest as tier 5 and below, the trust
+in each figure, and independence of the traits.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 from scipy import special
 
-from research.data.assumptions import Assumptions, resolve
+from research.data.assumptions import Assumptions
 from research.data.evidence import Evidence, latest_value, observations_for
 from research.errors import InputError
 from research.model import distributions as u
 from research.vocab import TIERS
 
-AGE_BANDS = ((0, 17), (18, 24), (25, 30), (31, 40), (41, 50), (51, 100))
+#: Age bands shown in the audience exhibit, (youngest, oldest) in whole years.
+AGE_BANDS = ((6, 17), (18, 24), (25, 30), (31, 40), (41, 50), (51, 100))
+#: The tier bands the article names, in the order of the ``tier_bands`` input.
 TIER_SEGMENTS = ("tier_1", "tier_2_to_4")
 
 
@@ -39,14 +41,20 @@ def age_anchor(ev: Evidence) -> tuple[float, float, str]:
 
 
 def inputs(ev: Evidence, a: Assumptions) -> dict[str, u.Input]:
-    """Return the uncertain inputs of the audience model (shares of users, 0-1)."""
-    trust = a.node("trust_survey_n")
+    """Return the uncertain inputs of the audience model (shares of users, 0-1).
+
+    ``tier_bands`` is a Dirichlet over tier 1, tiers 2-4 and the rest the article leaves
+    unnamed (1 minus the two named shares); the rest is read as tier 5 and below (the
+    statement ``tier_rest_is_tier_5``).
+    """
+    trust = u.assumed(a, "trust_survey_n")
     female = latest_value(ev, "user_gender_share", "female")
-    share_le, _, age_src = age_anchor(ev)
-    tiers = [latest_value(ev, "user_city_tier_share", s) for s in TIER_SEGMENTS]
-    named = [t.value / 100 for t in tiers]
-    mean = (*named, 1.0 - sum(named))  # the rest, read as tier 5 and below
-    tier_sources = tuple(dict.fromkeys(t.source_id for t in tiers))
+    share_le, cut, age_src = age_anchor(ev)
+    named = [latest_value(ev, "user_city_tier_share", s) for s in TIER_SEGMENTS]
+    shares = [t.value / 100 for t in named]
+    rest = 1.0 - sum(shares)
+    if rest <= 0:
+        raise InputError("user_city_tier_share: the named tier shares leave nothing for the rest")
     return {
         "female_share": u.Input(
             "female_share",
@@ -58,7 +66,7 @@ def inputs(ev: Evidence, a: Assumptions) -> dict[str, u.Input]:
         ),
         "age_le_share": u.Input(
             "age_le_share",
-            "Share of users aged 30 or below",
+            f"Share of users aged {cut - 1:g} or below",
             u.TrustedShare(share_le, trust),
             "sourced",
             (age_src,),
@@ -66,25 +74,25 @@ def inputs(ev: Evidence, a: Assumptions) -> dict[str, u.Input]:
         ),
         "age_log_spread": u.Input(
             "age_log_spread",
-            "Spread of users' ages (sd of log age)",
-            a.node("age_log_spread"),
+            "Spread of users' ages",
+            u.assumed(a, "age_log_spread"),
             "assumed",
             (),
             ("age_log_spread",),
             "sd of log(age)",
         ),
-        "tier_shares": u.Input(
-            "tier_shares",
-            "Users by tier band (1, 2-4, 5+)",
-            u.Dirichlet(mean, a.node("trust_approx_n")),
+        "tier_bands": u.Input(
+            "tier_bands",
+            "Users by city tier (1, 2-4, the rest)",
+            u.Dirichlet((*shares, rest), u.assumed(a, "trust_approx_n")),
             "sourced",
-            tier_sources,
+            tuple(dict.fromkeys(t.source_id for t in named)),
             ("trust_approx_n", "tier_rest_is_tier_5"),
         ),
         "tier_split": u.Input(
             "tier_split",
-            "Split of tiers 2-4 into 2, 3, 4",
-            a.node("tier_split_2_to_4"),
+            "Split of tiers 2-4 into 2, 3 and 4",
+            u.assumed(a, "tier_split_2_to_4"),
             "assumed",
             (),
             ("tier_split_2_to_4",),
@@ -92,129 +100,89 @@ def inputs(ev: Evidence, a: Assumptions) -> dict[str, u.Input]:
     }
 
 
-def gender_share(female: np.ndarray, gender: str) -> np.ndarray:
-    """Return the share of users of ``gender`` (0-1) given draws of the female share."""
-    if gender == "female":
-        return female
-    if gender == "male":
-        return 1.0 - female
-    return np.ones_like(female)
+def gender_share(female: np.ndarray, code: np.ndarray) -> np.ndarray:
+    """Return the share of users of each brand's gender (B, n): code 0 female, 1 male, 2 any."""
+    code = np.asarray(code)[:, None]
+    return np.where(code == 0, female, np.where(code == 1, 1.0 - female, 1.0))
 
 
-def age_share(share_le: np.ndarray, spread: np.ndarray, age_min, age_max, cut: float = 31.0):
+def _log_median(share_le: np.ndarray, spread: np.ndarray, cut: float) -> np.ndarray:
+    return np.log(cut) - spread * special.ndtri(share_le)
+
+
+def _cdf(age, log_median, spread):
+    """Return P(age < ``age`` exact years) under the lognormal age model."""
+    age = np.asarray(age, float)
+    with np.errstate(divide="ignore"):
+        z = (np.log(np.maximum(age, 1e-9)) - log_median) / spread
+    return np.where(age > 0, special.ndtr(z), 0.0)
+
+
+def age_share(share_le, spread, age_min, age_max, cut: float) -> np.ndarray:
     """Return the share of users aged ``age_min`` to ``age_max`` (whole years, inclusive).
 
     Ages are lognormal with sd ``spread`` of log(age) and a median set so the share below
     ``cut`` exact years equals ``share_le``. Arguments broadcast (brands x draws).
     """
-    log_median = np.log(cut) - spread * special.ndtri(share_le)
-    upper = special.ndtr((np.log(np.asarray(age_max, float) + 1.0) - log_median) / spread)
-    lo = np.asarray(age_min, float)
-    with np.errstate(divide="ignore"):
-        lower = np.where(
-            lo > 0, special.ndtr((np.log(np.maximum(lo, 1e-9)) - log_median) / spread), 0.0
-        )
-    return np.clip(upper - lower, 0.0, 1.0)
+    m = _log_median(share_le, spread, cut)
+    upper = _cdf(np.asarray(age_max, float) + 1.0, m, spread)
+    return np.clip(upper - _cdf(age_min, m, spread), 0.0, 1.0)
 
 
-def tier_weights(tiers: Sequence[int]) -> np.ndarray:
+def core_age_share(share_le, spread, age_min, age_max, cut: float) -> np.ndarray:
+    """Return the share of a target age range that is below ``cut`` (0-1, brands x draws).
+
+    The articles' core segment is young: this is 1 for a range wholly below the cut, falls
+    as the range reaches above it, and is 0 for a range wholly above it.
+    """
+    m = _log_median(share_le, spread, cut)
+    lo = _cdf(age_min, m, spread)
+    hi = _cdf(np.asarray(age_max, float) + 1.0, m, spread)
+    young = np.clip(np.minimum(hi, _cdf(cut, m, spread)) - lo, 0.0, None)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where(hi > lo, young / (hi - lo), (np.asarray(age_max, float) < cut) * 1.0)
+    return np.clip(out, 0.0, 1.0)
+
+
+def per_tier(tier_bands: np.ndarray, tier_split: np.ndarray) -> np.ndarray:
+    """Return the (n, 5) share of users in tiers 1-5 from the band and split draws."""
+    return np.column_stack([tier_bands[:, 0], tier_bands[:, [1]] * tier_split, tier_bands[:, 2]])
+
+
+def tier_share(tier_bands, tier_split, indicator: np.ndarray) -> np.ndarray:
+    """Return the share of users in the tiers marked by ``indicator`` ((B, 5) 0/1): (B, n)."""
+    return np.clip(np.asarray(indicator, float) @ per_tier(tier_bands, tier_split).T, 0.0, 1.0)
+
+
+def tier_indicator(tiers) -> np.ndarray:
     """Return the 0/1 indicator of ``tiers`` over tiers 1-5."""
     return np.array([1.0 if t in tiers else 0.0 for t in TIERS])
 
 
-def tier_share(
-    tier_shares: np.ndarray, tier_split: np.ndarray, indicator: np.ndarray
-) -> np.ndarray:
-    """Return the share of users in the tiers marked by ``indicator`` (length 5, or B x 5).
+def composition(v, cut: float) -> pd.DataFrame:
+    """Return users by gender, age band and city tier from draws ``v``: one row per group.
 
-    ``tier_shares`` is (n, 3): tier 1, tiers 2-4, tier 5 and below; ``tier_split`` (n, 3)
-    splits tiers 2-4. The result has shape (n,) or (B, n).
+    Columns: trait, group (label), key (the gender, the (low, high) age band in years or
+    the tier), draws (the group's share of users on every draw, 0-1), basis.
     """
-    per_tier = np.column_stack(
-        [tier_shares[:, 0], tier_shares[:, [1]] * tier_split, tier_shares[:, 2]]
-    )  # (n, 5)
-    return np.clip(np.asarray(indicator, float) @ per_tier.T, 0.0, 1.0)  # rounding can pass 1
-
-
-def target_share(
-    draws: u.Draws, gender: str, age_min: int, age_max: int, tiers: Sequence[int], cut: float = 31.0
-) -> np.ndarray:
-    """Return draws of the share of users in the target (gender x age x tiers, independent)."""
-    return (
-        gender_share(draws["female_share"], gender)
-        * age_share(draws["age_le_share"], draws["age_log_spread"], age_min, age_max, cut)
-        * tier_share(draws["tier_shares"], draws["tier_split"], tier_weights(tiers))
-    )
-
-
-def estimate_target_share(
-    gender: str = "any",
-    age_min: int = 0,
-    age_max: int = 100,
-    tiers: Sequence[int] = TIERS,
-    *,
-    ev: Evidence | None = None,
-    a: Assumptions | None = None,
-    draws: int = 4096,
-    seed: int = 0,
-    method: str = "qmc",
-) -> u.Interval:
-    """Return the share of Mini Program users in an audience (0-1) as a p5/p50/p95 interval."""
-    ev, a = resolve(ev, a)
-    d = u.draw_inputs(inputs(ev, a), draws, seed, method)
-    _, cut, _ = age_anchor(ev)
-    return u.summarise(target_share(d, gender, age_min, age_max, tiers, cut))
-
-
-def estimate_composition(
-    *,
-    ev: Evidence | None = None,
-    a: Assumptions | None = None,
-    draws: int = 4096,
-    seed: int = 0,
-    method: str = "qmc",
-) -> pd.DataFrame:
-    """Return users by gender, age band and city tier: one row per group with p5/p50/p95 (0-1).
-
-    Columns: trait, group (label), key (the gender, the (low, high) age band in years, or
-    the tier), p5, p50, p95, basis (``sourced`` or ``assumed``).
-    """
-    ev, a = resolve(ev, a)
-    d = u.draw_inputs(inputs(ev, a), draws, seed, method)
-    _, cut, _ = age_anchor(ev)
     rows = []
-    for g in ("female", "male"):
-        rows.append(("gender", g, g, gender_share(d["female_share"], g), "sourced"))
+    female = np.asarray(v["female_share"])
+    for g, x in (("female", female), ("male", 1.0 - female)):
+        rows.append(("gender", g.capitalize(), g, x, "sourced"))
     for lo, hi in AGE_BANDS:
-        label = f"under {hi + 1}" if lo == 0 else f"{lo}-{hi}" if hi < 100 else f"{lo}+"
-        share = age_share(d["age_le_share"], d["age_log_spread"], lo, hi, cut)
-        rows.append(("age", label, (lo, hi), share, "assumed"))
+        label = f"{lo}-{hi}" if hi < 100 else f"{lo}+"
+        x = age_share(v["age_le_share"], v["age_log_spread"], lo, hi, cut)
+        rows.append(("age", label, (lo, hi), x, "mixed"))
+    tiers = per_tier(v["tier_bands"], v["tier_split"])
     for t in TIERS:
-        label = "tier 5 and below" if t == 5 else f"tier {t}"
-        share = tier_share(d["tier_shares"], d["tier_split"], tier_weights([t]))
-        rows.append(("tier", label, t, share, "sourced" if t in (1, 5) else "assumed"))
-    out = []
-    for trait, group, key, x, basis in rows:
-        s = u.summarise(x)
-        out.append(
-            {
-                "trait": trait,
-                "group": group,
-                "key": key,
-                "p5": s.p5,
-                "p50": s.p50,
-                "p95": s.p95,
-                "basis": basis,
-            }
-        )
-    return pd.DataFrame(out)
+        label = "Tier 5 and below" if t == 5 else f"Tier {t}"
+        basis = {1: "sourced", 5: "mixed"}.get(t, "mixed")
+        rows.append(("tier", label, t, tiers[:, t - 1], basis))
+    return pd.DataFrame(rows, columns=["trait", "group", "key", "draws", "basis"])
 
 
-def group_in_target(
-    trait: str, key, gender: str, age_min: int, age_max: int, tiers: Sequence[int]
-) -> bool:
-    """Return whether a composition group (``trait`` and ``key`` of
-    :func:`estimate_composition`) overlaps the target audience."""
+def group_in_target(trait: str, key, gender: str, age_min: int, age_max: int, tiers) -> bool:
+    """Return whether a :func:`composition` group overlaps the target audience."""
     if trait == "gender":
         return gender in ("any", key)
     if trait == "age":

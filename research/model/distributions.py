@@ -142,6 +142,14 @@ def from_interval(low: float, high: float, dist: str = "lognormal") -> Node:
     raise InputError(f"dist: '{dist}' is not allowed (allowed: lognormal, normal, logit, uniform)")
 
 
+def assumed(a, name: str) -> Node:
+    """Return the distribution of assumption ``name`` of ``a`` (``assumptions.yaml``)."""
+    item = a[name]
+    if item.dist == "dirichlet":
+        return Dirichlet(tuple(item.mean), Fixed(item.concentration))
+    return from_interval(item.low, item.high, item.dist)
+
+
 def check_share(name: str, value: float) -> float:
     """Return ``value`` if it is a share in [0, 1], else raise a ValueError naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, int | float | np.floating):

@@ -1,13 +1,14 @@
 """The factors of every brand on every draw: arrays of shape (brands, draws).
 
 One set of draws of the platform's uncertain inputs (:func:`draw_platform`) is shared by
-all brands; :func:`compute_factors` turns it, with the brands as arrays
-(:class:`Portfolio`), into the shares the funnel multiplies and the criteria score.
+all brands (common random numbers); :func:`compute_factors` turns it, with the brands as
+arrays (:class:`Brands`), into the shares the funnel multiplies. Units: ``dau`` and
+``reach`` in users a day, every other factor a share 0-1.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,12 +19,12 @@ from research.data.evidence import Evidence, Observation
 from research.data.profiles import BrandProfile
 from research.model import access, audience, categories, dau, spend
 from research.model import distributions as u
-from research.vocab import CATEGORIES, OBJECTIVES
+from research.vocab import CATEGORIES, GENDERS, OBJECTIVES, Objective
 
 
 @dataclass(frozen=True)
 class Anchors:
-    """The figures the factors are fitted to: the DAU figure and the date it is read at.
+    """The figures the factors are fitted to, and the date the DAU figure is read at.
 
     ``age_cut`` is in exact years (the reported share is of users below it),
     ``spend_threshold`` in RMB a month, ``cap_musers`` in millions of users.
@@ -35,10 +36,11 @@ class Anchors:
     age_cut: float
     spend_threshold: float
     cap_musers: float
+    touchpoints: tuple[str, ...]
 
 
 def make_anchors(ev: Evidence, as_of=None) -> Anchors:
-    """Return the anchors of ``ev`` for an analysis dated ``as_of`` (None: the latest figure)."""
+    """Return the anchors of ``ev`` for figures dated ``as_of`` (None: the latest figure)."""
     obs, when, years = dau.dau_anchor(ev, as_of)
     return Anchors(
         dau=obs,
@@ -47,152 +49,183 @@ def make_anchors(ev: Evidence, as_of=None) -> Anchors:
         age_cut=audience.age_anchor(ev)[1],
         spend_threshold=spend.spend_anchor(ev)[1],
         cap_musers=dau.dau_cap_musers(ev),
+        touchpoints=access.touchpoint_ids(ev),
     )
 
 
 def platform_inputs(ev: Evidence, a: Assumptions, as_of=None) -> dict[str, u.Input]:
-    """Return every uncertain input the decision uses, shared by all brands."""
-    out = dau.dau_inputs(ev, a, as_of)
-    out |= audience.inputs(ev, a)
-    out |= spend.inputs(ev, a)
-    out |= categories.inputs(ev, a)
-    out |= access.inputs(ev, a)
-    for name, label in (
-        ("audience_full_marks_share", "Audience share for full marks"),
-        ("coverage_full_marks_share", "Coverage for full marks"),
-        ("package_size_if_unstated", "Package size if not stated (MB)"),
-    ):
-        out[name] = u.Input(
-            name,
-            label,
-            a.node(name),
-            "assumed",
-            (),
-            (name,),
-            "MB" if "package" in name else "share",
-        )
-    for obj in OBJECTIVES:
-        name = f"objective_fit_{obj}"
-        out[name] = u.Input(
-            name, f"Objective fit of {obj}", a.node(name), "assumed", (), (name,), "score"
-        )
-    return out
-
-
-def draw_platform(ev: Evidence, a: Assumptions, as_of, draws: int, seed: int, method: str):
-    """Return the platform inputs for ``as_of`` and their draws (name -> array).
-
-    The inputs the scores use do not depend on ``as_of`` and are drawn first, from the same
-    nodes whatever the date, so a brand gets the same score draws (and p_go) alone or in a
-    screen; inputs only a later date adds (DAU growth, funnel only) are drawn after them.
-    """
-    rng = np.random.default_rng(seed)
-    base = platform_inputs(ev, a)
-    ins = platform_inputs(ev, a, as_of)
-    v = dict(u.draw(u.nodes_of(base), draws, rng, method).values)
-    extra = {k: i.node for k, i in ins.items() if k not in base}
-    if extra:
-        v |= u.draw(extra, draws, rng, method).values
-    return ins, v
+    """Return every uncertain input of the market model, shared by all brands."""
+    return (
+        dau.inputs(ev, a, as_of)
+        | audience.inputs(ev, a)
+        | spend.inputs(ev, a)
+        | categories.inputs(ev, a)
+        | access.inputs(ev, a)
+    )
 
 
 @dataclass(frozen=True)
-class Portfolio:
-    """Brands as arrays (one row per brand), ready for the vectorised scoring."""
+class Brands:
+    """Brands as arrays (one row per brand), the one shape the engine computes on."""
 
     profiles: tuple[BrandProfile, ...]
-    gender: np.ndarray  # 0 female, 1 male, 2 any
-    age_min: np.ndarray
-    age_max: np.ndarray
+    gender: np.ndarray  # index into GENDERS
+    age_min: np.ndarray  # years
+    age_max: np.ndarray  # years
     tiers: np.ndarray  # (B, 5) 0/1
     price: np.ndarray  # RMB a month
     category: np.ndarray  # index into CATEGORIES
     objective: np.ndarray  # index into OBJECTIVES
-    has_shared: np.ndarray  # (B,) 0/1
-    channels: np.ndarray  # (B, K) 0/1 over access.prior_weights index
-    package_mb: np.ndarray  # NaN when not stated
+    channels: np.ndarray  # (B, K) 0/1 over Anchors.touchpoints
+    package_mb: np.ndarray  # MB; NaN when the profile does not state it
+    need_low: np.ndarray  # users a day (90% range); NaN when the profile states no need
+    need_high: np.ndarray
 
     def __len__(self) -> int:
         return len(self.profiles)
 
+    def replace(self, **arrays: np.ndarray) -> Brands:
+        """Return a copy with some arrays replaced (for what-if variants of the same brands)."""
+        return Brands(**{**self.__dict__, **arrays})
 
-def make_portfolio(profiles: Sequence[BrandProfile], ev: Evidence, a: Assumptions) -> Portfolio:
-    """Return ``profiles`` as a :class:`Portfolio` of arrays."""
-    names = list(access.prior_weights(ev, a).index)
-    pos = {n: i for i, n in enumerate(names)}
-    chan = np.zeros((len(profiles), len(names)))
+
+def make_brands(profiles: Sequence[BrandProfile], touchpoints: Sequence[str]) -> Brands:
+    """Return ``profiles`` as :class:`Brands`; channels are columns in ``touchpoints`` order."""
+    pos = {t: i for i, t in enumerate(touchpoints)}
+    chan = np.zeros((len(profiles), len(touchpoints)))
     for b, p in enumerate(profiles):
         for c in p.channels:
-            if c in pos:
-                chan[b, pos[c]] = 1.0
-    g = {"female": 0, "male": 1, "any": 2}
-    return Portfolio(
+            chan[b, pos[c]] = 1.0
+    return Brands(
         profiles=tuple(profiles),
-        gender=np.array([g[p.audience.gender] for p in profiles]),
+        gender=np.array([GENDERS.index(p.audience.gender) for p in profiles], int),
         age_min=np.array([p.audience.age_min for p in profiles], float),
         age_max=np.array([p.audience.age_max for p in profiles], float),
-        tiers=np.array([audience.tier_weights(p.audience.city_tiers) for p in profiles]).reshape(
+        tiers=np.array([audience.tier_indicator(p.audience.city_tiers) for p in profiles]).reshape(
             -1, 5
         ),
         price=np.array([p.price_rmb for p in profiles], float),
-        category=np.array([CATEGORIES.index(p.category) for p in profiles]),
-        objective=np.array([OBJECTIVES.index(p.objective) for p in profiles]),
-        has_shared=np.array([1.0 if access.SHARED in p.channels else 0.0 for p in profiles]),
+        category=np.array([CATEGORIES.index(p.category) for p in profiles], int),
+        objective=np.array([OBJECTIVES.index(p.objective) for p in profiles], int),
         channels=chan,
         package_mb=np.array(
             [np.nan if p.package_size_mb is None else p.package_size_mb for p in profiles], float
         ),
+        need_low=np.array([p.need_range()[0] for p in profiles], float),
+        need_high=np.array([p.need_range()[1] for p in profiles], float),
     )
 
 
-def compute_factors(v: dict, pf: Portfolio, an: Anchors) -> dict[str, np.ndarray]:
-    """Return per-brand, per-draw factors, each an array of shape (B, n).
+def draw_platform(
+    ins: Mapping[str, u.Input], draws: int, seed: int, method: str = "qmc"
+) -> dict[str, np.ndarray]:
+    """Return ``draws`` joint draws of ``ins`` from one generator seeded with ``seed``."""
+    return dict(u.draw(u.nodes_of(ins), draws, np.random.default_rng(seed), method).values)
 
-    ``v`` maps input names to draws (as :class:`~research.model.distributions.Draws` values);
-    entries named like a factor (e.g. ``"tier_share"``) override that factor, which is
-    how the sensitivity analysis swings derived quantities.
-    """
-    col = lambda x: np.asarray(x, float)[:, None]  # noqa: E731
-    female = v["female_share"][None, :]
-    gender = np.where(col(pf.gender) == 0, female, np.where(col(pf.gender) == 1, 1 - female, 1.0))
-    per_tier = np.column_stack(
-        [v["tier_shares"][:, 0], v["tier_shares"][:, [1]] * v["tier_split"], v["tier_shares"][:, 2]]
-    )
-    pens = np.stack([v[categories.input_name(c)] for c in CATEGORIES])  # (4, n)
-    fits = np.stack([v[f"objective_fit_{o}"] for o in OBJECTIVES])  # (4, n)
-    rest = np.clip(1 - v["shared_links_share"] - v["unnamed_points_share"], 0, 1)
-    f = {
-        "gender_share": gender,
-        "age_share": audience.age_share(
-            v["age_le_share"][None, :],
-            v["age_log_spread"][None, :],
-            col(pf.age_min),
-            col(pf.age_max),
-            an.age_cut,
-        ),
-        "tier_share": pf.tiers @ per_tier.T,
-        "price_share": spend.share_at_least(
-            col(pf.price),
-            v["spend_le_share"][None, :],
-            v["spend_log_spread"][None, :],
-            an.spend_threshold,
-        ),
-        "category_penetration": pens[pf.category],
-        "games_penetration": np.broadcast_to(
-            v[categories.input_name("games")], (len(pf), len(female[0]))
-        ),
-        "coverage": col(pf.has_shared) * v["shared_links_share"][None, :]
-        + rest[None, :] * (pf.channels @ v["touchpoint_mix"].T),
-        "package_mb": np.where(
-            np.isnan(col(pf.package_mb)), v["package_size_if_unstated"][None, :], col(pf.package_mb)
-        ),
-        "objective_score": fits[pf.objective],
-        "audience_full_marks": np.broadcast_to(v["audience_full_marks_share"], gender.shape),
-        "coverage_full_marks": np.broadcast_to(v["coverage_full_marks_share"], gender.shape),
+
+#: The factors the funnel multiplies, in order, and the inputs each one reads.
+FACTORS = (
+    "dau",
+    "gender_share",
+    "age_share",
+    "tier_share",
+    "price_share",
+    "category_penetration",
+    "channel_share",
+)
+
+
+def factor_of(input_name: str) -> str:
+    """Return the factor an input feeds (``penetration_*`` and touch-point shares included)."""
+    fixed = {
+        "dau_figure": "dau",
+        "dau_error": "dau",
+        "dau_growth": "dau",
+        "female_share": "gender_share",
+        "age_le_share": "age_share",
+        "age_log_spread": "age_share",
+        "tier_bands": "tier_share",
+        "tier_split": "tier_share",
+        "tier_share": "tier_share",
+        "spend_le_share": "price_share",
+        "spend_log_spread": "price_share",
     }
-    for key in f:
-        if key in v:
-            f[key] = np.broadcast_to(v[key], gender.shape)
+    if input_name in fixed:
+        return fixed[input_name]
+    if input_name.startswith("penetration_"):
+        return "category_penetration"
+    return "channel_share"
+
+
+def paying_price(br: Brands) -> np.ndarray:
+    """Return the price users pay inside each brand's Mini Program (RMB a month): its price
+    when it sells (objective ``sales``), else 0 (the statement ``price_applies_to_sales``)."""
+    return np.where(br.objective == OBJECTIVES.index(Objective.SALES), br.price, 0.0)
+
+
+def factor(name: str, x: Mapping[str, np.ndarray], br: Brands, an: Anchors) -> np.ndarray:
+    """Return factor ``name`` of every brand on every draw of ``x``, shape (B, n)."""
+    col = lambda a: np.asarray(a, float)[:, None]  # noqa: E731
+    if name == "dau":
+        out = dau.dau_users(x, an.dau, an.years, an.cap_musers)[None, :]
+    elif name == "gender_share":
+        out = audience.gender_share(np.asarray(x["female_share"]), br.gender)
+    elif name == "age_share":
+        out = audience.age_share(
+            x["age_le_share"], x["age_log_spread"], col(br.age_min), col(br.age_max), an.age_cut
+        )
+    elif name == "tier_share":
+        out = audience.tier_share(x["tier_bands"], x["tier_split"], br.tiers)
+    elif name == "price_share":
+        out = spend.share_at_least(
+            col(paying_price(br)), x["spend_le_share"], x["spend_log_spread"], an.spend_threshold
+        )
+    elif name == "category_penetration":
+        out = categories.penetration_matrix(x)[br.category]
+    elif name == "channel_share":
+        out = access.channel_reach(access.reach_matrix(x, an.touchpoints), br.channels)
+    else:
+        raise ValueError(f"factor: '{name}' is not one of {', '.join(FACTORS)}")
+    n = len(np.asarray(x["spend_le_share"]))
+    return np.broadcast_to(out, (len(br), n))
+
+
+def reach_of(f: Mapping[str, np.ndarray], **replace: np.ndarray) -> np.ndarray:
+    """Return reachable users a day, the product of the factors, with some replaced."""
+    out = np.ones_like(np.asarray(f["dau"], float))
+    for name in FACTORS:
+        out = out * np.asarray(replace.get(name, f[name]), float)
+    return out
+
+
+def core_share(x: Mapping[str, np.ndarray], br: Brands, an: Anchors) -> np.ndarray:
+    """Return the share of each brand's target inside the articles' core segment, young
+    women (female and below the age cut), (B, n), 0-1."""
+    col = lambda a: np.asarray(a, float)[:, None]  # noqa: E731
+    female = np.asarray(x["female_share"])
+    female_in_target = np.where(
+        col(br.gender) == 0, 1.0, np.where(col(br.gender) == 1, 0.0, female)
+    )
+    return female_in_target * audience.core_age_share(
+        x["age_le_share"], x["age_log_spread"], col(br.age_min), col(br.age_max), an.age_cut
+    )
+
+
+def compute_factors(
+    v: Mapping[str, np.ndarray], br: Brands, an: Anchors, overrides: Mapping | None = None
+) -> dict[str, np.ndarray]:
+    """Return every factor of every brand on every draw, each of shape (B, n).
+
+    ``v`` maps input names to draws; ``overrides`` replaces some of them (or the derived
+    ``tier_share``) by other draws. Adds ``audience_share``, ``reach`` (users a day) and
+    ``core_share`` (see :func:`core_share`).
+    """
+    o = dict(overrides or {})
+    x = {**v, **{k: val for k, val in o.items() if k in v}}
+    f = {name: factor(name, x, br, an) for name in FACTORS}
+    if "tier_share" in o:
+        f["tier_share"] = np.broadcast_to(np.asarray(o["tier_share"], float), f["dau"].shape)
     f["audience_share"] = f["gender_share"] * f["age_share"] * f["tier_share"]
-    f["dau"] = np.broadcast_to(dau.dau_users(v, an.dau, an.years, an.cap_musers), gender.shape)
+    f["reach"] = reach_of(f)
+    f["core_share"] = core_share(x, br, an)
     return f

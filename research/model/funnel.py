@@ -2,8 +2,9 @@
 
 Stages (users a day, p5 / p50 / p95): all daily users -> in the target audience -> who
 spend at least the price -> who use the category -> reachable through the brand's
-channels. Stages multiply as independent (stated assumption ``stage_independence``); the
-factors they multiply come from :mod:`research.model.factors`, one set of draws per brand.
+channels. Stages multiply as independent (the statement ``stage_independence``). Each
+stage says what its number rests on: ``sourced`` only if every input behind it is an
+article figure, ``assumed`` if every one is an assumption, ``mixed`` otherwise.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ QUANTILES = (0.05, 0.5, 0.95)
 
 @dataclass(frozen=True)
 class Stage:
-    """One funnel stage: users a day (p5, p50, p95) and where its numbers come from."""
+    """One funnel stage: users a day (p5, p50, p95) and what its number rests on."""
 
     stage: str
     label: str
@@ -34,94 +35,111 @@ class Stage:
     assumptions: tuple[str, ...]
 
 
-def funnel_stages(factors: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Return the users a day at each funnel stage from the factors."""
-    audience_share = factors["gender_share"] * factors["age_share"] * factors["tier_share"]
-    s0 = factors["dau"]
-    s1 = s0 * audience_share
-    s2 = s1 * factors["price_share"]
-    s3 = s2 * factors["category_penetration"]
-    s4 = s3 * factors["coverage"]
-    return {"dau": s0, "audience": s1, "price": s2, "category": s3, "reach": s4}
-
-
-_STAGES = (
-    ("dau", "Mini Program users a day", ("dau_error", "dau_growth")),
+#: (key, label, the factor this step multiplies by, the statements it rests on)
+STEPS = (
+    ("dau", "Mini Program users a day", "dau", ()),
+    ("audience", "in the target audience", "audience_share", ("trait_independence",)),
     (
-        "audience",
-        "in the target audience",
-        ("female_share", "age_le_share", "age_log_spread", "tier_shares", "tier_split"),
+        "price",
+        "who spend at least the price",
+        "price_share",
+        ("stage_independence", "price_applies_to_sales"),
     ),
-    ("price", "who spend at least the price", ("spend_le_share", "spend_log_spread")),
-    ("category", "who use the category", ()),
+    ("category", "who use the category", "category_penetration", ("stage_independence",)),
     (
         "reach",
         "reachable through the brand's channels",
-        ("shared_links_share", "unnamed_points_share", "listed_channel_share", "touchpoint_mix"),
+        "channel_share",
+        ("stage_independence", "touchpoint_independence"),
     ),
 )
 
+_STEP_INPUTS = {
+    "dau": ("dau_figure", "dau_error", "dau_growth"),
+    "audience": ("female_share", "age_le_share", "age_log_spread", "tier_bands", "tier_split"),
+    "price": ("spend_le_share", "spend_log_spread"),
+}
 
-def stage_basis(stage: str, category: str, channels: Sequence[str]) -> str:
-    """Return ``sourced`` or ``assumed`` for a funnel stage of a brand.
 
-    DAU, audience and price rest on article figures. The category stage is sourced only
-    for games (the one category with a figure), the reach stage only when the brand uses
-    nothing but shared links (the one access point with a figure).
+def step_inputs(
+    key: str, category: str, channels: Sequence[str], gender: str, price: float, all_tiers: bool
+) -> tuple[str, ...]:
+    """Return the names of the inputs step ``key`` reads for a brand.
+
+    A step a brand does not restrict (gender ``any``, every city tier, a price of 0) reads
+    nothing for it.
     """
-    if stage == "category":
-        return "sourced" if category == "games" else "assumed"
-    if stage == "reach":
-        return "sourced" if set(channels) <= {access.SHARED} else "assumed"
-    return "sourced"
-
-
-def stage_provenance(
-    ins: Mapping[str, u.Input], category: str, channels: Sequence[str], dau_source: str
-) -> tuple[tuple[str, str, str, tuple[str, ...], tuple[str, ...]], ...]:
-    """Return ``(stage, label, basis, sources, assumptions)`` of each funnel stage.
-
-    ``ins`` are the inputs the funnel was drawn from (names an input set lacks are skipped).
-    """
-    cat_input = categories.input_name(category)
-    out = []
-    for key, label, names in _STAGES:
-        names = names + ((cat_input,) if key == "category" else ())
-        used = [ins[n] for n in names if n in ins]
-        srcs = (
-            (dau_source,)
-            if key == "dau"
-            else tuple(dict.fromkeys(s for i in used for s in i.sources))
+    if key == "category":
+        return (categories.input_name(category),)
+    if key == "reach":
+        return tuple(access.input_name(c) for c in channels)
+    names = _STEP_INPUTS[key]
+    if key == "audience":
+        names = tuple(
+            n
+            for n in names
+            if not (n == "female_share" and gender == "any")
+            and not (n in ("tier_bands", "tier_split") and all_tiers)
         )
-        assumed = tuple(dict.fromkeys(x for i in used for x in i.assumptions))
-        if key == "dau" and "dau_growth" in ins:
-            assumed += ("dau_cap",)
-        if key == "audience":
-            assumed += ("trait_independence",)
-        if key in ("price", "category", "reach"):
-            assumed += ("stage_independence",)
-        out.append((key, label, stage_basis(key, category, channels), srcs, assumed))
-    return tuple(out)
+    if key == "price" and price <= 0:
+        return ()
+    return names
 
 
-def _stages(provenance, quantiles: np.ndarray) -> tuple[Stage, ...]:
-    return tuple(
-        Stage(key, label, float(q[0]), float(q[1]), float(q[2]), "users a day", basis, srcs, used)
-        for (key, label, basis, srcs, used), q in zip(provenance, quantiles, strict=True)
-    )
+def basis_of(inputs: Sequence[u.Input]) -> str:
+    """Return ``sourced``, ``assumed`` or ``mixed``: what a number computed from ``inputs``
+    rests on (an input whose central value is an article figure counts as sourced)."""
+    kinds = {i.basis for i in inputs}
+    if kinds <= {"sourced"} and kinds:
+        return "sourced"
+    if kinds <= {"assumed"} and kinds:
+        return "assumed"
+    return "mixed"
 
 
-def summarise_stages(
-    values: dict[str, np.ndarray],
-    ins: dict[str, u.Input],
-    category: str,
-    channels: Sequence[str],
-    dau_source: str,
+def stages(
+    factors: Mapping[str, np.ndarray],
+    ins: Mapping[str, u.Input],
+    profile,
 ) -> tuple[Stage, ...]:
-    """Return each funnel stage's p5 / p50 / p95 (users a day) with its basis and provenance.
+    """Return the funnel of one brand from its factors (1-D draws each) and the inputs.
 
-    ``values`` are the stage draws of :func:`funnel_stages`; ``ins`` the inputs they were
-    drawn from (names an input set lacks are skipped).
+    Each stage's value is the running product of the steps up to it; its basis, sources
+    and assumptions cover every input behind that value.
     """
-    prov = stage_provenance(ins, category, channels, dau_source)
-    return _stages(prov, np.array([np.quantile(values[p[0]], QUANTILES) for p in prov]))
+    aud = profile.audience
+    running = np.ones_like(np.asarray(factors["dau"], float))
+    used: list[str] = []
+    statements: list[str] = []
+    out = []
+    for key, label, factor, rests_on in STEPS:
+        running = running * np.asarray(factors[factor], float)
+        sells = profile.objective == "sales"
+        names = step_inputs(
+            key,
+            profile.category,
+            profile.channels,
+            aud.gender,
+            profile.price_rmb if sells else 0.0,
+            len(aud.city_tiers) == 5,
+        )
+        if key == "price" and not sells:
+            label = "who can pay (no price: the Mini Program does not sell)"
+        used += [n for n in names if n in ins]
+        statements += list(rests_on)
+        behind = [ins[n] for n in dict.fromkeys(used)]
+        q = np.quantile(running, QUANTILES)
+        out.append(
+            Stage(
+                key,
+                label,
+                float(q[0]),
+                float(q[1]),
+                float(q[2]),
+                "users a day",
+                basis_of(behind),
+                tuple(dict.fromkeys(s for i in behind for s in i.sources)),
+                tuple(dict.fromkeys([*(x for i in behind for x in i.assumptions), *statements])),
+            )
+        )
+    return tuple(out)

@@ -1,0 +1,143 @@
+"""What would flip the verdict, in the brand's own levers, from the same draws.
+
+Levers: the price, each touch point the brand does not use yet, the audience (gender,
+ages, city tiers) and the package size. Every variant of the brand is one row of
+:class:`~research.model.factors.Brands`, all evaluated in one pass of the engine on the
+assessment's draws; for each lever the smallest change that gives another verdict is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from research.decide.context import Context
+from research.decide.engine import evaluate, verdicts
+from research.formats import format_rmb
+from research.model.factors import Brands
+from research.vocab import GENDERS, TIERS
+
+#: Prices tried first, RMB a month (the caution point is added); then refined.
+PRICE_GRID = np.geomspace(1.0, 100_000.0, 49)
+#: Age steps tried when widening the audience, years on each side.
+AGE_STEPS = (2, 5, 10, 15, 20, 30)
+
+
+@dataclass(frozen=True)
+class Flip:
+    """A change to one of the brand's levers and the verdict it leads to."""
+
+    lever: str  # price, channel, audience, package
+    change: str  # the change, in words
+    verdict: str
+    p_go: float
+    value: float | None = None  # the price (RMB a month) or package size (MB) it flips at
+
+
+def _repeat(br1: Brands, rows: list[dict]) -> Brands:
+    """Return one brand per entry of ``rows``: the single brand with those arrays replaced."""
+    n = len(rows)
+    arrays = {
+        k: (val * n if k == "profiles" else np.repeat(np.asarray(val), n, axis=0))
+        for k, val in br1.__dict__.items()
+    }
+    for i, changes in enumerate(rows):
+        for k, val in changes.items():
+            arrays[k][i] = val
+    return Brands(**arrays)
+
+
+def _price_flip(v, br1: Brands, verdict: str, ctx: Context) -> Flip | None:
+    """Return the price nearest today's at which the verdict changes (or None)."""
+    now = br1.profiles[0].price_rmb
+    grid = np.unique(np.concatenate([PRICE_GRID, [ctx.caution.value]]))
+    for side in ("down", "up") if verdict != "GO" else ("up", "down"):
+        pts = grid[grid < now][::-1] if side == "down" else grid[grid > now]
+        if not len(pts):
+            continue
+        ev = evaluate(v, _repeat(br1, [{"price": x} for x in pts]), ctx)
+        got = verdicts(ev, ctx)
+        hit = next((i for i, g in enumerate(got) if g != verdict), None)
+        if hit is None:
+            continue
+        keep = now if hit == 0 else pts[hit - 1]
+        fine = np.geomspace(max(keep, 0.5), pts[hit], 17)[1:]
+        ev2 = evaluate(v, _repeat(br1, [{"price": x} for x in fine]), ctx)
+        got2 = verdicts(ev2, ctx)
+        j = next(i for i, g in enumerate(got2) if g != verdict or i == len(fine) - 1)
+        kept = keep if j == 0 else float(fine[j - 1])
+        flipped = float(fine[j])
+        if side == "down" and pts[hit] == ctx.caution.value:
+            flipped = float(ctx.caution.value)
+        if side == "up":
+            words = f"A price above {format_rmb(kept, sig=2)} a month"
+        else:
+            words = f"A price of {format_rmb(flipped, sig=2)} a month or less"
+        return Flip("price", words, got2[j], float(ev2.p_go[j]), flipped)
+    return None
+
+
+def flips(v: Mapping[str, np.ndarray], br1: Brands, verdict: str, ctx: Context) -> tuple:
+    """Return the smallest change per lever that gives another verdict, as :class:`Flip`s.
+
+    Price: the nearest price at which the verdict changes. Channels: up to three touch
+    points whose addition changes it, the strongest first. Audience: the smallest
+    widening. Package: splitting an oversized package, or growing past the limit.
+    """
+    p = br1.profiles[0]
+    aud = p.audience
+    limit = ctx.package_limit.value
+    labels = ctx.ev.touchpoints.set_index("touchpoint_id")["label"]
+    specs: list[tuple[str, str, float | None, dict]] = []
+    for j, tp in enumerate(ctx.anchors.touchpoints):
+        if br1.channels[0, j] == 0:
+            chan = br1.channels[0].copy()
+            chan[j] = 1.0
+            specs.append(("channel", f"Add {labels[tp]}", None, {"channels": chan}))
+    if aud.gender != "any":
+        specs.append(("audience", "Target any gender", 0.0, {"gender": GENDERS.index("any")}))
+    if len(aud.city_tiers) < len(TIERS):
+        specs.append(("audience", "Target every city tier", 0.0, {"tiers": np.ones(5)}))
+    for step in AGE_STEPS:
+        lo, hi = max(6, aud.age_min - step), min(100, aud.age_max + step)
+        if (lo, hi) != (aud.age_min, aud.age_max):
+            specs.append(
+                (
+                    "audience",
+                    f"Widen the ages to {lo}-{hi}",
+                    float(step),
+                    {"age_min": lo, "age_max": hi},
+                )
+            )
+    size = br1.package_mb[0]
+    if not np.isnan(size) and size > limit:
+        specs.append(
+            (
+                "package",
+                f"Split the code to fit the {limit:g} MB limit",
+                limit,
+                {"package_mb": limit},
+            )
+        )
+    else:
+        over = float(limit) * 1.5
+        specs.append(
+            ("package", f"A code package over the {limit:g} MB limit", over, {"package_mb": over})
+        )
+    out: list[Flip] = []
+    price = _price_flip(v, br1, verdict, ctx)
+    if price is not None:
+        out.append(price)
+    ev = evaluate(v, _repeat(br1, [s[3] for s in specs]), ctx)
+    got = verdicts(ev, ctx)
+    changed = [i for i in range(len(specs)) if got[i] != verdict]
+    for lever in ("package", "channel", "audience"):
+        rows = [i for i in changed if specs[i][0] == lever]
+        if lever == "channel":
+            rows = sorted(rows, key=lambda k: (-ev.p_go[k], k))[:3]
+        elif rows:
+            rows = [min(rows, key=lambda k: (specs[k][2] or 0.0, k))]
+        out += [Flip(lever, specs[i][1], got[i], float(ev.p_go[i]), specs[i][2]) for i in rows]
+    return tuple(out)
