@@ -13,7 +13,6 @@ DATASETS_DIR: Path = ROOT / "datasets"
 BRANDS_DIR: Path = ROOT / "brands"
 NOTEBOOKS_DIR: Path = ROOT / "notebooks"
 BUILD_DIR: Path = ROOT / "build"
-SEEDS_DIR: Path = ROOT.parent / "shared" / "seeds"
 #: Longest slug, in characters.
 SLUG_MAX_CHARS: int = 64
 
