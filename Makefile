@@ -35,13 +35,12 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_models.py
 	$(BIN)/python benchmarks/bench_decision.py
 	$(BIN)/python benchmarks/bench_report.py
-	$(BIN)/python benchmarks/bench_notebooks.py
 
 clean:
 	rm -rf build

@@ -23,10 +23,11 @@ import time
 import numpy as np
 
 from research.data import profiles as brand
-from research.data.assumptions import OBJECTIVES, load_assumptions
+from research.data.assumptions import load_assumptions
 from research.data.evidence import load_evidence
 from research.decide import assess as decision
 from research.paths import ROOT
+from research.vocab import CATEGORIES, GENDERS, OBJECTIVES, VERDICTS
 
 CLI_RUNS = 5
 N_PROFILES = 10_000
@@ -63,16 +64,16 @@ def make_profiles(n: int, ev, seed: int = SEED) -> list[brand.BrandProfile]:
     profiles = []
     for i in range(n):
         age_min = int(rng.integers(12, 66))
-        age_max = min(100, age_min + int(rng.integers(0, 36)))
+        age_max = min(100, age_min + int(rng.integers(1, 36)))
         tiers = sorted(int(t) for t in rng.choice(5, size=rng.integers(1, 6), replace=False) + 1)
         channels = [str(c) for c in rng.choice(touchpoints, size=rng.integers(1, 6), replace=False)]
         data = {
             "name": f"Generated brand {i}",
             "slug": f"gen-{i}",
-            "category": str(rng.choice(brand.CATEGORIES)),
+            "category": str(rng.choice(CATEGORIES)),
             "objective": str(rng.choice(OBJECTIVES)),
             "audience": {
-                "gender": str(rng.choice(brand.GENDERS)),
+                "gender": str(rng.choice(GENDERS)),
                 "age_min": age_min,
                 "age_max": age_max,
                 "city_tiers": tiers,
@@ -101,7 +102,7 @@ def main() -> None:
     start, cpu_start = time.perf_counter(), time.process_time()
     table = decision.assess_many(profiles, ev=ev, a=a, draws=DRAWS, seed=decision.DEFAULT_SEED)
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
-    counts = table["verdict"].value_counts().reindex(decision.VERDICTS, fill_value=0)
+    counts = table["verdict"].value_counts().reindex(VERDICTS, fill_value=0)
     print(
         f"screened {len(table)} profiles x {DRAWS} draws: "
         + ", ".join(f"{v} {n}" for v, n in counts.items())

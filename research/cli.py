@@ -17,6 +17,10 @@ from research.errors import InputError
 #: checks that they match.
 DEFAULT_DRAWS = 4096
 DEFAULT_SEED = 20190911
+#: Fewest and most uncertainty draws a run may use (fewer give no honest 90% interval; more
+#: cost minutes and gigabytes for no visible gain).
+MIN_DRAWS = 256
+MAX_DRAWS = 2**20
 
 
 class _Parser(argparse.ArgumentParser):
@@ -62,9 +66,6 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("profiles", nargs="*", metavar="PROFILE")
     rep.add_argument("--out", metavar="DIR", default=None, help="output folder (default build/)")
     _add_run_options(rep)
-    rep.add_argument(
-        "--no-notebooks", action="store_true", help="skip the papermill analysis.html per brand"
-    )
     _add_datasets(rep)
 
     nbs = sub.add_parser("notebooks", help="re-execute notebooks in place (refresh their outputs)")
@@ -90,10 +91,27 @@ def _whole(low: int, high: int | None = None):
     return parse
 
 
+def _date(text: str):
+    """Return an argparse type for a date YYYY-MM-DD."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text[:40]}' is not a date (use YYYY-MM-DD)") from None
+
+
 def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
+        "--analysis-date",
+        type=_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the date of the analysis (default today; pins outputs for reruns)",
+    )
+    p.add_argument(
         "--draws",
-        type=_whole(2, 10_000_000),
+        type=_whole(MIN_DRAWS, MAX_DRAWS),
         default=DEFAULT_DRAWS,
         help=f"uncertainty draws (default {DEFAULT_DRAWS})",
     )
@@ -151,48 +169,62 @@ def _cmd_figures(args: argparse.Namespace) -> int:
 
 
 def _cmd_assess(args: argparse.Namespace) -> int:
+    from research import clock
     from research.data import profile_files
+    from research.data.assumptions import load_assumptions
     from research.data.evidence import load_evidence
 
+    day = clock.pin(args.analysis_date) if args.analysis_date else clock.analysis_date()
     ev = load_evidence(args.datasets)
+    a = load_assumptions(ev.datasets_dir)
     profile = profile_files.load_profile(args.profile, ev)
     # the engine, once the profile is known to be valid
     from research.decide import assess as decision
     from research.present import text as summary
 
-    result = decision.assess(profile, ev=ev, draws=args.draws, seed=args.seed)
+    result = decision.assess(
+        profile, ev=ev, a=a, draws=args.draws, seed=args.seed, analysis_date=day
+    )
     if args.format == "json":
         sys.stdout.write(summary.to_json(result))
     elif args.format == "markdown":
-        sys.stdout.write(summary.to_markdown(result))
+        sys.stdout.write(summary.to_markdown(result, ev, a))
     else:
         sys.stdout.write(summary.to_text(result))
     return 0
 
 
 def _cmd_screen(args: argparse.Namespace) -> int:
+    from research import clock
     from research.data import profile_files
     from research.data.evidence import load_evidence
 
+    if args.analysis_date:
+        clock.pin(args.analysis_date)
     ev = load_evidence(args.datasets)
     profiles = profile_files.load_profiles(args.paths, ev)
     # the engine, once the profiles are known to be valid
     from research.decide import assess as decision
+    from research.formats import format_probability, format_users
+    from research.present.escape import spreadsheet_cell
 
     table = decision.assess_many(profiles, ev=ev, draws=args.draws, seed=args.seed)
-    table = table.round(4)
+    table = table.round({"p_go": 4, "reach_p50": 0, "need": 0})
     if args.format == "json":
         print(table.to_json(orient="records", indent=2, force_ascii=False))
     elif args.format == "csv":
-        sys.stdout.write(table.to_csv(index=False))
+        sys.stdout.write(table.map(spreadsheet_cell).to_csv(index=False))
     else:
-        shown = table[
-            ["slug", "verdict", "p_go", "score_p50", "category", "objective", "price_rmb"]
-        ].assign(
-            p_go=table["p_go"].map("{:.0%}".format),
-            score_p50=table["score_p50"].map("{:.2f}".format),
+        shown = table[["slug", "verdict", "p_go", "reach_p50", "need", "gate", "category"]].assign(
+            p_go=table["p_go"].map(format_probability),
+            reach_p50=table["reach_p50"].map(format_users),
+            need=table["need"].map(format_users),
         )
-        print(shown.to_string(index=False))
+        print(
+            shown.rename(columns={"p_go": "chance", "reach_p50": "reach a day"}).to_string(
+                index=False
+            )
+        )
     return 0
 
 
@@ -228,13 +260,21 @@ _COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status (0 ok, 2 bad input)."""
-    args = build_parser().parse_args(argv)
+    """Run the command line; return the exit status (0 ok, 2 bad input, 130/143 stopped)."""
+    from research.workers import Interrupted
+
     try:
+        args = build_parser().parse_args(argv)
         return _COMMANDS[args.command](args)
     except InputError as err:
         one_line = str(err).replace("\r", "\\r").replace("\n", "\\n")
         sys.stderr.write(f"error: {one_line}\n")
         return 2
+    except Interrupted as stop:
+        sys.stderr.write(f"stopped ({stop}): workers ended, unfinished files removed\n")
+        return stop.status
+    except KeyboardInterrupt:
+        sys.stderr.write("stopped (SIGINT): nothing was left half-written\n")
+        return 130
     except BrokenPipeError:
         return 0

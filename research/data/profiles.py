@@ -299,6 +299,12 @@ class BrandProfile(BaseModel):
                 f"{value.isoformat()} is later than the analysis date {today.isoformat()} "
                 "(figures cannot come from the future)"
             )
+        first = (info.context or {}).get("first_figure")
+        if first is not None and value < first:
+            raise ValueError(
+                f"{value.isoformat()} is before the first daily-user figure in the data "
+                f"({first.isoformat()}), so there is no market to size then"
+            )
         return value
 
     @field_validator("slug", mode="before")
@@ -408,7 +414,13 @@ def profile_from_mapping(
     for key in data:
         if not isinstance(key, str):
             raise ProfileError(f"{origin}: field names must be text; got {show(key)}")
-    context = {"touchpoints": touchpoint_ids(ev), "analysis_date": analysis_date}
+    ev = ev if ev is not None else load_evidence()
+    dau = ev.observations.loc[ev.observations["metric"] == "mini_program_dau", "as_of"]
+    context = {
+        "touchpoints": touchpoint_ids(ev),
+        "analysis_date": analysis_date,
+        "first_figure": dau.min().date() if len(dau) else None,
+    }
     try:
         return BrandProfile.model_validate(dict(data), context=context)
     except ValidationError as err:

@@ -46,6 +46,7 @@ class Gate:
     p_pass: float  # probability it passes, 0-1 (1 or 0 unless an input is assumed)
     caps: str
     reason: Reason
+    limit: float | None = None  # the gate's limit in its unit (RMB a month, MB), if any
 
 
 @dataclass(frozen=True)

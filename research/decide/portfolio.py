@@ -1,8 +1,9 @@
 """Several brands side by side: ranking, a comparison table, a title and their provenance.
 
 Used by the report's ``index.html``, the portfolio chart and ``notebooks/07-portfolio``.
-Brands rank by verdict (GO, CONDITIONAL, NO-GO), then by ``p_go`` (probability of clearing
-the bar, 0-1), then by slug, so the order is stable.
+Brands rank by verdict (GO, CONDITIONAL, NO-GO), then by ``p_go`` (the chance that the
+brand wins the users it needs with every gate passed, 0-1), then by slug, so the order is
+stable.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from research.decide.assessment import Assessment
-from research.decide.reasons import strip_sources
+from research.formats import format_probability
 from research.vocab import VERDICTS
 
 
@@ -23,11 +24,11 @@ def rank(results: Sequence[Assessment]) -> list[Assessment]:
 
 
 def table(results: Sequence[Assessment]) -> pd.DataFrame:
-    """Return one row per brand, ranked: verdict, p_go (0-1), score p5/p50/p95 (0-1), the
-    weakest criterion and the first reason (without its sources)."""
+    """Return one row per brand, ranked: verdict, p_go (0-1), reach and users a day
+    (median), the need (users a day), the first failed gate and the main reason."""
     rows = []
     for i, r in enumerate(rank(results), 1):
-        weakest = min(r.criteria, key=lambda c: c.score - c.threshold)
+        failed = r.failed_gates()
         rows.append(
             {
                 "rank": i,
@@ -37,11 +38,11 @@ def table(results: Sequence[Assessment]) -> pd.DataFrame:
                 "price_rmb": r.profile.price_rmb,
                 "verdict": r.verdict,
                 "p_go": r.p_go,
-                "score_p5": r.score.p5,
-                "score_p50": r.score.p50,
-                "score_p95": r.score.p95,
-                "weakest": weakest.label,
-                "main_reason": strip_sources(r.reasons[0]),
+                "reach": r.reach.p50,
+                "users": r.users.p50,
+                "need": r.need.daily_users,
+                "gate": failed[0].label if failed else "",
+                "main_reason": r.reasons[0].text,
             }
         )
     return pd.DataFrame(rows)
@@ -54,15 +55,13 @@ def title(results: Sequence[Assessment]) -> str:
     parts = [f"{n} {v}" for v, n in counts.items() if n]
     lead = ranked[0]
     return (
-        f"{len(ranked)} brands: {', '.join(parts)}; {lead.profile.name} leads with "
-        f"p_go {round(lead.p_go * 100)}%"  # as present.formats.format_pct writes it
+        f"{len(ranked)} brands: {', '.join(parts)}; {lead.profile.name} leads with a "
+        f"{format_probability(lead.p_go)} chance of winning the users it needs"
     )
 
 
 def provenance(results: Sequence[Assessment]) -> tuple[list[str], list[str]]:
-    """Return the source ids and the assumption names behind the brands' scores (no policy)."""
+    """Return the source ids and the assumption names behind the brands' verdicts."""
     srcs = [s["source_id"] for r in results for s in r.sources]
-    assumed = [
-        a["name"] for r in results for a in r.assumptions if not a["name"].startswith("policy.")
-    ]
+    assumed = [a["name"] for r in results for a in r.assumptions]
     return list(dict.fromkeys(srcs)), list(dict.fromkeys(assumed))

@@ -88,7 +88,11 @@ def gates(p: BrandProfile, g: GateArrays, ctx: Context, price_share: Interval) -
             "features must be split over several Mini Programs",
             (limit.source_id,),
         )
-    out.append(Gate("package", LABELS["package"], p_pkg >= 0.5, p_pkg, CAPS["package"], reason))
+    out.append(
+        Gate(
+            "package", LABELS["package"], p_pkg >= 0.5, p_pkg, CAPS["package"], reason, limit.value
+        )
+    )
     if p.objective != "sales":
         text = (
             f"The Mini Program does not sell ({p.objective}), so the articles' "
@@ -113,6 +117,7 @@ def gates(p: BrandProfile, g: GateArrays, ctx: Context, price_share: Interval) -
             float(g.price[0]),
             CAPS["price"],
             Reason(text, (caution.source_id,)),
+            caution.value,
         )
     )
     docs = ctx.documented(p.category, p.objective)

@@ -195,8 +195,14 @@ def taxonomy(ev: Evidence, channels: Sequence[str] = ()) -> pd.DataFrame:
         {
             "phase": tp["phase"].str.replace("_", "-").to_numpy(),
             "group": tp["group"].str.replace("_", " ").to_numpy(),
-            "touch point": tp["label"].to_numpy(),
-            "id": tp["touchpoint_id"].to_numpy(),
+            "touch point": [
+                label + (" (analyst's addition)" if added else "")
+                for label, added in zip(tp["label"], tp["is_analyst_addition"], strict=True)
+            ],
+            "phase and group from": [
+                f"phase: {p}, group: {g}"
+                for p, g in zip(tp["phase_basis"], tp["group_basis"], strict=True)
+            ],
             "paid": ["yes" if x else "" for x in tp["is_paid"]],
             "brand uses": ["yes" if x in channels else "" for x in tp["touchpoint_id"]],
         }

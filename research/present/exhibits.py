@@ -1,55 +1,50 @@
-"""Exhibits: the data, takeaway title, source line and notes behind every chart of a brand.
+"""Exhibits: the data, action title, source line and notes behind every chart of a brand.
 
-One exhibit feeds three outputs, so they always agree: the matplotlib chart (PNG/SVG),
-the native PowerPoint chart, and the ``charts`` block of ``scorecard.json``. Titles are
-generated from the numbers here, never typed by hand; source lines name the sources and,
-separately, the assumptions behind the numbers.
-
-:meth:`Exhibit.to_chart_slide` is the one mapping from an exhibit to its deck slide: the
-interval kind, groups, highlight and its label, dividers, and the series the native
-chart leaves out (the scorecard's weights), so the deck never rebuilds that by hand.
+Every exhibit is computed from the draws of the brand's one assessment
+(:attr:`research.decide.assessment.Assessment.values`), so chart bars, the deck's numbers
+and the scorecard agree. One exhibit feeds three outputs: the matplotlib chart (PNG/SVG,
+notebooks), the native PowerPoint chart, and the ``charts`` block of ``scorecard.json``.
+Titles are full sentences generated from the numbers the chart shows; source lines name
+the sources, then the assumptions behind the numbers, in words.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from research.data.assumptions import Assumptions
-from research.data.consistency import find_conflicts, find_stale_repeats
-from research.data.evidence import (
-    Evidence,
-    dau_timeline,
-    latest_value,
-)
+from research.data.evidence import Evidence
 from research.decide.assessment import Assessment
+from research.decide.context import make_context
+from research.decide.engine import Needs, success
 from research.formats import (
-    COUNT,
-    SCORE,
     SHARE,
-    USERS,
     NumberFormat,
-    format_pct,
+    format_probability,
     format_rmb,
+    format_share,
     format_users,
 )
 from research.model import access, audience, categories, spend
-from research.model import distributions as u
-from research.present import deck
-from research.present.style import make_source_line
-from research.present.timeline_chart import timeline_text
+from research.model.distributions import Z95, summarise
+from research.present import labels
+from research.present.deck.spec import INTERVAL_SERIES, ChartSlide
+from research.vocab import CATEGORIES
 
-SERIES = deck.INTERVAL_SERIES
-#: The audience traits as the deck groups them, in order.
+SERIES = INTERVAL_SERIES
+#: The audience traits as the charts group them, in order.
 TRAIT_GROUPS = {"gender": "Gender", "age": "Age", "tier": "City tier"}
+#: Prices shown on the price chart besides the brand's own, RMB a month.
+PRICE_POINTS = (50.0, 200.0, 500.0, 1000.0, 2000.0, 5000.0)
+#: Inputs shown on the tornado and the research chart, at most.
+TOP_INPUTS = 8
 
 
 @dataclass(frozen=True)
 class Exhibit:
-    """One chart's data and words. ``series`` holds (name, values) per series in ``unit``."""
+    """One chart's data and words. ``series`` holds (name, values) per series."""
 
     name: str
     title: str
@@ -62,17 +57,18 @@ class Exhibit:
     #: How the values are written: Excel code on the native chart, words everywhere else.
     number_format: NumberFormat
     highlight: tuple[int, ...] = ()
-    log_scale: bool = False
-    #: Group label per category (the deck draws a two-level axis), or empty.
+    #: Group label per category (a two-level axis), or empty.
     groups: tuple[str, ...] = ()
     #: What the highlighted categories are, for chart keys and legends.
     highlight_label: str = ""
-    #: Series kept in ``scorecard.json`` but not drawn on the deck's native chart.
-    hidden_series: tuple[str, ...] = ()
     #: What the values are, with their unit, for the value axis ("share of users").
     axis_label: str = ""
     #: ``(k, label)``: a marked boundary between categories ``k - 1`` and ``k``.
     dividers: tuple[tuple[int, str], ...] = ()
+    #: A fixed value axis (probabilities and shares run 0 to 1), or None.
+    value_range: tuple[float, float] | None = None
+    #: The values are probabilities (written '<1%' and '>99%' at the ends).
+    is_probability: bool = False
 
     def series_dict(self) -> dict[str, list[float]]:
         """Return the series as ``{name: values}`` (rounded to 6 digits)."""
@@ -92,46 +88,40 @@ class Exhibit:
             "groups": list(self.groups),
             "axis_label": self.axis_label,
             "dividers": [list(d) for d in self.dividers],
-            "log_scale": self.log_scale,
+            "value_range": list(self.value_range) if self.value_range else None,
         }
 
-    def to_chart_slide(self, image: Path | None = None) -> deck.ChartSlide:
-        """Return the deck slide of this exhibit: native from its data, or ``image``."""
-        if self.kind == "image":
-            if image is None:
-                raise ValueError(f"exhibit {self.name!r}: an image slide needs its PNG")
-            return deck.ChartSlide(self.title, self.source_line, self.notes, "image", image=image)
-        return deck.ChartSlide(
+    def to_chart_slide(self) -> ChartSlide:
+        """Return the deck slide of this exhibit, a native chart from its data."""
+        return ChartSlide(
             self.title,
             self.source_line,
             self.notes,
             self.kind,
             categories=self.categories,
-            series=tuple(s for s in self.series if s[0] not in self.hidden_series),
+            series=self.series,
             number_format=self.number_format,
             highlight=self.highlight,
-            log_scale=self.log_scale,
             groups=self.groups,
             highlight_label=self.highlight_label,
             dividers=self.dividers,
+            value_range=self.value_range,
         )
 
 
-def _source_line(ev: Evidence, sources, assumptions) -> str:
-    """Return the chart's source line: its sources, then separately its assumptions."""
-    return make_source_line(ev, list(dict.fromkeys(sources)), list(dict.fromkeys(assumptions)))
+def _band(draws: list[np.ndarray]) -> tuple[tuple[str, tuple[float, ...]], ...]:
+    """Return p5, median and p95 series of a list of 1-D draws."""
+    q = np.array([np.quantile(np.asarray(x, float), [0.05, 0.5, 0.95]) for x in draws])
+    return tuple((name, tuple(float(v) for v in q[:, i])) for i, name in enumerate(SERIES))
 
 
-def _band(rows: pd.DataFrame) -> tuple[tuple[str, tuple[float, ...]], ...]:
-    return tuple(
-        (name, tuple(float(x) for x in rows[col]))
-        for name, col in zip(SERIES, ("p5", "p50", "p95"), strict=True)
-    )
+def _basis_note(basis: str) -> str:
+    return "" if basis == "sourced" else f" ({basis})"
 
 
 def audience_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
-    """Return users by gender, age band and tier, the brand's target highlighted (0-1)."""
-    comp = audience.estimate_composition(ev=ev, a=a, draws=r.draws, seed=r.seed)
+    """Return users by gender, age band and tier (0-1), the groups of the target highlighted."""
+    comp = audience.composition(r.values, audience.age_anchor(ev)[1])
     aud = r.profile.audience
     hl = tuple(
         i
@@ -140,291 +130,323 @@ def audience_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
             row.trait, row.key, aud.gender, aud.age_min, aud.age_max, aud.city_tiers
         )
     )
-    crit = r.criterion("audience_fit")
-    female = latest_value(ev, "user_gender_share", "female").value / 100
-    age_le, cut, _ = audience.age_anchor(ev)
+    fit = r.criterion("audience_fit")
+    share = summarise(r.factors["audience_share"]).p50
+    who = labels.audience_words(r.profile)
     title = (
-        f"The target audience is {format_pct(crit.value)} of Mini Program users; "
-        f"{format_pct(female)} of users are female and {format_pct(age_le)} are "
-        f"{cut - 1:g} or younger"
+        f"{who} are {format_share(share)} of Mini Program users; "
+        f"{format_share(fit.value)} of them are in the articles' core segment of young women"
     )
-    cats = tuple(g[:1].upper() + g[1:] for g in comp["group"])
     return Exhibit(
         "audience",
         title,
-        _source_line(ev, crit.sources, crit.assumptions),
-        crit.reason,
+        labels.source_line(ev, a, fit.reason.sources, fit.reason.assumptions),
+        fit.reason.text,
         "interval_bar",
-        cats,
-        _band(comp),
+        tuple(comp["group"]),
+        _band(list(comp["draws"])),
         SHARE,
         hl,
-        groups=tuple(TRAIT_GROUPS.get(t, t) for t in comp["trait"]),
+        groups=tuple(TRAIT_GROUPS[t] for t in comp["trait"]),
         highlight_label="the brand's target",
         axis_label="share of Mini Program users",
+        value_range=(0.0, 1.0),
     )
 
 
-def spend_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
-    """Return monthly spend bands (share of users, 0-1) with the brand's price band marked."""
-    table = spend.band_table(ev=ev, a=a, draws=r.draws, seed=r.seed)
-    price = r.profile.price_rmb
-    hl = tuple(
-        int(i) for i in np.flatnonzero((table["low_rmb"] <= price) & (price < table["high_rmb"]))
-    )
-    crit = r.criterion("price_fit")
+def price_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
+    """Return the share of users spending at least each price a month (0-1), the brand's
+    price highlighted and the articles' caution point marked."""
+    _, threshold, _ = spend.spend_anchor(ev)
     caution = spend.caution_price_rmb(ev)
-    title = (
-        f"{format_pct(crit.value)} of users spend at least {format_rmb(price)} a month; the "
-        f"articles caution against direct sales above {format_rmb(caution)}"
-    )
-    above = np.flatnonzero(table["low_rmb"] >= caution)
-    dividers = (
-        ((int(above[0]), f"caution above {format_rmb(caution)}"),)
-        if len(above) and 0 < above[0] < len(table)
-        else ()
-    )
+    price = r.profile.price_rmb
+    points = sorted({*PRICE_POINTS, float(price)} - {0.0})
+    v = r.values
+    draws = [
+        spend.share_at_least(p, v["spend_le_share"], v["spend_log_spread"], threshold)
+        for p in points
+    ]
+    hl = tuple(i for i, p in enumerate(points) if p == price)
+    after = [i for i, p in enumerate(points) if p > caution]
+    dividers = ((after[0], f"caution above {format_rmb(caution)}"),) if after and after[0] else ()
+    fit = r.criterion("price_fit")
+    at_price = float(np.median(draws[hl[0]])) if hl else 1.0
+    if r.profile.objective == "sales":
+        title = (
+            f"{format_share(at_price)} of users spend at least {format_rmb(price)} a month in "
+            f"Mini Programs; the articles caution against selling above {format_rmb(caution)}"
+        )
+    else:
+        title = (
+            f"The Mini Program does not sell, so price does not limit its reach; "
+            f"{format_share(at_price)} of users spend {format_rmb(price)} a month in Mini Programs"
+        )
     return Exhibit(
-        "spend",
+        "price",
         title,
-        _source_line(ev, crit.sources, crit.assumptions),
-        crit.reason,
+        labels.source_line(ev, a, fit.reason.sources, fit.reason.assumptions),
+        fit.reason.text,
         "interval_column",
-        tuple(table["band"]),
-        _band(table),
+        tuple(f"{p:,.0f}+" for p in points),
+        _band(draws),
         SHARE,
         hl,
-        highlight_label=f"band of the brand's price ({format_rmb(price)})",
-        axis_label="share of users by monthly spend",
+        highlight_label=f"the brand's price ({format_rmb(price)})" if hl else "",
+        axis_label="share of users spending at least this many RMB a month",
         dividers=dividers,
+        value_range=(0.0, 1.0),
     )
 
 
 def categories_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
-    """Return category penetration (share of users who use it, 0-1), the brand's marked."""
-    table = categories.estimate_categories(ev=ev, a=a, draws=r.draws, seed=r.seed)
-    pen = table[table["measure"] == "penetration"].reset_index(drop=True)
-    eng = categories.games_engagement(ev)
-    opens, minutes = eng["games_daily_opens"][0], eng["games_daily_minutes"][0]
-    hl = tuple(int(i) for i in np.flatnonzero(pen["category"] == r.profile.category))
-    games = float(pen.loc[pen["category"] == "games", "p50"].iloc[0])
-    own = float(pen.loc[pen["category"] == r.profile.category, "p50"].iloc[0])
+    """Return the share of users who use each category (0-1), the brand's highlighted."""
+    ins = categories.inputs(ev, a)
+    pen = categories.penetration_matrix(r.values)
+    cats = tuple(
+        f"{categories.LABELS[c]}{_basis_note(ins[categories.input_name(c)].basis)}"
+        for c in CATEGORIES
+    )
+    hl = (CATEGORIES.index(r.profile.category),)
+    fit = r.criterion("category_fit")
+    own = summarise(pen[hl[0]]).p50
+    games = summarise(pen[CATEGORIES.index("games")]).p50
+    label = categories.LABELS[r.profile.category]
     if r.profile.category == "games":
-        title = (
-            f"Games are the most popular category: {format_pct(games)} of users play, "
-            f"{opens:g} times and {minutes:g} minutes a day"
-        )
+        title = f"Games are the most popular category: {format_share(games)} of users play"
     else:
         title = (
-            f"Games reach {format_pct(games)} of users ({opens:g} opens, {minutes:g} minutes a "
-            f"day); {categories.LABELS[r.profile.category].lower()} reaches {format_pct(own)}"
+            f"{label} Mini Programs reach about {format_share(own)} of users (assumed); "
+            f"games, the most popular, reach {format_share(games)}"
         )
-    ins = categories.inputs(ev, a).values()
-    srcs = [eng["games_daily_opens"][1], *(x for i in ins for x in i.sources)]
-    assumed = [x for i in ins for x in i.assumptions]
-    notes = (
-        r.criterion("category_fit").reason
-        + " Penetration is the share of users who use a category; it need not sum to one."
-    )
+    srcs = [s for i in ins.values() for s in i.sources]
+    assumed = [x for i in ins.values() for x in i.assumptions]
     return Exhibit(
         "categories",
         title,
-        _source_line(ev, srcs, assumed),
-        notes,
+        labels.source_line(ev, a, srcs, assumed),
+        fit.reason.text + ". A user can use several categories, so the bars need not add up.",
         "interval_bar",
-        tuple(pen["label"]),
-        _band(pen),
+        cats,
+        _band(list(pen)),
         SHARE,
         hl,
         highlight_label="the brand's category",
         axis_label="share of users who use the category",
+        value_range=(0.0, 1.0),
     )
 
 
-def access_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
-    """Return the share of arrivals by touch-point group (0-1), the brand's groups marked."""
-    d = u.draw_inputs(access.inputs(ev, a), r.draws, r.seed)
-    shares = access.touchpoint_shares(d, ev, a)
-    group = ev.touchpoints.set_index("touchpoint_id")["group"].str.replace("_", " ")
-    group_of = {c: str(group.get(c, "")) for c in shares.columns}
-    group_of |= {access.SHARED: "shared links", access.OTHER: "unnamed access points"}
-    groups = list(dict.fromkeys(group_of.values()))
-    rows = pd.DataFrame(
-        [
-            {
-                "group": g,
-                **vars(u.summarise(shares[[c for c in shares if group_of[c] == g]].sum(axis=1))),
-            }
-            for g in groups
-        ]
-    )
-    brand_groups = {group_of[c] for c in r.profile.channels if c in group_of}
-    hl = tuple(i for i, g in enumerate(groups) if g in brand_groups)
-    crit = r.criterion("channel_coverage")
-    shared = float(rows.loc[rows["group"] == "shared links", "p50"].iloc[0])
-    title = (
-        f"The brand's channels cover {format_pct(crit.value)} of arrivals; shared links alone "
-        f"bring {format_pct(shared)}"
-    )
+def channels_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
+    """Return the share of users each of the brand's touch points reaches and all of them
+    together (0-1, highlighted); shared links shown even when the brand does not use them."""
+    tp = ev.touchpoints.set_index("touchpoint_id")
+    shown = list(r.profile.channels)
+    if access.SHARED not in shown:
+        shown = [access.SHARED, *shown]
+    draws = [np.asarray(r.values[access.input_name(t)], float) for t in shown]
+    names = [
+        str(tp.at[t, "label"]) + ("" if t in r.profile.channels else " (not used)") for t in shown
+    ]
+    fit = r.criterion("channel_reach")
+    if r.profile.channels:
+        names.append("All the brand's touch points")
+        draws.append(np.asarray(r.factors["channel_share"], float))
+    hl = (len(names) - 1,) if r.profile.channels else ()
+    shared = summarise(draws[shown.index(access.SHARED)]).p50
+    n = len(r.profile.channels)
+    if not n:
+        title = "The brand lists no touch points, so no one can reach its Mini Program"
+    elif access.SHARED in r.profile.channels:
+        title = (
+            f"The brand's {n} touch point{'s' if n != 1 else ''} reach "
+            f"{format_share(fit.value)} of users; shared links alone reach {format_share(shared)}"
+        )
+    else:
+        title = (
+            f"The brand's {n} touch point{'s' if n != 1 else ''} reach "
+            f"{format_share(fit.value)} of users; shared links, which it does not use, "
+            f"reach {format_share(shared)}"
+        )
     return Exhibit(
-        "access",
+        "channels",
         title,
-        _source_line(ev, crit.sources, crit.assumptions),
-        crit.reason,
+        labels.source_line(ev, a, fit.reason.sources, fit.reason.assumptions),
+        fit.reason.text + ". Each touch point's share is of all users; a user can use several.",
         "interval_bar",
-        tuple(g[:1].upper() + g[1:] for g in groups),
-        _band(rows),
+        tuple(names),
+        _band(draws),
         SHARE,
         hl,
-        highlight_label="the brand's channels",
-        axis_label="share of arrivals",
+        highlight_label="the brand's touch points together" if hl else "",
+        axis_label="share of users reached",
+        value_range=(0.0, 1.0),
     )
 
 
 def funnel_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
-    """Return the market funnel in users a day (p5, median, p95), for a log-scale chart."""
+    """Return the share of the previous stage each funnel step keeps (0-1), each category
+    naming the users a day the stage leaves (median)."""
     st = r.funnel
-    # Users a day, floored at one user so the log-scale chart can draw it.
-    series = tuple(
-        (name, tuple(max(getattr(s, k), 1.0) for s in st))
-        for name, k in zip(SERIES, ("p5", "p50", "p95"), strict=True)
-    )
-    last = st[-1]
+    f = r.factors
+    steps = [
+        np.asarray(f["audience_share"], float),
+        np.asarray(f["price_share"], float),
+        np.asarray(f["category_penetration"], float),
+        np.asarray(f["channel_share"], float),
+    ]
+    cats = tuple(f"{s.label[:1].upper()}{s.label[1:]}: {format_users(s.p50)}" for s in st[1:])
     title = (
-        f"About {format_users(last.p50)} users a day are reachable through the brand's channels "
-        f"(90% interval {format_users(last.p5)} to {format_users(last.p95)})"
+        f"About {format_users(st[-1].p50)} users a day are within the brand's reach, "
+        f"out of {format_users(st[0].p50)} Mini Program users"
     )
-    srcs = [s["source_id"] for s in r.sources]
-    assumed = [x["name"] for x in r.assumptions if not x["name"].startswith("policy")]
-    notes = "; ".join(f"{s.label}: {format_users(s.p50)} ({s.basis})" for s in st)
+    srcs = [x for s in st for x in s.sources]
+    assumed = [x for s in st for x in s.assumptions]
+    notes = "; ".join(
+        f"{s.label}: {format_users(s.p50)} a day ({format_users(s.p5)} to "
+        f"{format_users(s.p95)}), {s.basis}"
+        for s in st
+    )
     return Exhibit(
         "funnel",
         title,
-        _source_line(ev, srcs, assumed),
+        labels.source_line(ev, a, srcs, assumed),
         notes,
         "interval_bar",
-        tuple(s.label for s in st),
-        series,
-        USERS,
-        highlight=(len(st) - 1,),
-        log_scale=True,
-        highlight_label="the brand's reachable users",
-        axis_label="users a day (log scale)",
+        cats,
+        _band(steps),
+        SHARE,
+        (len(cats) - 1,),
+        highlight_label="the last step, the brand's channels",
+        axis_label="share of the stage before kept at this step",
+        value_range=(0.0, 1.0),
     )
 
 
-def scorecard_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
-    """Return each criterion's median score against its threshold (0-1)."""
-    crits = r.criteria
-    failing = [c.label.lower() for c in crits if not c.passed]
-    title = f"{len(crits) - len(failing)} of {len(crits)} criteria pass"
-    if failing:
-        title += (
-            "; " + " and ".join(failing) + (" falls short" if len(failing) == 1 else " fall short")
-        )
-    else:
-        title += "; none falls short"
-    srcs = [s for c in crits for s in c.sources]
-    assumed = [x for c in crits for x in c.assumptions]
-    series = (
-        ("score", tuple(c.score for c in crits)),
-        ("threshold", tuple(c.threshold for c in crits)),
-        ("weight", tuple(c.weight for c in crits)),
-    )
-    return Exhibit(
-        "scorecard",
-        title,
-        _source_line(ev, srcs, assumed),
-        " ".join(c.reason for c in crits),
-        "bar",
-        tuple(c.label for c in crits),
-        series,
-        SCORE,
-        hidden_series=("weight",),
-        axis_label="median score (0-1)",
-    )
+def reach_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
+    """Return the chance (0-1) that the brand wins at least each number of daily users, the
+    need highlighted (its bar is the chance of clearing the need)."""
+    need = r.need.daily_users
+    levels = sorted({need, *(need * k for k in (0.1, 0.3, 3.0, 10.0))})
+    reach = np.asarray(r.factors["reach"], float)[None, :]
+    conv = make_context(ev, a, r.profile.as_of).conversion
+    spread = (np.log(r.need.high) - np.log(r.need.low)) / (2 * Z95)
 
+    def chance(users: float, sigma: float) -> float:
+        needs = Needs(np.array([np.log(users)]), np.array([sigma]), np.array([True]))
+        return float(success(reach, needs, conv).mean())
 
-def tornado_exhibit(r: Assessment, ev: Evidence, a: Assumptions, top: int = 8) -> Exhibit:
-    """Return the weighted score with each input at its p5 and p95 (tornado data)."""
-    rows = r.sensitivity[:top]
-    first = rows[0]
+    # the need's own bar integrates its uncertainty, as the verdict does
+    chances = [chance(x, spread if x == need else 0.0) for x in levels]
+    hl = (levels.index(need),)
+    chance = chances[hl[0]]
     title = (
-        f"{first.label} moves the score most: {first.low:.2f} to {first.high:.2f} "
-        f"against a bar of {r.bar:.2f}"
+        f"{format_probability(chance)} chance of winning the {format_users(need)} daily "
+        f"users it needs{'' if r.need.basis == 'stated' else ' (assumed)'}"
     )
-    assumed = [s.input for s in rows if s.basis == "assumed"]
+    basis = "stated in the brand's profile" if r.need.basis == "stated" else "assumed"
+    notes = (
+        f"Users the brand can reach a day times the share it converts "
+        f"({format_share(r.conversion.p5)} to {format_share(r.conversion.p95)}, assumed); "
+        f"the need of {format_users(need)} daily users is {basis}."
+    )
+    assumed = ["reach_to_users_share", *([r.need.assumption] if r.need.assumption else [])]
+    srcs = [x for s in r.funnel for x in s.sources]
+    return Exhibit(
+        "reach",
+        title,
+        labels.source_line(ev, a, srcs, assumed + [x for s in r.funnel for x in s.assumptions]),
+        notes,
+        "column",
+        tuple(f"{format_users(x)}+" for x in levels),
+        (("chance", tuple(chances)),),
+        SHARE,
+        hl,
+        highlight_label="the users it needs",
+        axis_label="chance of at least this many daily users",
+        value_range=(0.0, 1.0),
+        is_probability=True,
+    )
+
+
+def tornado_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
+    """Return the chance of the GO event (0-1) with each uncertain input at its low and at
+    its high end, the others as drawn: the inputs that move it most first."""
+    rows = r.sensitivity[:TOP_INPUTS]
+    first = rows[0]
+    if first.swing < 0.005:
+        title = "No uncertain input moves the answer: " + labels.decided_by(r)
+    else:
+        title = (
+            f"{labels.the(first.label, start=True)} moves the chance most: from "
+            f"{format_probability(first.p_go_low)} to {format_probability(first.p_go_high)} "
+            "across its range"
+        )
+    assumed = [x for s in rows for x in labels.assumption_names(s.input, r, a)]
     srcs = [s["source_id"] for s in r.sources]
-    notes = "; ".join(f"{s.label}: {s.low:.2f} to {s.high:.2f}" for s in rows)
-    series = (
-        ("score at p5", tuple(s.low for s in rows)),
-        ("score at p95", tuple(s.high for s in rows)),
-    )
     return Exhibit(
         "tornado",
         title,
-        _source_line(ev, srcs, assumed),
-        notes,
-        "image",
+        labels.source_line(ev, a, srcs, assumed),
+        "; ".join(
+            f"{s.label}: {format_probability(s.p_go_low)} to {format_probability(s.p_go_high)}"
+            for s in rows
+        ),
+        "bar",
         tuple(s.label for s in rows),
-        series,
-        SCORE,
+        (
+            ("at its low end", tuple(s.p_go_low for s in rows)),
+            ("at its high end", tuple(s.p_go_high for s in rows)),
+        ),
+        SHARE,
+        axis_label="chance that it wins the users it needs and passes every gate",
+        value_range=(0.0, 1.0),
+        is_probability=True,
     )
 
 
-def verdict_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
-    """Return the verdict with p_go and the weighted-score distribution against the bar."""
-    title = (
-        f"{r.verdict}: {format_pct(r.p_go)} of draws clear the bar of {r.bar:.2f} "
-        f"(median score {r.score.p50:.2f})"
-    )
-    srcs = [s["source_id"] for s in r.sources]
-    notes = " ".join(r.reasons[:3])
-    series = (("score", (r.score.p5, r.score.p50, r.score.p95)),)
-    return Exhibit(
-        "verdict",
-        title,
-        _source_line(ev, srcs, ["policy.bar", "policy.verdict"]),
-        notes,
-        "image",
-        ("p5", "median", "p95"),
-        series,
-        SCORE,
-    )
-
-
-def timeline_exhibit(r: Assessment | None, ev: Evidence, a: Assumptions | None = None) -> Exhibit:
-    """Return the DAU and program-count figures over time, stale repeats and conflicts marked."""
-    tl = dau_timeline(ev)
-    dau = tl[tl["metric"] == "mini_program_dau"]
-    stale = find_stale_repeats(ev)
-    text = timeline_text(ev)
-    notes = (
-        f"{len(find_conflicts(ev))} pairs of sources disagree about the same period. "
-        "Stale repeats: "
-        + "; ".join(
-            f"{s.source_id} repeats {s.original_source_id} ({s.value:g})"
-            for s in stale.itertuples()
+def research_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
+    """Return how far knowing each input first would cut the chance of a wrong call (0-1)."""
+    rows = [x for x in r.research_first if x.value_of_information >= 0.0005][:5]
+    rows = rows if len(rows) >= 3 else list(r.research_first[:3])
+    top = rows[0]
+    if top.value_of_information < 0.0005:
+        title = "Nothing left to research before deciding: " + labels.decided_by(r)
+    else:
+        title = (
+            f"Pin down {labels.the(top.label)} first: knowing it would cut the chance of "
+            f"a wrong call by {100 * top.value_of_information:.0f} points"
+            if top.value_of_information >= 0.005
+            else f"Pin down {labels.the(top.label)} first: little else could change the answer"
         )
+    assumed = [x for s in rows for x in labels.assumption_names(s.input, r, a)]
+    return Exhibit(
+        "research",
+        title,
+        labels.source_line(ev, a, [s["source_id"] for s in r.sources], assumed),
+        "Expected drop in the chance of a wrong call if the input were known before deciding "
+        "(expected value of partial perfect information, from the assessment's own draws).",
+        "bar",
+        tuple(s.label for s in rows),
+        (("drop in the chance of a wrong call", tuple(s.value_of_information for s in rows)),),
+        SHARE,
+        (0,) if top.value_of_information >= 0.0005 else (),
+        highlight_label="research first" if top.value_of_information >= 0.0005 else "",
+        axis_label="drop in the chance of a wrong call",
     )
-    cats = tuple(f"{row.source_id} {row.as_of:%Y-%m}" for row in dau.itertuples())
-    series = (("DAU (million users)", tuple(float(x) for x in dau["value"])),)
-    return Exhibit("timeline", text.title, text.source_line, notes, "image", cats, series, COUNT)
 
 
-BUILDERS = {
-    "verdict": verdict_exhibit,
-    "scorecard": scorecard_exhibit,
-    "funnel": funnel_exhibit,
+#: The question slides, in storyline order, then the appendix charts.
+QUESTIONS = {
     "audience": audience_exhibit,
-    "spend": spend_exhibit,
+    "price": price_exhibit,
     "categories": categories_exhibit,
-    "access": access_exhibit,
-    "tornado": tornado_exhibit,
-    "timeline": timeline_exhibit,
+    "channels": channels_exhibit,
+    "funnel": funnel_exhibit,
+    "reach": reach_exhibit,
 }
+APPENDIX = {"tornado": tornado_exhibit, "research": research_exhibit}
 
 
 def build_exhibits(r: Assessment, ev: Evidence, a: Assumptions) -> dict[str, Exhibit]:
-    """Return every exhibit of one assessment, in deck order."""
-    return {name: fn(r, ev, a) for name, fn in BUILDERS.items()}
+    """Return every exhibit of one assessment: the questions, then the appendix charts."""
+    return {name: fn(r, ev, a) for name, fn in {**QUESTIONS, **APPENDIX}.items()}

@@ -1,8 +1,10 @@
 """The brand charts, drawn from exhibits in the house style of :mod:`research.present.style`.
 
 Each ``plot_*`` takes an :class:`~research.present.exhibits.Exhibit` (and ``ax=None``), draws the
-chart with its uncertainty (p5 to p95), writes the exhibit's takeaway title and source
-line, and returns the Axes. Saving is :func:`research.present.style.export_chart`.
+chart with its uncertainty (p5 to p95), writes the exhibit's action title and source line,
+and returns the Axes. Saving is :func:`research.present.style.export_chart`. Colours mean
+one thing each: the brand's bars in :data:`~research.present.palette.PRIMARY`, others in a
+light grey; verdict colours never appear on a data chart.
 
 Legends sit above the plot, outside the data, so they never cover a bar or a label; axis
 labels are short and wrapped to the plot's width, so nothing is cut off at half size.
@@ -17,10 +19,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
-from research.formats import format_count, format_pct, format_users, interval_coverage
+from research.formats import format_probability, format_share, interval_coverage
 from research.present import palette, style
 from research.present.exhibits import Exhibit
-from research.present.timeline_chart import plot_timeline
 
 #: Words for the whisker of an interval chart (from the series names p5 and p95).
 INTERVAL_WORDS = f"{interval_coverage('p5', 'p95')} (p5 to p95)"
@@ -135,21 +136,62 @@ def _rows(ex: Exhibit) -> tuple[np.ndarray, list[str], list[float]]:
     return np.array(ys), labels, ticks
 
 
+#: Bars that are not the brand's: a light grey, so the brand's stand out.
+CONTEXT = getattr(palette, "CONTEXT", "#BDBDBD")
+
+
+def _colours(ex: Exhibit, n: int) -> list[str]:
+    if not ex.highlight:
+        return [palette.PRIMARY] * n
+    return [palette.PRIMARY if i in ex.highlight else CONTEXT for i in range(n)]
+
+
+def _key(ex: Exhibit, whiskers: bool = True) -> list[Artist]:
+    handles: list[Artist] = []
+    if ex.highlight:
+        handles += [
+            Patch(color=palette.PRIMARY, label=ex.highlight_label or "the brand's"),
+            Patch(color=CONTEXT, label="others"),
+        ]
+    if whiskers:
+        handles.append(_whisker_handle())
+    return handles
+
+
+def _value_limits(ex: Exhibit, top: float) -> tuple[float, float]:
+    """Return the value axis: the exhibit's fixed range (with room for labels above a bar
+    near its top), else from 0 to a little above the data."""
+    if ex.value_range is not None:
+        lo, hi = ex.value_range
+        return lo, hi + 0.1 * (hi - lo) if top > 0.85 * hi else hi
+    return 0.0, max(top * 1.18, 1e-9)
+
+
+def _wrapped(ax: Axes, labels: list[str], share: float) -> list[str]:
+    """Return tick labels wrapped to ``share`` of the figure's width (long names on half-size
+    charts would squeeze the plot)."""
+    width_pt = ax.get_figure(root=True).get_figwidth() * 72 * share
+    return [style.wrap_to_width(str(x), width_pt, style.TICK_SIZE) for x in labels]
+
+
+def _text(ex: Exhibit, value: float) -> str:
+    return format_probability(value) if ex.is_probability else format_share(value)
+
+
 def plot_intervals(ex: Exhibit, ax: Axes | None = None, *, size: str = "full") -> Axes:
-    """Return horizontal bars of the median share (0-1) with p5-p95 whiskers; highlighted
-    categories (the brand's) in the accent colour, groups (if any) under bold headings."""
+    """Return horizontal bars of the median share (0-1) with p5-p95 whiskers; the brand's
+    bars in the primary colour, groups (if any) under bold headings."""
     ax = _axes(ax, size)
     s = ex.series_dict()
     med, lo, hi = np.array(s["median"]), np.array(s["p5"]), np.array(s["p95"])
     y, tick_labels, ticks = _rows(ex)
-    colors = [palette.ACCENT if i in ex.highlight else palette.PRIMARY for i in range(len(med))]
-    ax.barh(y, med, color=colors, height=0.65)
+    ax.barh(y, med, color=_colours(ex, len(med)), height=0.65)
     ax.errorbar(
         med, y, xerr=[med - lo, hi - med], fmt="none", ecolor=palette.TEXT, capsize=4, lw=1.2
     )
     for yi, m, h in zip(y, med, hi, strict=True):
-        ax.text(h + 0.01, yi, format_pct(m), va="center", fontsize=style.ANNOTATION_SIZE)
-    ax.set_yticks(ticks, tick_labels)
+        ax.text(h + 0.01, yi, format_share(m), va="center", fontsize=style.ANNOTATION_SIZE)
+    ax.set_yticks(ticks, _wrapped(ax, tick_labels, 0.3))
     headings = set(ex.groups)
     for tick in ax.get_yticklabels():
         if tick.get_text() in headings:
@@ -157,21 +199,13 @@ def plot_intervals(ex: Exhibit, ax: Axes | None = None, *, size: str = "full") -
             tick.set_color(palette.TEXT)
     ax.tick_params(axis="y", length=0)
     ax.set_ylim(min(ticks) - 0.6, max(ticks) + 0.6)
-    ax.set_xlim(0, min(1.0, max(hi) * 1.18 + 0.02))
+    lo_x, hi_x = _value_limits(ex, float(max(hi)))
+    ax.set_xlim(lo_x, min(hi_x, max(float(max(hi)) * 1.25 + 0.05, 0.1)))
     style.pct_axis(ax, "x")
     for k, label in ex.dividers:
-        ax.axhline((y[k - 1] + y[k]) / 2, color=palette.VERMILLION, lw=1.5, ls="--", label=label)
+        ax.axhline((y[k - 1] + y[k]) / 2, color=palette.AXIS, lw=1.2, ls="--", label=label)
     _set_xlabel(ax, ex.axis_label or "share of users")
-    handles: list[Artist] = []
-    if ex.highlight:
-        handles += [
-            Patch(color=palette.ACCENT, label=ex.highlight_label or "highlighted"),
-            Patch(color=palette.PRIMARY, label="others"),
-        ]
-    else:
-        handles.append(Patch(color=palette.PRIMARY, label="median"))
-    handles.append(_whisker_handle())
-    handles += [h for h in ax.get_legend_handles_labels()[0] if isinstance(h, Line2D)]
+    handles = _key(ex) + [h for h in ax.get_legend_handles_labels()[0] if isinstance(h, Line2D)]
     _legend_above(ax, handles)
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
@@ -180,168 +214,89 @@ def plot_intervals(ex: Exhibit, ax: Axes | None = None, *, size: str = "full") -
     return ax
 
 
-def plot_funnel(ex: Exhibit, ax: Axes | None = None, *, size: str = "full") -> Axes:
-    """Return the market funnel: users a day (log scale) with p5-p95 whiskers."""
+def plot_interval_columns(ex: Exhibit, ax: Axes | None = None, *, size: str = "full") -> Axes:
+    """Return columns of the median share (0-1) with p5-p95 whiskers, left to right; the
+    brand's column in the primary colour, dividers as dashed lines between columns."""
     ax = _axes(ax, size)
     s = ex.series_dict()
-    med, lo, hi = (np.array(s[k]) for k in ("median", "p5", "p95"))
-    y = np.arange(len(ex.categories))[::-1]
-    highlight = set(ex.highlight) or {len(med) - 1}
-    colors = [palette.ACCENT if i in highlight else palette.PRIMARY for i in range(len(med))]
-    ax.barh(y, med, color=colors, height=0.6)
+    med, lo, hi = np.array(s["median"]), np.array(s["p5"]), np.array(s["p95"])
+    x = np.arange(len(med))
+    ax.bar(x, med, color=_colours(ex, len(med)), width=0.65)
     ax.errorbar(
-        med, y, xerr=[med - lo, hi - med], fmt="none", ecolor=palette.TEXT, capsize=4, lw=1.2
+        x, med, yerr=[med - lo, hi - med], fmt="none", ecolor=palette.TEXT, capsize=4, lw=1.2
     )
-    ax.set_xscale("log")
-    for yi, m, h in zip(y, med, hi, strict=True):
-        ax.text(h * 1.15, yi, format_users(m), va="center", fontsize=style.ANNOTATION_SIZE)
-    ax.set_yticks(y, ex.categories)
-    ax.tick_params(axis="y", length=0)
-    ax.set_xlim(min(lo) / 3, max(hi) * 6)
-    style.format_axis(ax, lambda v: format_count(v, compact=True), "x")
-    _set_xlabel(ax, ex.axis_label or "users a day (log scale)")
-    _legend_above(
-        ax,
-        [
-            Patch(color=palette.ACCENT, label=ex.highlight_label or "the last stage"),
-            Patch(color=palette.PRIMARY, label="the stages before"),
-            _whisker_handle(),
-        ],
-    )
-    ax.grid(axis="y", visible=False)
-    ax.grid(axis="x", visible=True)
+    for xi, m, h in zip(x, med, hi, strict=True):
+        ax.text(xi, h + 0.02, format_share(m), ha="center", fontsize=style.ANNOTATION_SIZE)
+    ax.set_xticks(x, _wrapped(ax, list(ex.categories), 0.75 / len(x)))
+    ax.tick_params(axis="x", length=0)
+    ax.set_ylim(*_value_limits(ex, float(max(hi))))
+    style.pct_axis(ax, "y")
+    for k, label in ex.dividers:
+        ax.axvline(k - 0.5, color=palette.AXIS, lw=1.2, ls="--", label=label)
+    ax.set_ylabel(style.wrap_to_width(ex.axis_label, 150, style.LABEL_SIZE))
+    handles = _key(ex) + [h for h in ax.get_legend_handles_labels()[0] if isinstance(h, Line2D)]
+    _legend_above(ax, handles)
+    ax.grid(axis="x", visible=False)
     return style.finish(ax, style.ChartText(ex.title, ex.source_line))
 
 
-def plot_scorecard(ex: Exhibit, ax: Axes | None = None, *, size: str = "full") -> Axes:
-    """Return each criterion's median score (0-1) as a bar with its threshold marked."""
+def plot_columns(ex: Exhibit, ax: Axes | None = None, *, size: str = "full") -> Axes:
+    """Return one series as columns (a chance or share, 0-1), the highlighted column the
+    one the title talks about."""
     ax = _axes(ax, size)
-    s = ex.series_dict()
-    score, thr, weight = np.array(s["score"]), np.array(s["threshold"]), np.array(s["weight"])
-    y = np.arange(len(score))[::-1]
-    passed = score >= thr
-    colors = [palette.GREEN if p else palette.VERMILLION for p in passed]
-    ax.barh(y, score, color=colors, height=0.6)
-    ax.scatter(thr, y, marker="|", s=900, color=palette.TEXT, zorder=3)
-    for yi, sc, t in zip(y, score, thr, strict=True):
-        ax.text(max(sc, t) + 0.02, yi, f"{sc:.2f}", va="center", fontsize=style.ANNOTATION_SIZE)
-    labels = [f"{c}\nweight {w:.0%}" for c, w in zip(ex.categories, weight, strict=True)]
-    ax.set_yticks(y, labels)
+    values = np.array(ex.series[0][1])
+    x = np.arange(len(values))
+    ax.bar(x, values, color=_colours(ex, len(values)), width=0.65)
+    for xi, v in zip(x, values, strict=True):
+        ax.text(xi, v + 0.02, _text(ex, v), ha="center", fontsize=style.ANNOTATION_SIZE)
+    ax.set_xticks(x, _wrapped(ax, list(ex.categories), 0.75 / len(x)))
+    ax.tick_params(axis="x", length=0)
+    ax.set_ylim(*_value_limits(ex, float(max(values))))
+    style.pct_axis(ax, "y")
+    ax.set_ylabel(style.wrap_to_width(ex.axis_label, 150, style.LABEL_SIZE))
+    if ex.highlight:
+        _legend_above(ax, _key(ex, whiskers=False))
+    ax.grid(axis="x", visible=False)
+    return style.finish(ax, style.ChartText(ex.title, ex.source_line))
+
+
+def plot_bars(ex: Exhibit, ax: Axes | None = None, *, size: str = "full") -> Axes:
+    """Return horizontal bars, one or two series (clustered), first category on top."""
+    ax = _axes(ax, size)
+    y = np.arange(len(ex.categories))[::-1]
+    n = len(ex.series)
+    height = 0.7 / n
+    shades = [CONTEXT, palette.PRIMARY] if n == 2 else [palette.PRIMARY]
+    for j, (name, values) in enumerate(ex.series):
+        v = np.array(values)
+        offset = (j - (n - 1) / 2) * height
+        colours = _colours(ex, len(v)) if n == 1 else [shades[j]] * len(v)
+        ax.barh(y - offset, v, height=height * 0.95, color=colours, label=name)
+        for yi, val in zip(y - offset, v, strict=True):
+            ax.text(val + 0.01, yi, _text(ex, val), va="center", fontsize=style.ANNOTATION_SIZE)
+    ax.set_yticks(y, _wrapped(ax, list(ex.categories), 0.3))
     ax.tick_params(axis="y", length=0)
-    ax.set_xlim(0, 1.12)
-    ax.set_xticks(np.linspace(0, 1, 6))
-    _set_xlabel(ax, ex.axis_label or "median score (0-1)")
-    outcomes = [
-        Patch(color=palette.GREEN, label="passes its threshold"),
-        Patch(color=palette.VERMILLION, label="falls short"),
-    ]
-    _legend_above(
-        ax,
-        [
-            *(
-                h
-                for h, shown in zip(outcomes, (passed.any(), (~passed).any()), strict=True)
-                if shown
-            ),
-            Line2D(
-                [],
-                [],
-                color=palette.TEXT,
-                marker="|",
-                markersize=16,
-                markeredgewidth=2,
-                linestyle="none",
-                label="threshold",
-            ),
-        ],
-    )
+    top = max(max(v) for _, v in ex.series)
+    lo_x, hi_x = _value_limits(ex, float(top))
+    ax.set_xlim(lo_x, hi_x if ex.value_range else max(top * 1.25, 0.01))
+    style.pct_axis(ax, "x")
+    _set_xlabel(ax, ex.axis_label)
+    handles = list(ax.get_legend_handles_labels()[0]) if n > 1 else _key(ex, whiskers=False)
+    if handles:
+        _legend_above(ax, handles)
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
     style.finish(ax, style.ChartText(ex.title, ex.source_line))
-    _fit_rows(ax, len(score), lines=2)
+    _fit_rows(ax, len(ex.categories))
     return ax
 
 
-def plot_tornado(
-    ex: Exhibit, bar: float, base: float, ax: Axes | None = None, *, size: str = "full"
-) -> Axes:
-    """Return the tornado: weighted score with each input at its p5 and p95 around ``base``."""
-    ax = _axes(ax, size)
-    s = ex.series_dict()
-    low, high = np.array(s["score at p5"]), np.array(s["score at p95"])
-    y = np.arange(len(low))[::-1]
-    ax.barh(y, low - base, left=base, color=palette.SKY, height=0.6, label="input at its p5")
-    ax.barh(y, high - base, left=base, color=palette.PRIMARY, height=0.6, label="input at its p95")
-    ax.axvline(base, color=palette.TEXT, lw=1, label=f"mean score {base:.2f}")
-    ax.axvline(bar, color=palette.VERMILLION, lw=1.5, ls="--", label=f"bar {bar:.2f}")
-    ax.set_yticks(y, ex.categories)
-    ax.tick_params(axis="y", length=0)
-    span = max(np.max(np.abs(np.r_[low, high] - base)), abs(bar - base), 0.02)
-    ax.set_xlim(base - span * 1.3, base + span * 1.3)
-    _set_xlabel(ax, ex.axis_label or "mean weighted score")
-    _legend_above(ax, list(ax.get_legend_handles_labels()[0]))
-    ax.grid(axis="y", visible=False)
-    ax.grid(axis="x", visible=True)
-    return style.finish(ax, style.ChartText(ex.title, ex.source_line))
-
-
-def plot_verdict(
-    ex: Exhibit,
-    scores: np.ndarray,
-    bar: float,
-    p_go: float,
-    verdict: str,
-    ax: Axes | None = None,
-    *,
-    size: str = "full",
-) -> Axes:
-    """Return the distribution of the weighted score (0-1) against the bar, with p_go.
-
-    The verdict and p_go are written in the top corner away from most of the draws, and
-    the y axis leaves room above the tallest bin, so the text never covers the histogram.
-    """
-    ax = _axes(ax, size)
-    colour = palette.VERDICT_COLOURS[verdict]
-    bins = np.linspace(0, 1, 51)
-    counts, _, _ = ax.hist(
-        scores[scores < bar], bins=bins, color=palette.NEUTRAL, label="draws below the bar"
-    )
-    counts2, _, _ = ax.hist(
-        scores[scores >= bar], bins=bins, color=colour, label="draws that clear the bar"
-    )
-    ax.axvline(bar, color=palette.TEXT, lw=1.5, ls="--", label=f"bar {bar:.2f}")
-    right = float(np.median(scores)) < 0.5
-    ax.text(
-        0.98 if right else 0.02,
-        0.96,
-        f"{verdict}\np_go = {p_go:.0%}",
-        transform=ax.transAxes,
-        fontsize=28 if ax.figure.get_figwidth() >= style.WIDE_FIGURE_IN else 20,
-        color=colour,
-        ha="right" if right else "left",
-        va="top",
-        weight="bold",
-    )
-    top = max(np.max(counts, initial=0), np.max(counts2, initial=0), 1)
-    ax.set_ylim(0, top * 1.6)
-    ax.set_xlim(0, 1)
-    _set_xlabel(ax, ex.axis_label or "weighted score per uncertainty draw")
-    ax.set_ylabel("draws")
-    _legend_above(ax, list(ax.get_legend_handles_labels()[0]))
-    return style.finish(ax, style.ChartText(ex.title, ex.source_line))
-
-
-def plot_exhibit(name: str, ex: Exhibit, r, ev, size: str = "full") -> Axes:
-    """Return the chart of exhibit ``name`` of assessment ``r``, as written for the deck."""
-    if name == "timeline":
-        ax = plot_timeline(ev, size=size)
-        return style.finish(ax, style.ChartText(ex.title, ex.source_line))
-    if name == "funnel":
-        return plot_funnel(ex, size=size)
-    if name == "scorecard":
-        return plot_scorecard(ex, size=size)
-    if name == "tornado":
-        return plot_tornado(ex, r.bar, r.score.mean, size=size)
-    if name == "verdict":
-        return plot_verdict(ex, r.score_draws, r.bar, r.p_go, r.verdict, size=size)
-    return plot_intervals(ex, size=size)
+def plot_exhibit(ex: Exhibit, size: str = "full") -> Axes:
+    """Return the chart of an exhibit, the kind its deck slide has."""
+    if ex.kind == "interval_bar":
+        return plot_intervals(ex, size=size)
+    if ex.kind == "interval_column":
+        return plot_interval_columns(ex, size=size)
+    if ex.kind == "column":
+        return plot_columns(ex, size=size)
+    return plot_bars(ex, size=size)

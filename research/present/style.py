@@ -96,8 +96,8 @@ SEABORN_THEME: dict[str, Any] = {"context": "notebook", "style": "ticks", "font"
 #: The house settings laid over the seaborn theme (matplotlib rcParams).
 HOUSE_RC: dict[str, Any] = {
     "image.cmap": "cividis",
-    # fonts (DejaVu Sans ships with matplotlib, so every machine renders alike)
-    "font.sans-serif": [palette.CHART_FONT],
+    # fonts: the packaged Carlito (as the deck's Calibri), DejaVu Sans only as a fallback
+    "font.sans-serif": [palette.CHART_FONT, "DejaVu Sans"],
     "font.size": ANNOTATION_SIZE,
     "text.color": palette.TEXT,
     "figure.titlesize": TITLE_SIZE,
@@ -157,6 +157,21 @@ HOUSE_RC: dict[str, Any] = {
 }
 
 
+#: The chart font ships with the package (Carlito, metric-compatible with the deck's
+#: Calibri; SIL Open Font License), so every machine draws the same charts as the deck.
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+
+
+@functools.cache
+def register_fonts() -> str:
+    """Register the packaged chart font with matplotlib (once); return its family name."""
+    from matplotlib import font_manager
+
+    for path in sorted(FONT_DIR.glob("*.ttf")):
+        font_manager.fontManager.addfont(str(path))
+    return palette.CHART_FONT
+
+
 @functools.cache
 def _theme() -> dict[str, Any]:
     """Return the rcParams ``seaborn.set_theme`` sets for the house theme, without keeping them
@@ -164,6 +179,7 @@ def _theme() -> dict[str, Any]:
     """
     import seaborn as sns
 
+    register_fonts()
     with mpl.rc_context():
         sns.set_theme(**SEABORN_THEME, palette=list(palette.PALETTE), color_codes=False)
         mpl.rcParams.update(HOUSE_RC)
@@ -330,6 +346,7 @@ def text_width_pt(text: str, size: float, weight: str = "normal") -> float:
     print resolutions; the widest reading is used, plus 1 %. Cached: the house font does
     not change within a process.
     """
+    register_fonts()
     prop = FontProperties(family=[palette.CHART_FONT], size=size, weight=weight)
     widths = (
         r.get_text_width_height_descent(text, prop, ismath=False)[0] * 72 / r.dpi

@@ -1,12 +1,21 @@
-"""Text, Markdown and JSON renderings of an assessment (the scorecard)."""
+"""Plain-text, Markdown and JSON renderings of an assessment (the scorecard).
+
+Text and Markdown are for people: the answer first, then the reach against the need, the
+gates, what would change the answer and what to research first, in the house number
+formats (probabilities never 0% or 100%). Brand-supplied text is escaped in Markdown. JSON
+is for machines and holds every number, with ids.
+"""
 
 from __future__ import annotations
 
 import json
 
+from research.data.assumptions import Assumptions
+from research.data.evidence import Evidence
 from research.decide.assessment import Assessment
-from research.decide.reasons import strip_sources
-from research.formats import format_users
+from research.formats import format_probability, format_range, format_users
+from research.present import labels, story
+from research.present.escape import markdown_prose, markdown_text
 
 
 def to_json(result: Assessment) -> str:
@@ -14,117 +23,134 @@ def to_json(result: Assessment) -> str:
     return json.dumps(result.to_dict(), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
 
-def flip_text(b: dict) -> str:
-    """Return where a break-even input flips the verdict, as words."""
-    if b["value"] is None:
-        return "does not flip the verdict within its range"
-    return f"flips it to {b['flips_to']} at {b['value']:,.4g} {b['unit']}"
-
-
-def to_text(result: Assessment) -> str:
+def to_text(r: Assessment) -> str:
     """Return a one-screen plain-text summary of the assessment."""
-    d = result.to_dict()
     lines = [
-        f"{d['brand']}: {d['verdict']}  (p_go {d['p_go']:.0%}, weighted score {d['score']['p50']:.2f}"
-        f" vs bar {d['bar']:.2f}; {d['draws']} draws, seed {d['seed']})",
-        "",
-        f"{'criterion':<28}{'score':>6}{'  90% interval':>15}{'weight':>8}{'thresh':>8}  pass",
+        f"{r.profile.name}: {r.verdict}",
+        story.headline(r),
+        story.probability_line(r),
     ]
-    for c in d["criteria"]:
+    if story.warning(r):
+        lines += ["", "WARNING: " + story.warning(r)]
+    lines += [
+        "",
+        f"Reach:  {format_users(r.reach.p50)} users a day "
+        f"({format_range(r.reach.p5, r.reach.p95, format_users)})",
+        f"Users:  {format_users(r.users.p50)} a day "
+        f"({format_range(r.users.p5, r.users.p95, format_users)}) against a need of "
+        f"{story.need_words(r)}",
+        "",
+        "Gates:",
+    ]
+    for g in r.gates:
+        mark = "pass" if g.passed else ("caps at CONDITIONAL" if g.caps != "NO-GO" else "FAIL")
+        lines.append(f"  {g.label:<36}{mark}: {g.reason.text}")
+    lines += ["", "Why, most decisive first:"]
+    lines += [f"  - {x}" for x in story.summary_points(r, 5)]
+    lines += ["", "Funnel (users a day, median and 90% interval):"]
+    for s in r.funnel:
         lines.append(
-            f"{c['label']:<28}{c['score']:>6.2f}{c['p5']:>8.2f}-{c['p95']:<6.2f}"
-            f"{c['weight']:>8.2f}{c['threshold']:>8.2f}  {'yes' if c['passed'] else 'NO'}"
+            f"  {s.label:<52}{format_users(s.p50):>7}  "
+            f"({format_range(s.p5, s.p95, format_users)}, {s.basis})"
         )
-    lines += ["", "Funnel (users a day, p5 / p50 / p95):"]
-    for s in d["funnel"]:
-        lines.append(
-            f"  {s['stage']:<10}{format_users(s['p5']):>9}{format_users(s['p50']):>9}"
-            f"{format_users(s['p95']):>9}  {s['basis']}"
-        )
-    lines += ["", "Top reasons:"]
-    lines += [f"  - {strip_sources(r)}" for r in d["reasons"][:3]]
-    lines += ["", "Most sensitive inputs (score at p5 -> p95):"]
-    for s in d["sensitivity"][:3]:
-        lines.append(
-            f"  {s['label']:<42}{s['low']:.2f} -> {s['high']:.2f} (swing {s['swing']:.2f})"
-        )
-    lines += ["", "Break-even:"]
-    for b in d["break_even"]:
-        lines.append(f"  {b['label']:<42}now {b['current']:,.4g}: {flip_text(b)}")
+    lines += ["", "What would change the answer:"]
+    lines += [f"  - {change} -> {verdict}" for change, verdict in story.change_rows(r)] or [
+        "  - no single change to price, channels, audience or package"
+    ]
+    lines += ["", "Research first:"]
+    lines += [f"  - {what}: {why}" for what, why in story.research_rows(r)]
+    lines += ["", story.data_age(r)]
     return "\n".join(lines) + "\n"
 
 
-#: The headings of :func:`to_markdown`, by section key of :func:`markdown_sections`.
 SECTION_HEADINGS = {
-    "scorecard": "Scorecard",
-    "reasons": "Reasons",
-    "funnel": "Market funnel (users a day)",
-    "sensitivity": "Sensitivity (weighted score with the input at its p5 and p95)",
-    "break_even": "Break-even",
+    "reasons": "Why, most decisive first",
+    "gates": "Gates",
+    "funnel": "Reach: the market funnel (users a day)",
+    "changes": "What would change the answer",
+    "research": "What to research first",
+    "sensitivity": "Which uncertainties move the chance",
     "assumptions": "Assumptions",
     "sources": "Sources",
 }
 
 
-def markdown_sections(result: Assessment) -> dict[str, str]:
-    """Return the scorecard's Markdown by section (no headings): ``verdict`` first, then the
-    keys of :data:`SECTION_HEADINGS`."""
-    d = result.to_dict()
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(out)
+
+
+def markdown_sections(r: Assessment, ev: Evidence, a: Assumptions) -> dict[str, str]:
+    """Return the scorecard's Markdown by section (no headings): ``answer`` first, then the
+    keys of :data:`SECTION_HEADINGS`. Brand-supplied text is escaped."""
+    md = markdown_prose
     out = {
-        "verdict": (
-            f"Probability of clearing the bar (p_go): **{d['p_go']:.0%}**; weighted score "
-            f"{d['score']['p50']:.2f} (90% interval {d['score']['p5']:.2f}-{d['score']['p95']:.2f})"
-            f" against a bar of {d['bar']:.2f}. {d['draws']} draws, seed {d['seed']}, figures "
-            f"as of {d['as_of']}."
+        "answer": (
+            f"**{r.verdict}.** {md(story.headline(r))}. {md(story.probability_line(r))}."
+            + (f"\n\n> **Warning.** {md(story.warning(r))}" if story.warning(r) else "")
         )
     }
-    rows = [
-        "| Criterion | Score | 90% interval | Weight | Threshold | Passed |",
-        "|---|---:|---:|---:|---:|:---:|",
-    ]
-    for c in d["criteria"]:
-        rows.append(
-            f"| {c['label']} | {c['score']:.2f} | {c['p5']:.2f}-{c['p95']:.2f} | "
-            f"{c['weight']:.2f} | {c['threshold']:.2f} | {'yes' if c['passed'] else 'no'} |"
-        )
-    out["scorecard"] = "\n".join(rows)
-    out["reasons"] = "\n".join(f"{i}. {r}" for i, r in enumerate(d["reasons"], 1))
-    rows = ["| Stage | p5 | p50 | p95 | Basis |", "|---|---:|---:|---:|---|"]
-    for s in d["funnel"]:
-        rows.append(
-            f"| {s['stage']} | {format_users(s['p5'])} | {format_users(s['p50'])} | "
-            f"{format_users(s['p95'])} | {s['basis']} |"
-        )
-    out["funnel"] = "\n".join(rows)
-    rows = ["| Input | Low | High | Swing | Basis |", "|---|---:|---:|---:|---|"]
-    for s in d["sensitivity"][:8]:
-        rows.append(
-            f"| {s['label']} | {s['low']:.2f} | {s['high']:.2f} | {s['swing']:.3f} | {s['basis']} |"
-        )
-    out["sensitivity"] = "\n".join(rows)
-    out["break_even"] = "\n".join(
-        f"- {b['label']} (now {b['current']:,.4g}): {flip_text(b)}" for b in d["break_even"]
+    out["reasons"] = "\n".join(
+        f"{i}. {md(x.text)}" + (f" ({md(_cited(ev, x.sources))})" if x.sources else "")
+        for i, x in enumerate(r.reasons, 1)
     )
-    out["assumptions"] = assumptions_markdown(d["assumptions"])
-    out["sources"] = sources_markdown(d["sources"])
+    out["gates"] = _table(
+        ["Gate", "Result", "Why"],
+        [
+            [g.label, "pass" if g.passed else f"fails: caps at {g.caps}", md(g.reason.text)]
+            for g in r.gates
+        ],
+    )
+    out["funnel"] = _table(
+        ["Stage", "Median", "90% interval", "Rests on"],
+        [
+            [
+                s.label[:1].upper() + s.label[1:],
+                format_users(s.p50),
+                format_range(s.p5, s.p95, format_users),
+                s.basis,
+            ]
+            for s in r.funnel
+        ],
+    )
+    out["changes"] = _table(
+        ["Change", "Verdict it leads to"],
+        [[md(c), v] for c, v in story.change_rows(r)] or [["No single change flips it", "-"]],
+    )
+    out["research"] = _table(
+        ["Pin down", "Why"], [[md(w), md(y)] for w, y in story.research_rows(r)]
+    )
+    out["sensitivity"] = _table(
+        ["Input", "Rests on", "Chance at its low end", "At its high end"],
+        [
+            [md(s.label), s.basis, format_probability(s.p_go_low), format_probability(s.p_go_high)]
+            for s in r.sensitivity[:8]
+        ],
+    )
+    out["assumptions"] = _table(
+        ["Assumption", "Range", "Why"],
+        [[md(x["label"]), md(x["range"]), md(x["rationale"])] for x in r.assumptions],
+    )
+    out["sources"] = "\n".join(f"- {md(s['citation'])}" for s in r.sources)
     return out
 
 
-def assumptions_markdown(rows: list[dict] | tuple[dict, ...]) -> str:
-    """Return assumptions (dicts with name, range, rationale) as a Markdown table."""
-    lines = ["| Name | Range | Rationale |", "|---|---|---|"]
-    return "\n".join(lines + [f"| {a['name']} | {a['range']} | {a['rationale']} |" for a in rows])
+def _cited(ev: Evidence, ids) -> str:
+    return "; ".join(labels.source_label(ev, s) for s in dict.fromkeys(ids))
 
 
-def sources_markdown(rows: list[dict] | tuple[dict, ...]) -> str:
-    """Return sources (dicts with source_id, citation) as a Markdown list."""
-    return "\n".join(f"- `{s['source_id']}`: {s['citation']}" for s in rows)
-
-
-def to_markdown(result: Assessment) -> str:
-    """Return the scorecard as Markdown: verdict, criteria table, funnel, reasons, sources."""
-    sections = markdown_sections(result)
-    out = [f"# {result.profile.name}: {result.verdict}", "", sections["verdict"]]
+def to_markdown(r: Assessment, ev: Evidence, a: Assumptions) -> str:
+    """Return the scorecard as Markdown: the answer, then every section with its heading."""
+    sections = markdown_sections(r, ev, a)
+    out = [
+        f"# {markdown_text(r.profile.name)}: {r.verdict}",
+        "",
+        markdown_prose(story.brand_line(r)),
+        "",
+        sections["answer"],
+    ]
     for key, heading in SECTION_HEADINGS.items():
         out += ["", f"## {heading}", "", sections[key]]
+    out += ["", f"*{markdown_prose(story.data_age(r))}*"]
     return "\n".join(out) + "\n"
