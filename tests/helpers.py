@@ -124,7 +124,7 @@ def read_chart_series(path: str | Path) -> list[dict]:
     """Return, per chart slide of a saved deck, its title, source line and chart data.
 
     Chart slides are the slides that hold a ``'Source footnote'`` shape, in deck
-    order, so the list lines up with ``DeckSpec.charts``.
+    order, so the list lines up with ``DeckSpec.questions + DeckSpec.appendix_charts``.
 
     Parameters
     ----------

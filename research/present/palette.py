@@ -61,7 +61,8 @@ WHITE: str = "#FFFFFF"
 
 # ---------------------------------------------------------------------------------- fonts
 
-#: Font of the matplotlib charts (ships with matplotlib, so every machine draws them alike).
-CHART_FONT: str = "DejaVu Sans"
+#: Font of the matplotlib charts: Carlito, shipped in ``research/present/fonts`` (metric-
+#: compatible with Calibri), so charts and deck share one typeface on every machine.
+CHART_FONT: str = "Carlito"
 #: The one font of the deck.
 SLIDE_FONT: str = "Calibri"

@@ -1,74 +1,85 @@
 """The deck itself: :func:`build_deck` turns a :class:`DeckSpec` into a 16:9 presentation in
-the house style and :func:`write_deck` saves it atomically.
+the house style, in the consultant's storyline, and :func:`write_deck` saves it atomically.
 
-Slides, in order: title; executive summary (verdict badge, P(GO), verdict line, the top
-three reasons); one slide per chart (native chart or picture, with its action title and
-source footnote); analyst assumptions; sources.
+Slides, in order (answer first, then the evidence, then what would change it):
+
+1. cover: the question, the lines under it and the warning;
+2. executive summary: the recommendation as title, the verdict badge, the probability
+   line, the reasons and the warning;
+3. one chart slide per question (action title, native chart, key, source footnote);
+4. what would change the answer: the changes and what to research first;
+5. recommendation and next steps, numbered;
+6. the appendix divider, then the appendix charts, how the verdict is computed, the
+   assumptions and the sources (tables continued over as many slides as they need).
+
+Every slide but the cover carries its number at the bottom right.
 """
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 from typing import Final
 
 import pptx
-from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
-from pptx.parts.image import Image
 from pptx.presentation import Presentation
-from pptx.slide import Slide, SlideLayout
-from pptx.util import Emu, Inches, Pt
+from pptx.util import Emu
 
 from research.files import atomic_write
-from research.formats import format_pct
 from research.present.deck.look import (
-    BOTTOM_MARGIN,
-    EMU_PER_INCH,
-    FONT,
-    GAP,
+    FOOTER_TOP,
+    FOOTNOTE_PT,
     MARGIN,
-    MIN_IMAGE_DPI,
     MUTED,
-    REASON_SIZES_PT,
+    NUMBER_HEIGHT,
+    NUMBER_WIDTH,
     SLIDE_HEIGHT,
     SLIDE_WIDTH,
     TEMPLATE_WIDTH,
     TEXT,
     TITLE_SIZES_PT,
-    VERDICT_COLOURS,
-    VERDICT_LINE_SIZES_PT,
-    Box,
 )
-from research.present.deck.native_chart import add_key, add_native_chart, key_entries
-from research.present.deck.spec import SOURCE_SHAPE, ChartSlide, DeckSpec
+from research.present.deck.slides import (
+    add_change_slide,
+    add_chart_slide,
+    add_cover,
+    add_divider,
+    add_points_slides,
+    add_summary,
+    layout,
+)
+from research.present.deck.spec import DeckSpec
 from research.present.deck.tables import add_table_slides
-from research.present.deck.text import (
-    body_box,
-    contrast_text,
-    count_lines,
-    fit_size,
-    place_footnote,
-    place_title,
-    set_alt_text,
-    write_text,
-)
+from research.present.deck.text import write_text
 
-#: The assumptions table: header, column widths (fractions) and footnote.
+#: Name of the slide number's text box on every slide but the cover.
+NUMBER_SHAPE: Final[str] = "Slide number"
+#: Title of the appendix divider and the line under it.
+APPENDIX_TITLE: Final[str] = "Appendix"
+APPENDIX_LINE: Final[str] = (
+    "Supporting analysis, how the verdict is computed, assumptions and sources"
+)
+#: Title of the method slide.
+METHOD_TITLE: Final[str] = "How the verdict is computed"
+#: The assumptions table: title, header, column widths (fractions) and footnote.
+ASSUMPTIONS_TITLE: Final[str] = "Assumptions"
 ASSUMPTIONS_HEADER: Final[tuple[str, ...]] = ("Assumption", "Range", "Rationale")
-ASSUMPTIONS_WIDTHS: Final[tuple[float, ...]] = (0.25, 0.2, 0.55)
+ASSUMPTIONS_WIDTHS: Final[tuple[float, ...]] = (0.3, 0.2, 0.5)
 ASSUMPTIONS_FOOTNOTE: Final[str] = "Analyst assumptions, not sourced evidence."
-#: The sources table: header and column widths (fractions).
+#: The sources table: title, header and column widths (fractions).
+SOURCES_TITLE: Final[str] = "Sources"
 SOURCES_HEADER: Final[tuple[str, ...]] = ("Source", "Citation")
-SOURCES_WIDTHS: Final[tuple[float, ...]] = (0.18, 0.82)
+SOURCES_WIDTHS: Final[tuple[float, ...]] = (0.22, 0.78)
 
 
 def build_deck(spec: DeckSpec) -> Presentation:
-    """Return a new 16:9 presentation holding the deck that ``spec`` describes.
+    """Return a new 16:9 presentation holding the storyline that ``spec`` describes.
 
-    Slides, in order: title; executive summary; one per chart; assumptions (as many
-    slides as the table needs, at most 10 rows each); sources (likewise).
+    Slides, in order: cover; executive summary; one per question; what would change the
+    answer; recommendation; appendix divider; one per appendix chart; how the verdict is
+    computed; assumptions and sources (as many slides as each needs, at most 10 rows a
+    slide). Every slide but the cover is numbered.
 
     Parameters
     ----------
@@ -83,20 +94,36 @@ def build_deck(spec: DeckSpec) -> Presentation:
     Raises
     ------
     ValueError
-        If a text cannot fit its box even at the smallest allowed font size.
+        If a text cannot fit its box even at the smallest allowed font size, or a chart's
+        values lie outside its ``value_range``.
     FileNotFoundError
         If an image slide's PNG does not exist.
     """
     prs = pptx.Presentation()
     _apply_house_template(prs)
-    _add_title_slide(prs, spec)
-    _add_summary_slide(prs, spec)
-    for chart in spec.charts:
-        _add_chart_slide(prs, chart)
+    add_cover(prs, spec)
+    add_summary(prs, spec)
+    for chart in spec.questions:
+        add_chart_slide(prs, chart)
+    add_change_slide(prs, spec)
+    add_points_slides(
+        prs,
+        spec.recommendation_title,
+        spec.recommendation_points,
+        numbered=True,
+        where="DeckSpec.recommendation_points",
+    )
+    add_divider(prs, APPENDIX_TITLE, APPENDIX_LINE)
+    for chart in spec.appendix_charts:
+        add_chart_slide(prs, chart)
+    add_points_slides(
+        prs, METHOD_TITLE, spec.method_points, numbered=False, where="DeckSpec.method_points"
+    )
+    title_only = layout(prs, "Title Only")
     add_table_slides(
         prs,
-        _layout(prs, "Title Only"),
-        "Analyst assumptions",
+        title_only,
+        ASSUMPTIONS_TITLE,
         ASSUMPTIONS_HEADER,
         spec.assumptions,
         ASSUMPTIONS_WIDTHS,
@@ -105,14 +132,15 @@ def build_deck(spec: DeckSpec) -> Presentation:
     )
     add_table_slides(
         prs,
-        _layout(prs, "Title Only"),
-        "Sources",
+        title_only,
+        SOURCES_TITLE,
         SOURCES_HEADER,
         spec.sources,
         SOURCES_WIDTHS,
         footnote=None,
         empty_text="No sources listed.",
     )
+    _number_slides(prs)
     return prs
 
 
@@ -145,6 +173,18 @@ def write_deck(spec: DeckSpec, path: str | Path) -> Path:
     return target
 
 
+def _number_slides(prs: Presentation) -> None:
+    """Write each slide's 1-based number at its bottom right, on every slide but the cover."""
+    left = SLIDE_WIDTH - MARGIN - NUMBER_WIDTH
+    for number, slide in enumerate(prs.slides, start=1):
+        if number == 1:
+            continue
+        box = slide.shapes.add_textbox(left, FOOTER_TOP, NUMBER_WIDTH, NUMBER_HEIGHT)
+        box.name = NUMBER_SHAPE
+        write_text(box.text_frame, [str(number)], FOOTNOTE_PT, colour=MUTED, align=PP_ALIGN.RIGHT)
+        box.text_frame.vertical_anchor = MSO_ANCHOR.BOTTOM
+
+
 # --- template -----------------------------------------------------------------------------------
 
 
@@ -154,7 +194,7 @@ def _apply_house_template(prs: Presentation) -> None:
     prs.slide_height = Emu(SLIDE_HEIGHT)
     scale = SLIDE_WIDTH / TEMPLATE_WIDTH
     master = prs.slide_master
-    for shapes in [master.shapes, *(layout.shapes for layout in prs.slide_layouts)]:
+    for shapes in [master.shapes, *(lay.shapes for lay in prs.slide_layouts)]:
         for shape in shapes:
             for xfrm in shape.element.xpath("./p:spPr/a:xfrm"):
                 xfrm.off.x = int(xfrm.off.x * scale)
@@ -184,152 +224,3 @@ def _restyle_def_rpr(lvl, size_pt: int) -> None:
         for child in list(fill):
             fill.remove(child)
         fill.append(fill.makeelement(qn("a:srgbClr"), {"val": str(TEXT)}))
-
-
-def _layout(prs: Presentation, name: str) -> SlideLayout:
-    """Return the slide layout called ``name`` in the default template."""
-    for layout in prs.slide_layouts:
-        if layout.name == name:
-            return layout
-    raise LookupError(f"The default template has no layout {name!r}.")
-
-
-def _add_notes(slide: Slide, text: str) -> None:
-    """Put ``text`` in the slide's speaker notes (nothing when empty)."""
-    if text:
-        slide.notes_slide.notes_text_frame.text = text
-
-
-# --- slides -------------------------------------------------------------------------------------
-
-
-def _add_title_slide(prs: Presentation, spec: DeckSpec) -> None:
-    """Add the title slide (title and subtitle)."""
-    slide = prs.slides.add_slide(_layout(prs, "Title Slide"))
-    width = SLIDE_WIDTH - 2 * Inches(1)
-    title_size = fit_size([spec.title], (40, 36, 32, 28), width, Inches(2.2), "DeckSpec.title")
-    title = slide.shapes.title
-    title.left, title.top, title.width, title.height = Inches(1), Inches(1.9), width, Inches(2.2)
-    write_text(title.text_frame, [spec.title], title_size, bold=True)
-    title.text_frame.vertical_anchor = MSO_ANCHOR.BOTTOM
-    subtitle = next(
-        s for s in slide.placeholders if s.placeholder_format.type == PP_PLACEHOLDER.SUBTITLE
-    )
-    subtitle.left, subtitle.top = Inches(1), Inches(4.3)
-    subtitle.width, subtitle.height = width, Inches(1.6)
-    if spec.subtitle:
-        size = fit_size(
-            spec.subtitle.split("\n"), (20, 18, 16, 14), width, Inches(1.6), "DeckSpec.subtitle"
-        )
-        write_text(subtitle.text_frame, spec.subtitle.split("\n"), size, colour=MUTED)
-        subtitle.text_frame.vertical_anchor = MSO_ANCHOR.TOP
-    else:
-        subtitle.element.getparent().remove(subtitle.element)
-
-
-def _add_summary_slide(prs: Presentation, spec: DeckSpec) -> None:
-    """Add the executive summary: verdict badge, P(GO), verdict line and top three reasons."""
-    slide = prs.slides.add_slide(_layout(prs, "Title and Content"))
-    top = place_title(slide, "Executive summary") + GAP
-    bottom = SLIDE_HEIGHT - BOTTOM_MARGIN
-    left_width = Inches(3.9)
-
-    colour = VERDICT_COLOURS[spec.verdict]
-    badge = slide.shapes.add_shape(
-        MSO_SHAPE.ROUNDED_RECTANGLE, MARGIN, top, left_width, Inches(1.5)
-    )
-    badge.name = "Verdict badge"
-    badge.fill.solid()
-    badge.fill.fore_color.rgb = colour
-    badge.line.fill.background()
-    badge.shadow.inherit = False
-    badge_size = next(
-        s for s in (44, 40, 36, 32, 28, 24) if count_lines(spec.verdict, s, left_width) == 1
-    )
-    write_text(
-        badge.text_frame,
-        [spec.verdict],
-        badge_size,
-        bold=True,
-        colour=contrast_text(colour),
-        align=PP_ALIGN.CENTER,
-    )
-    badge.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
-
-    p_top = top + Inches(1.5) + GAP
-    p_box = slide.shapes.add_textbox(MARGIN, p_top, left_width, Inches(1.4))
-    p_box.name = "P(GO)"
-    write_text(p_box.text_frame, [format_pct(spec.p_go)], 44, bold=True, colour=TEXT)
-    caption = p_box.text_frame.add_paragraph()
-    run = caption.add_run()
-    run.text = "probability of GO"
-    run.font.name, run.font.size, run.font.color.rgb = FONT, Pt(16), MUTED
-
-    right = MARGIN + left_width + Inches(0.4)
-    right_width = SLIDE_WIDTH - MARGIN - right
-    line_height = Inches(1.3)
-    line_size = fit_size(
-        [spec.verdict_line], VERDICT_LINE_SIZES_PT, right_width, line_height, "verdict_line"
-    )
-    line_box = slide.shapes.add_textbox(right, top, right_width, line_height)
-    line_box.name = "Verdict line"
-    write_text(line_box.text_frame, [spec.verdict_line], line_size, bold=True)
-
-    shown, rest = spec.reasons[:3], spec.reasons[3:]
-    body = next(s for s in slide.placeholders if s.placeholder_format.idx == 1)
-    reasons_top = top + line_height + GAP
-    body.left, body.top = right, reasons_top
-    body.width, body.height = right_width, bottom - reasons_top
-    bullet_width = right_width - Inches(0.375)  # the master's bullet indent
-    size = fit_size(shown, REASON_SIZES_PT, bullet_width, body.height, "reasons", extra_pt=10)
-    write_text(body.text_frame, shown, size, space_after_pt=10)
-    body.name = "Reasons"
-
-    notes = spec.summary_notes
-    if rest:
-        further = "\n".join(f"- {r}" for r in rest)
-        notes = f"{notes}\n\nFurther reasons (not on the slide):\n{further}".strip()
-    _add_notes(slide, notes)
-
-
-def _add_chart_slide(prs: Presentation, spec: ChartSlide) -> None:
-    """Add one chart slide: action title, chart or picture, source footnote, notes.
-
-    A native chart that needs a key (several series, an interval or highlighted bars)
-    gets one line above it saying what each colour and line is, in series order.
-    """
-    slide = prs.slides.add_slide(_layout(prs, "Title Only"))
-    title_bottom = place_title(slide, spec.title)
-    footnote_top = place_footnote(slide, spec.source_line, SOURCE_SHAPE)
-    box = body_box(title_bottom, footnote_top, f"ChartSlide {spec.title!r}")
-    if spec.kind == "image":
-        _add_picture(slide, spec, box)
-    else:
-        entries = key_entries(spec)
-        if entries:
-            box = add_key(slide, entries, box)
-        add_native_chart(slide, spec, box)
-    _add_notes(slide, spec.notes)
-
-
-def _add_picture(slide: Slide, spec: ChartSlide, box: Box) -> None:
-    """Place the spec's PNG centred in ``box``, as large as fits, keeping its aspect ratio."""
-    path = spec.image
-    if path is None or not path.is_file():
-        raise FileNotFoundError(f"ChartSlide {spec.title!r}: image {str(path)!r} does not exist.")
-    left, top, width, height = box
-    px_w, px_h = Image.from_file(str(path)).size
-    scale = min(width / px_w, height / px_h)
-    w, h = int(px_w * scale), int(px_h * scale)
-    pic = slide.shapes.add_picture(
-        str(path), left + (width - w) // 2, top + (height - h) // 2, w, h
-    )
-    pic.name = "Chart image"
-    set_alt_text(pic, spec.title)
-    dpi = px_w / (w / EMU_PER_INCH)
-    if dpi < MIN_IMAGE_DPI:
-        warnings.warn(
-            f"ChartSlide {spec.title!r}: {path.name} is {px_w}x{px_h} px, only {dpi:.0f} px per "
-            f"inch on the slide (want >= {MIN_IMAGE_DPI}); save it at a higher dpi.",
-            stacklevel=3,
-        )

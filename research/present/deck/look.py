@@ -3,7 +3,11 @@ sizes and the slide geometry, as python-pptx values.
 
 House style: one sans font (Calibri), dark grey text, the colourblind-safe Okabe-Ito
 palette, titles at 28 pt (shrunk for long titles, never truncated), body text at 14 pt or
-more and source footnotes at 10 pt. Lengths are in EMU (914,400 to the inch).
+more and source footnotes and slide numbers at 10 pt. One colour has one meaning: blue
+(:data:`PRIMARY`) the bars a chart is about, grey (:data:`CONTEXT`) the bars around them,
+dark grey (:data:`REFERENCE`) reference lines and dividers, and the verdict colours
+(:data:`VERDICT_COLOURS`) a verdict, on the badge and verdict words only. Lengths are in
+EMU (914,400 to the inch).
 """
 
 from __future__ import annotations
@@ -25,28 +29,35 @@ def rgb(hex_colour: str) -> RGBColor:
 
 #: The one font of the house style.
 FONT: Final[str] = palette.SLIDE_FONT
-#: Colour of single-series bars.
+#: Colour of the bars a chart is about: the highlighted (the brand's) bars, or every bar of a
+#: single-series chart without a highlight.
 PRIMARY: Final[RGBColor] = rgb(palette.PRIMARY)
-#: Colour of highlighted bars.
-ACCENT: Final[RGBColor] = rgb(palette.ACCENT)
-#: Colour of dividers (limits between categories).
-VERMILLION: Final[RGBColor] = rgb(palette.VERMILLION)
+#: Colour of the other bars when some are highlighted (context, not the brand's).
+CONTEXT: Final[RGBColor] = rgb(palette.NEUTRAL)
+#: Colour of reference lines, dividers and their labels, and of table headers.
+REFERENCE: Final[RGBColor] = rgb(palette.AXIS)
 #: Colour of text.
 TEXT: Final[RGBColor] = rgb(palette.SLIDE_TEXT)
 #: Colour of footnotes and captions.
 MUTED: Final[RGBColor] = rgb(palette.SLIDE_MUTED)
 #: Colour of gridlines and axis lines.
 GRID: Final[RGBColor] = rgb(palette.SLIDE_GRID)
-#: Fill of every other table row.
+#: Fill of every other table row and of the warning box.
 BAND: Final[RGBColor] = rgb(palette.SLIDE_BAND)
 WHITE: Final[RGBColor] = rgb(palette.WHITE)
 BLACK: Final[RGBColor] = rgb(palette.BLACK)
-#: Verdict badge colours, as in the charts (:data:`research.present.palette.VERDICT_COLOURS`).
+#: Verdict colours (:data:`research.present.palette.VERDICT_COLOURS`): used on the verdict
+#: badge and verdict words only, never on a chart.
 VERDICT_COLOURS: Final[dict[str, RGBColor]] = {
     k: rgb(v) for k, v in palette.VERDICT_COLOURS.items()
 }
-#: Series colours of multi-series charts, in order.
-SERIES_COLOURS: Final[tuple[RGBColor, ...]] = tuple(rgb(c) for c in palette.PALETTE)
+#: Series colours of multi-series charts, in order: the house palette without the verdict
+#: colours (which mean a verdict) and without grey (which means context).
+SERIES_COLOURS: Final[tuple[RGBColor, ...]] = tuple(
+    rgb(c)
+    for c in palette.PALETTE
+    if c not in palette.VERDICT_COLOURS.values() and c != palette.NEUTRAL
+)
 
 # --- text sizes (pt) ----------------------------------------------------------------------------
 
@@ -55,10 +66,22 @@ TITLE_SIZES_PT: Final[tuple[int, ...]] = (28, 24, 20)
 CHART_TEXT_PT: Final[int] = 14
 TABLE_TEXT_PT: Final[int] = 14
 FOOTNOTE_PT: Final[int] = 10
-#: Verdict line sizes tried in turn (pt).
-VERDICT_LINE_SIZES_PT: Final[tuple[int, ...]] = (22, 20, 18, 16)
-#: Reason bullet sizes tried in turn (pt).
-REASON_SIZES_PT: Final[tuple[int, ...]] = (20, 18, 16, 14)
+#: Cover title sizes tried in turn (pt).
+COVER_TITLE_SIZES_PT: Final[tuple[int, ...]] = (40, 36, 32, 28, 24)
+#: Sizes of the lines under the cover title (pt).
+COVER_LINE_SIZES_PT: Final[tuple[int, ...]] = (20, 18, 16, 14)
+#: Verdict badge sizes (pt); the first at which the verdict fits on one line is used.
+BADGE_SIZES_PT: Final[tuple[int, ...]] = (40, 36, 32, 28, 24)
+#: Sizes of the probability line beside the badge (pt).
+PROBABILITY_SIZES_PT: Final[tuple[int, ...]] = (28, 24, 22, 20, 18, 16)
+#: Sizes of bullet and numbered points (pt); body text never goes below 14 pt.
+POINT_SIZES_PT: Final[tuple[int, ...]] = (20, 18, 16, 14)
+#: Sizes of the warning box text (pt).
+WARNING_SIZES_PT: Final[tuple[int, ...]] = (16, 14)
+#: Sizes of the table of changes and the research list (pt).
+CHANGE_SIZES_PT: Final[tuple[int, ...]] = (18, 16, 14)
+#: Space after each point of a list (pt).
+POINT_SPACE_PT: Final[int] = 10
 #: Table rows per slide at most; longer tables continue on the next slide.
 MAX_TABLE_ROWS: Final[int] = 10
 #: Pictures shown at fewer pixels per inch than this trigger a warning (1920 px over 13.33 in).
@@ -85,6 +108,16 @@ INSET_Y: Final[int] = Inches(0.05)
 LINE_SPACING: Final[float] = 1.2
 EMU_PER_PT: Final[int] = 12700
 EMU_PER_INCH: Final[int] = 914400
+
+#: The slide number's box at the bottom right (its text is right-aligned in it).
+NUMBER_WIDTH: Final[int] = Inches(0.6)
+NUMBER_HEIGHT: Final[int] = int(FOOTNOTE_PT * LINE_SPACING * EMU_PER_PT) + 2 * INSET_Y
+#: Top of the footer band that holds the slide number; bodies end a gap above it.
+FOOTER_TOP: Final[int] = SLIDE_HEIGHT - BOTTOM_MARGIN - NUMBER_HEIGHT
+#: Lowest point of a slide's body when the slide has no footnote.
+BODY_BOTTOM: Final[int] = FOOTER_TOP - GAP
+#: Width of a footnote: the content width, less room for the slide number at its right.
+FOOTNOTE_WIDTH: Final[int] = CONTENT_WIDTH - NUMBER_WIDTH - GAP
 
 #: A box on a slide: ``(left, top, width, height)`` in EMU.
 Box = tuple[int, int, int, int]

@@ -8,7 +8,11 @@ a legend, because PowerPoint and LibreOffice list a horizontal bar chart's legen
 opposite orders. Interval charts (``'interval_bar'``, ``'interval_column'``) draw the
 median as bars and p5 to p95 as custom error bars, each value label moved just past its
 line; grouped categories get a two-level axis. The plot area and value scale are placed by
-hand from measured label widths, so labels have room whichever application draws the chart.
+hand from measured label widths, so labels have room whichever application draws the chart;
+a ``value_range`` fixes the value scale (a probability runs 0 to 1). Colours have one
+meaning each: blue the bars the chart is about (the highlighted ones, or every bar of an
+unhighlighted single series), grey the others, dark grey dividers; verdict colours never
+appear on a chart.
 """
 
 from __future__ import annotations
@@ -31,17 +35,17 @@ from pptx.util import Pt
 from research.formats import interval_coverage
 from research.present.deck import chart_xml
 from research.present.deck.look import (
-    ACCENT,
     CHART_TEXT_PT,
+    CONTEXT,
     EMU_PER_PT,
     FONT,
     GRID,
     INSET_X,
     LINE_SPACING,
     PRIMARY,
+    REFERENCE,
     SERIES_COLOURS,
     TEXT,
-    VERMILLION,
     Box,
 )
 from research.present.deck.spec import (
@@ -55,6 +59,7 @@ from research.present.deck.spec import (
 from research.present.deck.text import (
     contrast_text,
     count_lines,
+    drop_theme_style,
     set_alt_text,
     text_height,
     text_width_pt,
@@ -80,13 +85,14 @@ def key_entries(spec: ChartSlide) -> list[tuple[RGBColor | None, str]]:
     """Return the key of a native chart: ``(swatch colour or None, text)`` in reading order.
 
     Several series are listed in series order, each with its colour; highlighted bars
-    are named by ``highlight_label``; an interval chart says what its bars and lines are.
+    (blue) are named by ``highlight_label`` and the others (grey) are "others"; an interval
+    chart says what its bars and lines are.
     PowerPoint and LibreOffice order a horizontal bar chart's legend differently, so the
     deck writes this key instead of a legend.
     """
     entries: list[tuple[RGBColor | None, str]] = []
     if spec.highlight:
-        entries += [(ACCENT, spec.highlight_label or "highlighted"), (PRIMARY, "others")]
+        entries += [(PRIMARY, spec.highlight_label or "highlighted"), (CONTEXT, "others")]
     if spec.kind in INTERVAL_KINDS:
         low, mid, high = INTERVAL_SERIES
         entries.append(
@@ -154,24 +160,64 @@ class Geometry:
         return (value - self.lo) / (self.hi - self.lo)
 
 
-def value_scale(vmin: float, vmax: float, log: bool) -> tuple[float, float, float | None]:
+def round_unit(span: float) -> float:
+    """Return a round step (1, 2, 2.5 or 5 times a power of ten) giving about five steps."""
+    raw = span / 5 or 1.0
+    mag = 10.0 ** math.floor(math.log10(raw))
+    return next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw * (1 - 1e-9))
+
+
+def value_scale(
+    vmin: float, vmax: float, log: bool, fixed: tuple[float, float] | None = None
+) -> tuple[float, float, float | None]:
     """Return ``(min, max, major unit)`` of a value axis holding ``vmin`` to ``vmax``.
 
-    Linear axes start at zero (or below, for negative values) and end at the first round
-    step (1, 2, 2.5 or 5 times a power of ten, about five steps) at or above the data;
-    log axes span whole decades and leave the unit to the application.
+    A ``fixed`` range is kept as given (a round unit that divides it, where one of about
+    five steps does). Otherwise linear axes start at zero (or below, for negative values)
+    and end at the first round step (1, 2, 2.5 or 5 times a power of ten, about five
+    steps) at or above the data; log axes span whole decades and leave the unit to the
+    application.
     """
+    if fixed is not None:
+        lo, hi = fixed
+        if log:
+            return lo, hi, None
+        span = hi - lo
+        unit = round_unit(span)
+        for candidate in (unit, unit / 2, unit * 2, unit * 2.5, unit / 2.5):
+            steps = span / candidate
+            if 3 <= round(steps) <= 10 and abs(steps - round(steps)) < 1e-9:
+                return lo, hi, candidate
+        return lo, hi, unit
     if log:
         lo = 10.0 ** math.floor(math.log10(vmin))
         hi = 10.0 ** math.ceil(math.log10(vmax))
         return lo, (hi if hi > lo else lo * 10), None
     top, bottom = max(vmax, 0.0), min(vmin, 0.0)
-    raw = (top - bottom) / 5 or 1.0
-    mag = 10.0 ** math.floor(math.log10(raw))
-    unit = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw * (1 - 1e-9))
+    unit = round_unit(top - bottom)
     hi = round(math.ceil(top / unit - 1e-9) * unit, 12)
     lo = round(math.floor(bottom / unit + 1e-9) * unit, 12)
     return lo, (hi if hi > lo else lo + unit), unit
+
+
+def check_value_range(spec: ChartSlide) -> None:
+    """Raise ``ValueError`` if a value (or an interval end) lies outside ``value_range``."""
+    if spec.value_range is None:
+        return
+    lo, hi = spec.value_range
+    if spec.log_scale and lo <= 0:
+        raise ValueError(
+            f"ChartSlide {spec.title!r}: a log-scale value_range must start above zero, "
+            f"got {spec.value_range}."
+        )
+    values = [v for _, vs in spec.series for v in vs]
+    tol = 1e-9 * max(abs(lo), abs(hi), 1.0)
+    outside = [v for v in values if not lo - tol <= v <= hi + tol]
+    if outside:
+        raise ValueError(
+            f"ChartSlide {spec.title!r}: values {outside[:3]} lie outside value_range "
+            f"{spec.value_range}; widen the range or leave it to the deck."
+        )
 
 
 def plot_geometry(spec: ChartSlide, box: Box) -> Geometry:
@@ -187,7 +233,7 @@ def plot_geometry(spec: ChartSlide, box: Box) -> Geometry:
     size = CHART_TEXT_PT
     line = size * LINE_SPACING
     values = [v for _, vs in spec.series for v in vs]
-    lo, hi, unit = value_scale(min(values), max(values), spec.log_scale)
+    lo, hi, unit = value_scale(min(values), max(values), spec.log_scale, spec.value_range)
     labelled = spec.series[1][1] if spec.kind in INTERVAL_KINDS else values
     words = spec.number_format.text
     label_w = max(text_width_pt(words(v), size) for v in labelled)
@@ -245,9 +291,17 @@ def add_native_chart(slide: Slide, spec: ChartSlide, box: Box) -> None:
     Categories read in the order given (top to bottom on horizontal kinds); grouped
     categories get a two-level axis; every category label is shown. Except on stacked
     bars, the plot area and value scale are set by hand (:func:`plot_geometry`) so the
-    labels have room. Interval kinds draw the median as bars with custom error bars from
-    p5 to p95, each data label just past its line.
+    labels have room; a ``value_range`` fixes the value axis on every kind. Interval kinds
+    draw the median as bars with custom error bars from p5 to p95, each data label just
+    past its line. Colours: one series is blue, or grey with its highlighted bars blue;
+    several series take the house palette without the verdict colours.
+
+    Raises
+    ------
+    ValueError
+        If a value lies outside the chart's ``value_range``.
     """
+    check_value_range(spec)
     interval = spec.kind in INTERVAL_KINDS
     stacked = spec.kind == "stacked_bar"
     number_format = spec.number_format.excel
@@ -271,7 +325,10 @@ def add_native_chart(slide: Slide, spec: ChartSlide, box: Box) -> None:
     _style_labels(plot.data_labels, number_format, position, TEXT)
 
     for i, series in enumerate(plot.series):
-        colour = SERIES_COLOURS[i % len(SERIES_COLOURS)] if multi else PRIMARY
+        if multi:
+            colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
+        else:
+            colour = CONTEXT if spec.highlight else PRIMARY
         series.invert_if_negative = False
         series.format.fill.solid()
         series.format.fill.fore_color.rgb = colour
@@ -280,7 +337,7 @@ def add_native_chart(slide: Slide, spec: ChartSlide, box: Box) -> None:
         for idx in spec.highlight:
             point = series.points[idx]
             point.format.fill.solid()
-            point.format.fill.fore_color.rgb = ACCENT
+            point.format.fill.fore_color.rgb = PRIMARY
 
     value_axis = chart.value_axis
     # Log axes tick at whole decades, which need no decimals ('1,000M', not '1,000.0M').
@@ -308,6 +365,11 @@ def add_native_chart(slide: Slide, spec: ChartSlide, box: Box) -> None:
         chart_xml.cross_at_last_category(value_axis)
 
     if stacked:
+        if spec.value_range is not None:
+            lo, hi, unit = value_scale(0.0, 1.0, spec.log_scale, spec.value_range)
+            value_axis.minimum_scale, value_axis.maximum_scale = lo, hi
+            if unit is not None:
+                value_axis.major_unit = unit
         return
     g = plot_geometry(spec, box)
     chart_xml.set_plot_area(chart, g.x, g.y, g.w, g.h)
@@ -347,7 +409,7 @@ def _draw_interval(series, spec: ChartSlide, g: Geometry) -> None:
 
 
 def _add_divider(slide: Slide, spec: ChartSlide, box: Box, g: Geometry, k: int, label: str) -> None:
-    """Draw a dashed vermillion line between categories ``k - 1`` and ``k``, labelled."""
+    """Draw a dashed dark grey line between categories ``k - 1`` and ``k``, labelled."""
     left, top, width, height = box
     px, py = left + int(g.x * width), top + int(g.y * height)
     pw, ph = int(g.w * width), int(g.h * height)
@@ -366,12 +428,13 @@ def _add_divider(slide: Slide, spec: ChartSlide, box: Box, g: Geometry, k: int, 
         align = PP_ALIGN.LEFT
     line = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, *ends)
     line.name = "Divider"
-    line.line.color.rgb = VERMILLION
+    line.line.color.rgb = REFERENCE
     line.line.width = Pt(1.5)
     line.line.dash_style = MSO_LINE.DASH
+    drop_theme_style(line)
     text_box = slide.shapes.add_textbox(*where)
     text_box.name = "Divider label"
-    write_text(text_box.text_frame, [label], CHART_TEXT_PT, colour=VERMILLION, align=align)
+    write_text(text_box.text_frame, [label], CHART_TEXT_PT, colour=REFERENCE, align=align)
 
 
 def _style_labels(

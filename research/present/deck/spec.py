@@ -86,6 +86,9 @@ class ChartSlide:
     dividers
         ``(k, label)`` pairs: a dashed line between categories ``k - 1`` and ``k`` with a
         short label (such as a caution price between two spend bands). Not on stacked bars.
+    value_range
+        ``(minimum, maximum)`` of the value axis, fixed (a probability chart runs 0 to 1);
+        ``None`` lets the deck choose from the data.
     """
 
     title: str
@@ -101,10 +104,16 @@ class ChartSlide:
     groups: tuple[str, ...] = ()
     highlight_label: str = ""
     dividers: tuple[tuple[int, str], ...] = ()
+    value_range: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
         """Check the spec and normalise its sequences to tuples of plain Python values."""
         where = f"ChartSlide {self.title!r}"
+        if self.value_range is not None:
+            lo, hi = (float(x) for x in self.value_range)
+            if not lo < hi:
+                raise ValueError(f"{where}: value_range {self.value_range} must run low to high.")
+            object.__setattr__(self, "value_range", (lo, hi))
         if self.kind not in KINDS:
             raise ValueError(f"{where}: kind {self.kind!r} is not one of {', '.join(KINDS)}.")
         if not str(self.title).strip():
@@ -216,41 +225,75 @@ def _check_interval(where: str, series: tuple[tuple[str, tuple[float, ...]], ...
 
 @dataclass(frozen=True)
 class DeckSpec:
-    """Everything a deck shows, in the order it shows it.
+    """Everything a client deck shows, in storyline order (answer first).
+
+    Slides: cover; executive summary (its title is the recommendation); one slide per
+    question (``questions``: audience, price, category, channels, reach); what would change
+    the answer; recommendation and next steps; an appendix divider; then the appendix
+    (``appendix_charts``, how the verdict is computed, assumptions, sources). Every slide
+    but the cover carries its number. No text outside the appendix holds a code name,
+    a seed or a draw count.
 
     Parameters
     ----------
-    title, subtitle
-        The title slide.
+    cover_title
+        The question, e.g. "Should Petal Lane build a WeChat Mini Program?".
+    cover_lines
+        Lines under it: what the deck is, its date, the data's age.
     verdict
-        ``'GO'``, ``'CONDITIONAL'`` or ``'NO-GO'``.
-    p_go
-        Probability (0-1) of the GO outcome, shown as a percentage.
-    verdict_line
-        One sentence that states the verdict and its main condition.
-    reasons
-        Reasons, most important first; the first three go on the summary slide and the rest
-        into its speaker notes.
-    charts
-        One slide each, in order.
+        ``'GO'``, ``'CONDITIONAL'`` or ``'NO-GO'`` (the badge).
+    headline
+        The executive summary's title: the recommendation as a full sentence.
+    probability_line
+        The chance behind the verdict in words (e.g. "89% chance it wins the 1.6k daily
+        users it needs, with every gate passed").
+    summary_points
+        The answer's reasons, most decisive first (three or four fit).
+    warning
+        A plain warning shown on the cover and the summary (e.g. the data's age); may be "".
+    questions
+        One chart slide per question, in order.
+    change_title
+        Title of "what would change the answer": a full sentence.
+    changes
+        ``(change, the verdict it leads to)`` rows, cheapest first.
+    research
+        ``(what to pin down, why in words)`` rows: the uncertainties most able to change
+        the answer, first to research first.
+    recommendation_title
+        Title of the recommendation slide, a full sentence.
+    recommendation_points
+        Next steps, in order.
+    appendix_charts
+        Chart slides after the divider (e.g. the sensitivity tornado, the market timeline).
+    method_points
+        How the verdict is computed, for the appendix (here seeds and draw counts belong).
     assumptions
-        ``(name, range text, rationale)`` rows of the assumptions table.
+        ``(assumption in words, range, rationale)`` rows.
     sources
-        ``(source id, citation)`` rows of the sources table.
-    summary_notes
+        ``(source, citation)`` rows: every source cited anywhere in the deck.
+    notes
         Speaker notes of the executive summary.
     """
 
-    title: str
-    subtitle: str
+    cover_title: str
+    cover_lines: tuple[str, ...]
     verdict: str
-    p_go: float
-    verdict_line: str
-    reasons: tuple[str, ...]
-    charts: tuple[ChartSlide, ...]
+    headline: str
+    probability_line: str
+    summary_points: tuple[str, ...]
+    questions: tuple[ChartSlide, ...]
+    change_title: str
+    changes: tuple[tuple[str, str], ...]
+    research: tuple[tuple[str, str], ...]
+    recommendation_title: str
+    recommendation_points: tuple[str, ...]
+    appendix_charts: tuple[ChartSlide, ...]
+    method_points: tuple[str, ...]
     assumptions: tuple[tuple[str, str, str], ...]
     sources: tuple[tuple[str, str], ...]
-    summary_notes: str = ""
+    warning: str = ""
+    notes: str = ""
 
     def __post_init__(self) -> None:
         """Check the spec and normalise its sequences to tuples of strings."""
@@ -258,20 +301,20 @@ class DeckSpec:
             raise ValueError(
                 f"DeckSpec: verdict {self.verdict!r} is not one of {', '.join(VERDICTS)}."
             )
-        p_go = float(self.p_go)
-        if not 0.0 <= p_go <= 1.0:
-            raise ValueError(f"DeckSpec: p_go must be a probability in [0, 1], got {p_go}.")
-        if not str(self.title).strip():
-            raise ValueError("DeckSpec: title is empty.")
-        reasons = tuple(str(r) for r in self.reasons)
-        if not reasons or not all(r.strip() for r in reasons):
-            raise ValueError("DeckSpec: reasons must hold at least one non-empty reason.")
-        charts = tuple(self.charts)
-        if not all(isinstance(c, ChartSlide) for c in charts):
-            raise ValueError("DeckSpec: charts must be ChartSlide objects.")
-        object.__setattr__(self, "p_go", p_go)
-        object.__setattr__(self, "reasons", reasons)
-        object.__setattr__(self, "charts", charts)
+        for name in ("cover_title", "headline", "change_title", "recommendation_title"):
+            if not str(getattr(self, name)).strip():
+                raise ValueError(f"DeckSpec: {name} is empty.")
+        for name in ("cover_lines", "summary_points", "recommendation_points", "method_points"):
+            object.__setattr__(self, name, tuple(str(x) for x in getattr(self, name)))
+        if not self.summary_points:
+            raise ValueError("DeckSpec: summary_points must hold at least one point.")
+        for name in ("questions", "appendix_charts"):
+            charts = tuple(getattr(self, name))
+            if not all(isinstance(c, ChartSlide) for c in charts):
+                raise ValueError(f"DeckSpec: {name} must be ChartSlide objects.")
+            object.__setattr__(self, name, charts)
+        object.__setattr__(self, "changes", _rows(self.changes, 2, "changes"))
+        object.__setattr__(self, "research", _rows(self.research, 2, "research"))
         object.__setattr__(self, "assumptions", _rows(self.assumptions, 3, "assumptions"))
         object.__setattr__(self, "sources", _rows(self.sources, 2, "sources"))
 

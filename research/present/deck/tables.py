@@ -2,28 +2,28 @@
 
 Rows are measured before they are placed, so a table never runs off its slide: at most
 :data:`~research.present.deck.look.MAX_TABLE_ROWS` rows and one slide's height a page,
-pages balanced where they can be.
+pages balanced where they can be. A table's header is white on dark grey and its rows
+are banded; a cell can hold differently coloured runs (a verdict word in its colour).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR
 from pptx.presentation import Presentation
-from pptx.slide import SlideLayout
+from pptx.shapes.graphfrm import GraphicFrame
+from pptx.slide import Slide, SlideLayout
 from pptx.util import Inches
 
 from research.present.deck.look import (
     BAND,
-    BOTTOM_MARGIN,
     CONTENT_WIDTH,
     GAP,
     MARGIN,
     MAX_TABLE_ROWS,
-    PRIMARY,
-    SLIDE_HEIGHT,
+    REFERENCE,
     TABLE_TEXT_PT,
     TEXT,
     TITLE_MIN_HEIGHT,
@@ -31,19 +31,42 @@ from research.present.deck.look import (
     WHITE,
 )
 from research.present.deck.text import (
+    Part,
+    body_box,
     count_lines,
-    footnote_height,
+    footnote_top,
     place_footnote,
     place_title,
     text_height,
+    write_parts,
     write_text,
 )
+
+#: Turns a body cell's text (row, column) into coloured runs; ``None`` writes it plainly.
+CellParts = Callable[[int, int, str], Sequence[Part] | None]
 
 
 def row_height(row: Sequence[str], widths: Sequence[int], size_pt: float) -> int:
     """Return the estimated height (EMU) of a table row at ``size_pt``."""
-    lines = max(count_lines(cell, size_pt, w) for cell, w in zip(row, widths, strict=True))
+    lines = max(
+        sum(count_lines(p, size_pt, w) for p in cell.split("\n"))
+        for cell, w in zip(row, widths, strict=True)
+    )
     return text_height(lines, size_pt)
+
+
+def column_widths(fractions: Sequence[float], width: int) -> list[int]:
+    """Return column widths (EMU) that split ``width`` by ``fractions`` exactly."""
+    widths = [int(width * f) for f in fractions]
+    widths[-1] = width - sum(widths[:-1])
+    return widths
+
+
+def table_height(
+    header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int], size_pt: float
+) -> int:
+    """Return the height (EMU) of a whole table, header included, at ``size_pt``."""
+    return sum(row_height(r, widths, size_pt) for r in [header, *rows])
 
 
 def paginate(heights: Sequence[int], room: int, where: str) -> list[tuple[int, int]]:
@@ -72,6 +95,48 @@ def paginate(heights: Sequence[int], room: int, where: str) -> list[tuple[int, i
     return balanced if fits else greedy
 
 
+def add_table(
+    slide: Slide,
+    name: str,
+    left: int,
+    top: int,
+    widths: Sequence[int],
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    size_pt: float,
+    parts: CellParts | None = None,
+    *,
+    bold_first: bool = True,
+) -> GraphicFrame:
+    """Add a native table at ``(left, top)``, each row as tall as its text needs.
+
+    The header is bold white on dark grey; body rows are banded, their first column bold
+    (unless ``bold_first`` is false). ``parts`` may turn a body cell into coloured runs
+    (the first column stays as it is).
+    """
+    heights = [row_height(r, widths, size_pt) for r in [header, *rows]]
+    frame = slide.shapes.add_table(len(rows) + 1, len(header), left, top, sum(widths), sum(heights))
+    frame.name = name
+    table = frame.table
+    table.first_row = True
+    table.horz_banding = False
+    for j, w in enumerate(widths):
+        table.columns[j].width = w
+    for i, h in enumerate(heights):
+        table.rows[i].height = h
+    for j, text in enumerate(header):
+        _fill_cell(table.cell(0, j), text, size_pt, REFERENCE, WHITE, bold=True)
+    for i, row in enumerate(rows, start=1):
+        fill = BAND if i % 2 == 0 else WHITE
+        for j, text in enumerate(row):
+            cell = table.cell(i, j)
+            _fill_cell(cell, text, size_pt, fill, TEXT, bold=bold_first and j == 0)
+            runs = parts(i - 1, j, text) if parts is not None and j > 0 else None
+            if runs:
+                write_parts(cell.text_frame, runs, size_pt)
+    return frame
+
+
 def add_table_slides(
     prs: Presentation,
     layout: SlideLayout,
@@ -86,15 +151,13 @@ def add_table_slides(
     """Add one or more slides of ``layout`` holding ``rows`` as a native table under ``header``.
 
     ``fractions`` are the column widths as fractions of the content width; a slide says
-    ``empty_text`` when there are no rows.
+    ``empty_text`` when there are no rows. Continued tables are titled "(1 of 2)" and so on.
     """
-    widths = [int(CONTENT_WIDTH * f) for f in fractions]
-    widths[-1] = CONTENT_WIDTH - sum(widths[:-1])
+    widths = column_widths(fractions, CONTENT_WIDTH)
     size = TABLE_TEXT_PT
-    # Room left under a one-line title, above an optional footnote, minus the header row.
-    title_bottom = TITLE_TOP + TITLE_MIN_HEIGHT
-    foot = footnote_height(footnote) if footnote else 0
-    body = SLIDE_HEIGHT - BOTTOM_MARGIN - foot - GAP - (title_bottom + GAP)
+    # Room under a one-line title, above the footnote (or slide number), minus the header.
+    foot = footnote_top(footnote) if footnote else None
+    _, _, _, body = body_box(TITLE_TOP + TITLE_MIN_HEIGHT, foot, title)
     header_height = row_height(header, widths, size)
     heights = [row_height(r, widths, size) for r in rows]
     pages = paginate(heights, body - header_height, title) if rows else [(0, 0)]
@@ -108,26 +171,7 @@ def add_table_slides(
             box = slide.shapes.add_textbox(MARGIN, top, CONTENT_WIDTH, Inches(1))
             write_text(box.text_frame, [empty_text], 18)
             continue
-        page_rows = rows[a:b]
-        height = header_height + sum(heights[a:b])
-        frame = slide.shapes.add_table(
-            len(page_rows) + 1, len(header), MARGIN, top, CONTENT_WIDTH, height
-        )
-        frame.name = f"{title} table"
-        table = frame.table
-        table.first_row = True
-        table.horz_banding = False
-        for j, w in enumerate(widths):
-            table.columns[j].width = w
-        table.rows[0].height = header_height
-        for i, h in enumerate(heights[a:b], start=1):
-            table.rows[i].height = h
-        for j, text in enumerate(header):
-            _fill_cell(table.cell(0, j), text, size, PRIMARY, WHITE, bold=True)
-        for i, row in enumerate(page_rows, start=1):
-            fill = BAND if i % 2 == 0 else WHITE
-            for j, text in enumerate(row):
-                _fill_cell(table.cell(i, j), text, size, fill, TEXT, bold=j == 0)
+        add_table(slide, f"{title} table", MARGIN, top, widths, header, rows[a:b], size)
 
 
 def _fill_cell(cell, text: str, size_pt: float, fill: RGBColor, colour: RGBColor, *, bold: bool):

@@ -13,20 +13,23 @@ from collections.abc import Sequence
 
 from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.oxml.ns import qn
 from pptx.shapes.base import BaseShape
 from pptx.slide import Slide
 from pptx.text.text import TextFrame
-from pptx.util import Pt
+from pptx.util import Emu, Pt
 
 from research.present import measure
 from research.present.deck.look import (
     BLACK,
+    BODY_BOTTOM,
     BOTTOM_MARGIN,
     CONTENT_WIDTH,
     EMU_PER_INCH,
     EMU_PER_PT,
     FONT,
     FOOTNOTE_PT,
+    FOOTNOTE_WIDTH,
     GAP,
     INSET_X,
     INSET_Y,
@@ -34,6 +37,7 @@ from research.present.deck.look import (
     MARGIN,
     MIN_BODY_HEIGHT,
     MUTED,
+    POINT_SPACE_PT,
     SLIDE_HEIGHT,
     TEXT,
     TITLE_MIN_HEIGHT,
@@ -113,6 +117,73 @@ def write_text(
         font.color.rgb = colour
 
 
+#: Indent (EMU) of bulleted and numbered points: the bullet or number sits in it.
+BULLET_INDENT: int = Emu(320040)  # 0.35 in
+NUMBER_INDENT: int = Emu(411480)  # 0.45 in
+#: A run of text: ``(text, colour, bold)``.
+Part = tuple[str, RGBColor, bool]
+
+
+def list_indent(numbered: bool) -> int:
+    """Return the indent (EMU) of a bulleted or numbered list."""
+    return NUMBER_INDENT if numbered else BULLET_INDENT
+
+
+def list_height(points: Sequence[str], size_pt: float, width: int, numbered: bool) -> int:
+    """Return the height (EMU) of ``points`` written as a list in a box ``width`` wide."""
+    indent = list_indent(numbered)
+    lines = sum(count_lines(p, size_pt, width - indent) for p in points)
+    gaps = POINT_SPACE_PT * max(len(points) - 1, 0) * EMU_PER_PT
+    return text_height(lines, size_pt) + int(gaps)
+
+
+def fit_list_size(
+    points: Sequence[str], sizes: Sequence[int], width: int, height: int, where: str, numbered: bool
+) -> int:
+    """Return the largest of ``sizes`` at which ``points`` fit the box as a list, else raise."""
+    for size in sizes:
+        if list_height(points, size, width, numbered) <= height:
+            return size
+    raise ValueError(
+        f"{where}: {len(points)} points do not fit their box even at {sizes[-1]} pt "
+        f"({sum(len(p) for p in points)} characters); shorten them."
+    )
+
+
+def write_list(
+    frame: TextFrame, points: Sequence[str], size_pt: float, *, numbered: bool, start: int = 1
+) -> None:
+    """Fill ``frame`` with ``points`` as bullets or as a numbered list (``start``., ...)."""
+    write_text(frame, points, size_pt, space_after_pt=POINT_SPACE_PT)
+    indent = list_indent(numbered)
+    for para in frame.paragraphs:
+        p_pr = para._p.get_or_add_pPr()
+        p_pr.set("marL", str(indent))
+        p_pr.set("indent", str(-indent))
+        colour = p_pr.makeelement(qn("a:buClr"), {})
+        colour.append(colour.makeelement(qn("a:srgbClr"), {"val": str(TEXT)}))
+        p_pr.append(colour)
+        p_pr.append(p_pr.makeelement(qn("a:buFont"), {"typeface": "Arial"}))
+        if numbered:
+            number = {"type": "arabicPeriod"} | ({"startAt": str(start)} if start > 1 else {})
+            p_pr.append(p_pr.makeelement(qn("a:buAutoNum"), number))
+        else:
+            p_pr.append(p_pr.makeelement(qn("a:buChar"), {"char": "\u2022"}))
+
+
+def write_parts(frame: TextFrame, parts: Sequence[Part], size_pt: float) -> None:
+    """Fill ``frame`` with one paragraph made of differently coloured runs."""
+    write_text(frame, [""], size_pt)
+    para = frame.paragraphs[0]
+    template = para.runs[0]._r
+    for text, colour, bold in parts:
+        run = para.add_run()
+        run.text = text
+        run.font.name, run.font.size, run.font.bold = FONT, Pt(size_pt), bold
+        run.font.color.rgb = colour
+    para._p.remove(template)
+
+
 def contrast_text(fill: RGBColor) -> RGBColor:
     """Return white or black text, whichever contrasts more with ``fill`` (WCAG luminance)."""
 
@@ -128,6 +199,17 @@ def contrast_text(fill: RGBColor) -> RGBColor:
     on_white = 1.05 / (bg + 0.05)
     on_dark = (bg + 0.05) / (luminance(BLACK) + 0.05)
     return WHITE if on_white >= on_dark else BLACK
+
+
+def drop_theme_style(shape: BaseShape) -> None:
+    """Remove the theme style of an added shape or line, so no theme shadow or outline shows.
+
+    python-pptx gives new autoshapes and connectors the theme's style, whose effect is a
+    shadow that LibreOffice draws even under an empty effect list; the deck sets fill,
+    line and text colours itself.
+    """
+    for style in shape.element.findall(qn("p:style")):
+        shape.element.remove(style)
 
 
 def set_alt_text(shape: BaseShape, text: str) -> None:
@@ -153,26 +235,38 @@ def place_title(slide: Slide, text: str) -> int:
 
 
 def footnote_height(text: str) -> int:
-    """Return the height (EMU) of a footnote box holding ``text`` across the content width."""
-    lines = sum(count_lines(p, FOOTNOTE_PT, CONTENT_WIDTH) for p in text.split("\n"))
+    """Return the height (EMU) of a footnote box holding ``text`` (left of the slide number)."""
+    lines = sum(count_lines(p, FOOTNOTE_PT, FOOTNOTE_WIDTH) for p in text.split("\n"))
     return text_height(lines, FOOTNOTE_PT)
 
 
+def footnote_top(text: str) -> int:
+    """Return the top (EMU) of the footnote box that :func:`place_footnote` adds for ``text``."""
+    return SLIDE_HEIGHT - BOTTOM_MARGIN - footnote_height(text)
+
+
 def place_footnote(slide: Slide, text: str, name: str) -> int:
-    """Add a footnote text box at the bottom of the slide and return its top (EMU)."""
+    """Add a footnote text box at the bottom left of the slide and return its top (EMU).
+
+    It ends where the slide number's box ends and stops short of it on the right.
+    """
     height = footnote_height(text)
-    top = SLIDE_HEIGHT - BOTTOM_MARGIN - height
-    box = slide.shapes.add_textbox(MARGIN, top, CONTENT_WIDTH, height)
+    top = footnote_top(text)
+    box = slide.shapes.add_textbox(MARGIN, top, FOOTNOTE_WIDTH, height)
     box.name = name
     write_text(box.text_frame, text.split("\n"), FOOTNOTE_PT, colour=MUTED)
     box.text_frame.vertical_anchor = MSO_ANCHOR.BOTTOM
     return top
 
 
-def body_box(title_bottom: int, footnote_top: int, where: str) -> Box:
-    """Return ``(left, top, width, height)`` of the body between title and footnote (EMU)."""
+def body_box(title_bottom: int, footnote_top: int | None, where: str) -> Box:
+    """Return ``(left, top, width, height)`` of the body between title and footnote (EMU).
+
+    Without a footnote (``None``) the body ends above the slide number.
+    """
     top = title_bottom + GAP
-    height = footnote_top - GAP - top
+    bottom = BODY_BOTTOM if footnote_top is None else min(footnote_top - GAP, BODY_BOTTOM)
+    height = bottom - top
     if height < MIN_BODY_HEIGHT:
         raise ValueError(
             f"{where}: title and footnote leave only {height / EMU_PER_INCH:.1f} in for the "
