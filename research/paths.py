@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import unicodedata
 from pathlib import Path
+
+from research.errors import InputError
 
 PACKAGE_DIR: Path = Path(__file__).resolve().parent
 ROOT: Path = PACKAGE_DIR.parent
@@ -19,15 +22,25 @@ SLUG_MAX_CHARS: int = 64
 
 def resolve_datasets(datasets: str | Path | None = None) -> Path:
     """Return the data folder to use: ``datasets`` if given, else the project's own."""
-    return Path(datasets).expanduser().resolve() if datasets else DATASETS_DIR
+    if not datasets:
+        return DATASETS_DIR
+    try:
+        folder = Path(datasets).expanduser().resolve()
+        is_dir = folder.is_dir()
+    except (OSError, RuntimeError) as err:  # a link loop, a name too long
+        reason = getattr(err, "strerror", None) or str(err)
+        raise InputError(f"--datasets: {str(datasets)[:200]} cannot be used ({reason})") from None
+    if not is_dir:
+        raise InputError(f"--datasets: {str(datasets)[:200]} is not a folder")
+    return folder
 
 
 def display(path: str | Path) -> str:
     """Return ``path`` relative to the working directory when it is inside it (for messages)."""
     p = Path(path)
-    try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    try:  # abspath, not resolve: a message must never fail on a link loop
+        return str(Path(os.path.abspath(p)).relative_to(Path.cwd()))
+    except (ValueError, OSError):
         return str(p)
 
 

@@ -41,6 +41,32 @@ def run_cli(args: Sequence[str], timeout: float = 60) -> tuple[int, str, str]:
     return proc.returncode, proc.stdout, proc.stderr
 
 
+def run_main(args: Sequence[str]) -> tuple[int, str, str]:
+    """Return ``(exit_code, stdout, stderr)`` of the CLI's ``main(args)`` run in this process.
+
+    The same code path as ``python -m research`` without a new interpreter (1-2 s each);
+    the analysis date it pins is restored afterwards.
+    """
+    import contextlib
+    import io
+    import os
+
+    from research import clock
+    from research.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    saved = os.environ.get(clock.ENV_VAR)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main([str(a) for a in args])
+    finally:
+        if saved is None:
+            os.environ.pop(clock.ENV_VAR, None)
+        else:
+            os.environ[clock.ENV_VAR] = saved
+    return code, out.getvalue(), err.getvalue()
+
+
 def run_cli_many(arg_lists: Sequence[Sequence[str]]) -> list[tuple[int, str, str]]:
     """Return ``run_cli`` results for several argument lists, run concurrently (one per CPU)."""
     import os

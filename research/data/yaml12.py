@@ -22,8 +22,27 @@ class YamlError(ValueError):
     """A file that is not YAML this reader accepts; the message says where and why."""
 
 
+#: Most aliases a document may use (a "billion laughs" document nests thousands).
+MAX_ALIASES = 20
+
+
 class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader with YAML 1.2 core numbers and booleans and no repeated keys."""
+    """PyYAML's safe loader with YAML 1.2 core numbers and booleans, no repeated keys, and
+    few aliases (so a document cannot expand to gigabytes)."""
+
+    def __init__(self, stream) -> None:
+        super().__init__(stream)
+        self._aliases = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(
+                    None, None, f"more than {MAX_ALIASES} aliases", event.start_mark
+                )
+        return super().compose_node(parent, index)
 
     def construct_mapping(self, node, deep=False):
         seen: dict[Any, int] = {}
