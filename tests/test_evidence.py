@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pandas as pd
 import pytest
@@ -333,3 +334,33 @@ def test_cite_names_an_unknown_source_and_suggests_the_closest(ev):
         InputError, match=r"source_id: 'sinorblog_2091' .*did you mean 'sinorblog_2019'"
     ):
         cite(ev, ["sinorblog_2091"])
+
+
+def test_adding_a_source_as_the_readme_says_dates_the_evidence_from_it(tmp_path):
+    """README, *Adding a source*: a newer public figure (url only, no stored text) is
+    validated, listed with growth from the older figures, and starts the funnel."""
+    from helpers import CLI_CWD, copy_datasets, run_main
+
+    data = copy_datasets(tmp_path)
+    with (data / "sources.csv").open("a", encoding="utf-8") as fh:
+        fh.write(
+            "news_2021,Example News (2021),Example News,,Mini Programs pass 400 million daily "
+            "users,news,2021-01-20,false,,https://news.example.com/mini-programs-2021,,"
+            '2026-12-01,"Example News (2021-01-20). Mini Programs pass 400 million daily '
+            'users. Accessed 2026-12-01."\n'
+        )
+    with (data / "observations.csv").open("a", encoding="utf-8") as fh:
+        fh.write(
+            "41,mini_program_dau,,400,musers,at_least,2021-01-19,false,Stated for the day of "
+            "the announcement,news_2021,more than 400 million,reported,\n"
+        )
+    code, out, err = run_main(["figures", "--metric", "mini_program_dau", "--datasets", data])
+    assert code == 0, err
+    assert "news_2021" in out and "at least 400 million users (news_2021, Jan 2021)" in out
+    brand = str(CLI_CWD / "brands" / "fast-fashion.yaml")
+    args = ["assess", brand, "--format", "json", "--draws", "256", "--analysis-date", "2026-12-01"]
+    code, out, err = run_main([*args, "--datasets", data])
+    assert code == 0, err
+    assert json.loads(out)["evidence_as_of"] == "2021-01-19"
+    code, out, err = run_main(args)
+    assert json.loads(out)["evidence_as_of"] != "2021-01-19"
