@@ -1,139 +1,245 @@
-"""Analyst assumptions: each a range with a rationale; a broken file fails loudly by key."""
+"""Analyst assumptions: each a range with a label, a rationale that matches it, a unit and a
+use; the verdict's policy within [0, 1]; a broken file fails in one line naming file and key."""
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import numpy as np
 import pytest
 import yaml
-from scipy import special
+from scipy import stats
 
 from research.data.assumptions import load_assumptions
 from research.data.evidence import load_evidence, observations_for
-from research.errors import DataFileError
-from research.model import audience
+from research.errors import DataFileError, InputError
+from research.model import access, audience, spend
 from research.model import distributions as u
-from research.vocab import CRITERIA, GROUPS, OBJECTIVES
+from research.model import funnel as market
+from research.model.factors import platform_inputs
 
-A = load_assumptions()
 EV = load_evidence()
-DISTS = {"lognormal", "normal", "logit", "uniform", "dirichlet"}
+A = load_assumptions(EV.datasets_dir)
+DISTS = ("lognormal", "normal", "logit", "uniform", "dirichlet")
+Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+RANGED = sorted(n for n, i in A.items.items() if i.dist != "dirichlet")
+TOUCHPOINTS = tuple(str(t) for t in EV.touchpoints["touchpoint_id"])
+#: Shared links: 'by far the most popular' access point, 35% of users (the article's figure).
+SHARED_LINKS = 0.35
+#: Games: 'the most popular category', 42% of users.
+GAMES = 0.42
 
 
 # --- the file as shipped ----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("name", sorted(A.items))
-def test_every_assumption_has_rationale_unit_and_use(name):
+def test_every_assumption_has_a_label_rationale_unit_and_use(name):
     item = A[name]
-    assert item.name == name
-    for field in ("rationale", "needed_for", "unit"):
-        text = getattr(item, field)
-        assert isinstance(text, str) and len(text.strip()) >= 2, field
+    for text in (item.label, item.rationale, item.unit, item.needed_for):
+        assert isinstance(text, str) and len(text.strip()) >= 2
     assert item.dist in DISTS
-    assert item.low <= item.high
     assert item.range_text()
-    node = item.node()
-    assert node.dims >= 1  # every assumption is uncertain
+    node = u.assumed(A, name)
+    assert node.dims >= 1  # every assumption is uncertain, none a disguised constant
     x = u.draw({name: node}, 256, np.random.default_rng(0))[name]
     assert np.isfinite(x).all()
 
 
-@pytest.mark.parametrize(
-    "name", sorted(n for n, i in A.items.items() if i.dist in ("lognormal", "logit", "normal"))
-)
-def test_interval_assumptions_have_their_range_as_90_percent_interval(name):
+@pytest.mark.parametrize("name", RANGED)
+def test_every_range_is_the_90_percent_interval_or_the_uniform_span(name):
     item = A[name]
-    np.testing.assert_allclose(
-        item.node().ppf(np.array([[0.05], [0.95]])), [item.low, item.high], rtol=1e-9
-    )
+    node = u.assumed(A, name)
+    # a uniform puts the whole mass on [low, high]; the others 90% of it
+    probs = [[0.0], [1.0]] if item.dist == "uniform" else [[0.05], [0.95]]
+    np.testing.assert_allclose(node.ppf(np.array(probs)), [item.low, item.high], rtol=1e-9)
 
 
-def test_share_assumptions_are_shares():
-    for item in A.items.values():
-        if item.unit.startswith("share") or item.dist == "logit":
-            assert 0 <= item.low <= item.high <= 1, item.name
+def test_shares_are_shares():
+    shares = [n for n, i in A.items.items() if i.unit.startswith("share") or i.dist == "logit"]
+    assert len(shares) >= 20
+    for name in shares:
+        item = A[name]
+        if item.dist == "dirichlet":
+            assert all(0 < m < 1 for m in item.mean), name
+            assert sum(item.mean) == pytest.approx(1.0)
+        else:
+            assert 0 <= item.low <= item.high <= 1, name
 
 
-def test_policy_weights_sum_to_one_per_objective():
-    assert set(A.policy.weights) == set(OBJECTIVES)
-    for obj in OBJECTIVES:
-        w = A.policy.weight_vector(obj)
-        assert w.shape == (len(CRITERIA),)
-        assert (w >= 0).all()
-        assert w.sum() == pytest.approx(1.0, abs=1e-9), obj
-    assert set(A.policy.thresholds) == set(CRITERIA)
-    assert all(0 <= t <= 1 for t in A.policy.thresholds.values())
-    assert 0 <= A.policy.no_go_below <= A.policy.go_at_least <= 1
-    assert 0 < A.policy.bar < 1
+def test_policy_cut_offs_lie_in_0_1_and_in_order():
+    p = A.policy
+    assert 0 <= p.no_go_below <= p.go_at_least <= 1
+    assert p.no_go_below < p.go_at_least  # a CONDITIONAL band exists
 
 
-def test_group_weights_and_statements():
-    assert set(A.group_weights) == set(GROUPS)
-    assert sum(A.group_weights.values()) == pytest.approx(1.0)
-    for name in ("trait_independence", "stage_independence", "category_mix_from_penetration"):
-        assert len(A.statements[name]) > 40
+def test_every_assumption_and_statement_the_model_names_is_in_the_file():
+    named = {x for i in platform_inputs(EV, A).values() for x in i.assumptions}
+    named |= {s for *_, rests_on in market.STEPS for s in rests_on}
+    known = set(A.items) | set(A.statements)
+    assert named - known == set()
+    assert {"trait_independence", "stage_independence", "touchpoint_independence"} <= named
+    for name in named & set(A.statements):
+        assert len(A.statements[name]) > 40, name
+
+
+def test_every_touch_point_but_shared_links_has_an_assumed_reach_and_none_is_orphaned():
+    assumed = {n.removeprefix("touchpoint_reach_") for n in A.items if n.startswith("touchpoint_")}
+    assert assumed == set(TOUCHPOINTS) - {access.SHARED}
 
 
 def test_unknown_assumption_names_the_file_and_suggests():
-    with pytest.raises(DataFileError, match=r"assumptions\.yaml: assumption 'trust_survey' is "):
+    with pytest.raises(
+        DataFileError, match=r"assumptions\.yaml: assumption 'trust_survey' is "
+    ) as e:
         A["trust_survey"]
-    with pytest.raises(DataFileError, match=r"did you mean 'trust_survey_n'"):
-        A["trust_survey"]
+    assert str(e.value).endswith("(did you mean 'trust_survey_n'?)")
 
 
-# --- the ranges say what their rationale says -------------------------------------------------
+def test_describe_gives_each_assumption_and_statement_once_and_skips_unknown_names():
+    rows = A.describe(["spend_log_spread", "trait_independence", "spend_log_spread", "nope"])
+    assert [r["name"] for r in rows] == ["spend_log_spread", "trait_independence"]
+    spread, statement = rows
+    assert spread["range"] == "0.8 to 1.4" and spread["label"] == A["spend_log_spread"].label
+    assert statement["range"] == "statement"
+    assert statement["rationale"] == A.statements["trait_independence"]
+    (split,) = A.describe(["tier_split_2_to_4"])
+    assert split["range"] == "mean 45%, 33%, 22%"
 
 
-def test_spend_spread_puts_10_to_35_percent_at_1000_rmb_or_more():
-    """Rationale of spend_log_spread: '10-35% of users spend 1000 RMB or more a month'."""
+# --- the rationales state what their ranges give ----------------------------------------------
+#
+# Where a rationale states a consequence of its range, recompute it from the range and the
+# articles' figures, so a rationale can never drift from its numbers.
+
+
+def test_spend_spread_gives_17_to_28_percent_spending_1000_rmb_or_more():
     item = A["spend_log_spread"]
-    for spread in (item.low, item.high):
-        log_median = np.log(500) - spread * special.ndtri(0.54)
-        share = special.ndtr((log_median - np.log(1000)) / spread)
-        assert 0.10 <= share <= 0.35
+    share_le_500 = 0.54  # the article: 54% spend 500 RMB or less a month
+    at_least = [
+        stats.norm.sf((np.log(1000) - (np.log(500) - s * stats.norm.ppf(share_le_500))) / s)
+        for s in (item.low, item.high)
+    ]
+    assert [round(x * 100) for x in at_least] == [17, 28]
+    assert "17% to 28%" in item.rationale
+    # and the model itself, not only this recomputation, gives the same
+    model = spend.share_at_least(1000, share_le_500, np.array([item.low, item.high]), 500.0)
+    np.testing.assert_allclose(model, at_least, rtol=1e-9)
 
 
-def test_age_spread_puts_most_users_between_16_and_55():
+def test_age_spread_gives_the_stated_90_percent_ranges_and_keeps_60_percent_at_30_or_below():
     item = A["age_log_spread"]
+    bands = []
+    for s in (item.low, item.high):
+        log_median = np.log(31) - s * stats.norm.ppf(0.60)
+        bands.append(tuple(round(np.exp(log_median + z * s)) for z in (-1.645, 1.645)))
+    assert bands == [(20, 42), (15, 53)]
+    assert "between about 20 and 42" in item.rationale
+    assert "between about 15 and 53" in item.rationale
     share_le, cut, _ = audience.age_anchor(EV)
-    for spread in (item.low, item.high):
-        share = audience.age_share(np.array([share_le]), np.array([spread]), 16, 55, cut)[0]
-        assert share > 0.85
+    assert (share_le, cut) == (0.60, 31.0)
+    spreads = np.array([item.low, item.high])
+    np.testing.assert_allclose(audience.age_share(share_le, spreads, 0, 30, cut), 0.60)
+    assert (audience.age_share(share_le, spreads, 16, 55, cut) > 0.85).all()
 
 
-def test_dau_growth_high_end_is_the_pace_of_the_two_dated_figures():
-    dau = observations_for(load_evidence(), "mini_program_dau")
+def test_dau_growth_tops_out_at_the_pace_between_the_two_dated_figures():
+    dau = observations_for(EV, "mini_program_dau")
     first = dau[dau["source_id"] == "guide_2018"].iloc[0]
     last = dau[dau["source_id"] == "datawords_2019"].iloc[0]
+    assert (first["value"], last["value"]) == (170.0, 300.0)
     years = (last["as_of"] - first["as_of"]).days / 365.25
     pace = (last["value"] / first["value"]) ** (1 / years) - 1
-    assert A["dau_growth_after_last_figure"].high == pytest.approx(pace, abs=0.05)
-    assert A["dau_growth_after_last_figure"].low == 0.0
+    item = A["dau_growth_after_last_figure"]
+    assert item.low == 0.0
+    assert item.high == pytest.approx(pace, abs=0.005)
+    assert f"+{pace:.0%}" in item.rationale
 
 
-def test_tier_split_is_about_ten_points_either_way():
+def test_unstated_package_fits_the_10_mb_limit_about_97_percent_of_the_time():
+    assert set(observations_for(EV, "package_size_limit")["value"]) == {10.0}
+    item = A["package_size_if_unstated"]
+    lo, hi = np.log(item.low), np.log(item.high)
+    fits = stats.norm.cdf((np.log(10) - (lo + hi) / 2) / ((hi - lo) / (2 * 1.645)))
+    assert round(fits * 100) == 97
+    # the model's distribution puts that same share at or below 10 MB
+    node = u.assumed(A, "package_size_if_unstated")
+    assert node.ppf(np.array([[fits]]))[0] == pytest.approx(10.0, rel=1e-3)
+    assert "about 97%" in A["package_size_if_unstated"].rationale
+    assert "10 MB" in A["package_size_if_unstated"].rationale
+
+
+def test_trust_gives_a_35_percent_share_3_to_6_points_either_way():
+    item = A["trust_survey_n"]
+    half_widths = [1.645 * np.sqrt(0.35 * 0.65 / n) * 100 for n in (item.high, item.low)]
+    assert [round(x) for x in half_widths] == [3, 6]
+    assert "about 3 to 6 points" in item.rationale
+
+
+def test_tier_split_is_45_33_22_about_ten_points_either_way():
     item = A["tier_split_2_to_4"]
-    assert sum(item.mean) == pytest.approx(1.0)
-    half_widths = u.Z95 * np.sqrt(np.array(item.mean) * (1 - np.array(item.mean)))
-    half_widths /= np.sqrt(item.concentration + 1)
+    assert list(item.mean) == [0.45, 0.33, 0.22]
+    mean = np.array(item.mean)
+    half_widths = u.Z95 * np.sqrt(mean * (1 - mean) / (item.concentration + 1))
     assert ((half_widths > 0.07) & (half_widths < 0.12)).all()
+    assert "45:33:22" in item.rationale and "10 points" in item.rationale
+
+
+@pytest.mark.parametrize(
+    ("name", "stated", "low", "high"),
+    [
+        ("dau_figure_error", "15% either way", 0.85, 1.15),
+        ("need_daily_users_sales", "500 to 5,000", 500, 5000),
+        ("need_daily_users_engagement", "2,000 to 20,000", 2000, 20000),
+        ("need_daily_users_service", "300 to 3,000", 300, 3000),
+        ("reach_to_users_share", "between 1 in 10,000 and 1 in 100", 1e-4, 1e-2),
+    ],
+)
+def test_a_range_the_rationale_states_is_the_range(name, stated, low, high):
+    item = A[name]
+    assert stated in item.rationale
+    assert (item.low, item.high) == pytest.approx((low, high))
+
+
+@pytest.mark.parametrize(
+    "name", ["penetration_ecommerce", "penetration_news", "penetration_utility"]
+)
+def test_assumed_categories_stay_below_games(name):
+    assert A[name].high < GAMES
+    assert "42%" in A[name].rationale
+
+
+@pytest.mark.parametrize("name", [n for n in A.items if n.startswith("touchpoint_reach_")])
+def test_no_assumed_touch_point_reaches_as_many_users_as_shared_links(name):
+    item = A[name]
+    assert item.high < SHARED_LINKS
+    if "half of" in item.rationale:  # 'below half of shared links at the median'
+        assert u.assumed(A, name).ppf(np.array([[0.5]]))[0] < SHARED_LINKS / 2
 
 
 # --- a corrupted copy fails with a one-line message naming the file and the key ---------------
 
 
-def write(path: Path, raw: dict) -> None:
-    path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+#: The shipped file, as text and parsed; each test below writes an edited copy to a fresh
+#: folder (the loader reads only ``assumptions.yaml`` there).
+TEXT = (EV.datasets_dir / "assumptions.yaml").read_text(encoding="utf-8")
+RAW = yaml.safe_load(TEXT)
 
 
-def corrupt(data: Path, edit) -> Path:
-    """Apply ``edit`` to the parsed assumptions.yaml of ``data`` and write it back."""
-    path = data / "assumptions.yaml"
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+def corrupt(folder: Path, edit) -> Path:
+    """Write the shipped assumptions, with ``edit`` applied to the parsed copy, to ``folder``."""
+    raw = copy.deepcopy(RAW)
     edit(raw)
-    write(path, raw)
+    path = folder / "assumptions.yaml"
+    path.write_text(yaml.dump(raw, Dumper=Dumper, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def write_text(folder: Path, text: str) -> Path:
+    """Write ``text`` as ``assumptions.yaml`` of ``folder``."""
+    path = folder / "assumptions.yaml"
+    path.write_text(text, encoding="utf-8")
     return path
 
 
@@ -157,171 +263,247 @@ def delitem(keys: tuple):
     return edit
 
 
+def load_error(data: Path) -> str:
+    """Return the one-line message of loading the assumptions of ``data``."""
+    with pytest.raises(DataFileError) as err:
+        load_assumptions(data)
+    assert isinstance(err.value, InputError)
+    msg = str(err.value)
+    assert "\n" not in msg and "\r" not in msg
+    return msg
+
+
 @pytest.mark.parametrize(
     ("edit", "key", "problem"),
     [
         (
             setitem(("assumptions", "trust_survey_n", "low"), 700),
-            "assumptions.trust_survey_n:",
+            "assumptions.trust_survey_n",
             "low 700 is above high 600",
         ),
         (
             setitem(("assumptions", "spend_log_spread", "dist"), "lognorml"),
-            "assumptions.spend_log_spread.dist:",
+            "assumptions.spend_log_spread.dist",
             "did you mean 'lognormal'",
         ),
         (
             setitem(("assumptions", "spend_log_spread", "dist"), "beta"),
-            "assumptions.spend_log_spread.dist:",
-            "allowed: lognormal, normal, logit, uniform, dirichlet",
+            "assumptions.spend_log_spread.dist",
+            "'beta' is not allowed (allowed: lognormal, normal, logit, uniform, dirichlet)",
+        ),
+        (
+            delitem(("assumptions", "spend_log_spread", "dist")),
+            "assumptions.spend_log_spread.dist",
+            "is required",
+        ),
+        (
+            delitem(("assumptions", "age_log_spread", "label")),
+            "assumptions.age_log_spread.label",
+            "is required",
+        ),
+        (
+            setitem(("assumptions", "age_log_spread", "label"), "   "),
+            "assumptions.age_log_spread.label",
+            "is required (a non-empty text)",
         ),
         (
             delitem(("assumptions", "age_log_spread", "rationale")),
-            "assumptions.age_log_spread.rationale:",
+            "assumptions.age_log_spread.rationale",
             "is required",
         ),
         (
             delitem(("assumptions", "age_log_spread", "needed_for")),
-            "assumptions.age_log_spread.needed_for:",
+            "assumptions.age_log_spread.needed_for",
             "is required",
+        ),
+        (
+            setitem(("assumptions", "age_log_spread", "unit"), ""),
+            "assumptions.age_log_spread.unit",
+            "is required (a non-empty text)",
         ),
         (
             delitem(("assumptions", "dau_figure_error", "high")),
-            "assumptions.dau_figure_error.high:",
-            "not a number",
+            "assumptions.dau_figure_error.high",
+            "is required (a number)",
         ),
         (
             setitem(("assumptions", "dau_figure_error", "low"), "low"),
-            "assumptions.dau_figure_error.low:",
+            "assumptions.dau_figure_error.low",
             "'low' is not a number",
         ),
         (
-            setitem(("assumptions", "penetration_news", "high"), 1.3),
-            "assumptions.penetration_news:",
-            "logit needs",
-        ),
-        (
-            setitem(("assumptions", "dau_figure_error", "low"), 0),
-            "assumptions.dau_figure_error:",
-            "lognormal needs low > 0",
-        ),
-        (
-            setitem(("assumptions", "tier_split_2_to_4", "mean"), [0.5, 0.4, 0.3]),
-            "assumptions.tier_split_2_to_4.mean:",
-            "sum to 1",
-        ),
-        (
-            delitem(("assumptions", "tier_split_2_to_4", "concentration")),
-            "assumptions.tier_split_2_to_4.concentration:",
-            "not a number",
-        ),
-        (
-            setitem(("assumptions", "trust_approx_n"), [40, 200]),
-            "assumptions.trust_approx_n:",
-            "must be a mapping",
-        ),
-        (delitem(("assumptions",)), "assumptions:", "is required"),
-        (delitem(("access_group_weights",)), "access_group_weights:", "is required"),
-        (
-            delitem(("access_group_weights", "offline")),
-            "access_group_weights.offline:",
-            "not a number",
-        ),
-        (delitem(("policy", "weights", "loyalty")), "policy.weights.loyalty:", "is required"),
-        (
-            delitem(("policy", "weights", "sales", "price_fit")),
-            "policy.weights.sales.price_fit:",
-            "not a number",
-        ),
-        (
-            setitem(("policy", "weights", "sales", "price_fit"), 0.5),
-            "policy.weights.sales:",
-            "must sum to 1",
-        ),
-        (
-            setitem(("policy", "thresholds", "feasibility"), 1.5),
-            "policy.thresholds.feasibility:",
-            "outside [0, 1]",
-        ),
-        (
-            setitem(("policy", "verdict", "go_at_least"), 0.2),
-            "policy.verdict:",
-            "no_go_below <= go_at_least",
-        ),
-        (delitem(("policy",)), "policy:", "must be a mapping"),
-        (
-            delitem(("assumptions", "spend_log_spread", "dist")),
-            "assumptions.spend_log_spread.dist:",
-            "is required",
-        ),
-        (
-            setitem(("assumptions", "tier_split_2_to_4", "mean"), [0.5, "half", 0.5]),
-            "assumptions.tier_split_2_to_4.mean[1]:",
-            "'half' is not a number",
-        ),
-        (
             setitem(("assumptions", "trust_survey_n", "high"), True),
-            "assumptions.trust_survey_n.high:",
+            "assumptions.trust_survey_n.high",
             "True is not a number",
         ),
         (
             setitem(("assumptions", "trust_survey_n", "high"), float("inf")),
-            "assumptions.trust_survey_n.high:",
+            "assumptions.trust_survey_n.high",
             "inf is not a number",
         ),
         (
-            setitem(("policy", "note\nhere"), "a key with a line break"),
-            "policy.note\\nhere:",
-            "unknown key",
+            setitem(("assumptions", "trust_survey_n", "low"), float("nan")),
+            "assumptions.trust_survey_n.low",
+            "nan is not a number",
         ),
         (
+            setitem(("assumptions", "penetration_news", "high"), 1.3),
+            "assumptions.penetration_news",
+            "[0.1, 1.3] must lie inside (0, 1) for a logit",
+        ),
+        (
+            setitem(("assumptions", "dau_figure_error", "low"), 0),
+            "assumptions.dau_figure_error.low",
+            "0 must be above 0 for a lognormal",
+        ),
+        (
+            setitem(("assumptions", "tier_split_2_to_4", "mean"), [0.5, 0.4, 0.3]),
+            "assumptions.tier_split_2_to_4.mean",
+            "must be positive and sum to 1",
+        ),
+        (
+            setitem(("assumptions", "tier_split_2_to_4", "mean"), [1.0]),
+            "assumptions.tier_split_2_to_4.mean",
+            "must be a list of 2+ shares summing to 1",
+        ),
+        (
+            setitem(("assumptions", "tier_split_2_to_4", "mean"), [0.5, "half", 0.5]),
+            "assumptions.tier_split_2_to_4.mean.1",
+            "'half' is not a number",
+        ),
+        (
+            delitem(("assumptions", "tier_split_2_to_4", "concentration")),
+            "assumptions.tier_split_2_to_4.concentration",
+            "must be a number above 0",
+        ),
+        (
+            setitem(("assumptions", "tier_split_2_to_4", "concentration"), -5),
+            "assumptions.tier_split_2_to_4.concentration",
+            "must be a number above 0",
+        ),
+        (
+            setitem(("assumptions", "trust_approx_n"), [40, 200]),
+            "assumptions.trust_approx_n",
+            "must be a mapping",
+        ),
+        (delitem(("assumptions",)), "assumptions", "is required"),
+        (setitem(("assumptions",), [1, 2]), "assumptions", "must be a mapping"),
+        (
             setitem(("statements", "trait_independence"), 42),
-            "statements.trait_independence:",
+            "statements.trait_independence",
             "is required (a non-empty text)",
+        ),
+        (
+            setitem(("statements", "stage_independence"), ""),
+            "statements.stage_independence",
+            "is required (a non-empty text)",
+        ),
+        (delitem(("policy",)), "policy", "is required"),
+        (setitem(("policy",), [0.7, 0.3]), "policy", "must be a mapping"),
+        (delitem(("policy", "verdict")), "policy.verdict", "is required"),
+        (
+            delitem(("policy", "verdict", "go_at_least")),
+            "policy.verdict.go_at_least",
+            "is required",
+        ),
+        (
+            setitem(("policy", "verdict", "no_go_below"), "0.3"),
+            "policy.verdict.no_go_below",
+            "'0.3' is not a number",
+        ),
+        (
+            setitem(("policy", "verdict", "go_at_least"), 0.2),
+            "policy.verdict",
+            "need no_go_below <= go_at_least",
+        ),
+        (
+            setitem(("policy", "note\nhere"), "a key with a line break"),
+            "policy.note\\nhere",
+            "unknown key",
         ),
     ],
 )
-def test_corrupted_assumptions_raise_naming_file_and_key(data_copy, edit, key, problem):
-    path = corrupt(data_copy, edit)
-    with pytest.raises(DataFileError) as err:
-        load_assumptions(data_copy)
-    msg = str(err.value)
-    assert "\n" not in msg
-    assert msg.startswith(str(path) + ": ")
-    assert f": {key}" in msg
+def test_corrupted_assumptions_raise_naming_file_and_key(tmp_path, edit, key, problem):
+    path = corrupt(tmp_path, edit)
+    msg = load_error(tmp_path)
+    assert msg.startswith(f"{path}: {key}: "), msg
     assert problem in msg
 
 
-def test_invalid_yaml_names_the_file_and_line(data_copy):
-    path = data_copy / "assumptions.yaml"
-    lines = path.read_text(encoding="utf-8").splitlines()
+def test_a_file_that_is_not_a_mapping_names_the_file(tmp_path):
+    for text in ("", "- trust_survey_n\n- spend_log_spread\n"):
+        path = write_text(tmp_path, text)
+        msg = load_error(tmp_path)
+        assert msg == f"{path}: assumptions: is required (a mapping of named ranges)"
+
+
+def test_invalid_yaml_names_the_file_and_line(tmp_path):
+    lines = TEXT.splitlines()
     at = next(i for i, line in enumerate(lines) if line.strip().startswith("trust_approx_n:"))
     lines[at + 1] = "  low: [40, 200"  # unclosed list, wrong indent
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(DataFileError) as err:
-        load_assumptions(data_copy)
-    msg = str(err.value)
-    assert "\n" not in msg
-    assert msg.startswith(f"{path}: not valid YAML at line ")
+    path = write_text(tmp_path, "\n".join(lines) + "\n")
+    msg = load_error(tmp_path)
+    assert msg.startswith(f"{path}: invalid YAML at line ")
     line = int(msg.split("at line ")[1].split(",")[0])
     assert at < line <= at + 4
 
 
+def test_a_repeated_key_names_the_file_and_both_lines(tmp_path):
+    lines = TEXT.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip() == "low: 150")
+    lines.insert(at + 1, "    low: 100")
+    path = write_text(tmp_path, "\n".join(lines) + "\n")
+    msg = load_error(tmp_path)
+    assert msg.startswith(f"{path}: invalid YAML at line {at + 2}, ")
+    assert msg.endswith(f"key 'low' repeats line {at + 1}")
+
+
 def test_missing_file_names_the_file(tmp_path):
-    with pytest.raises(DataFileError, match=r"assumptions\.yaml: file not found"):
+    with pytest.raises(DataFileError, match=r"assumptions\.yaml: file not found$"):
         load_assumptions(tmp_path)
 
 
-def test_a_corrected_file_loads_again(data_copy):
-    """The loader caches by modification time: a fixed file is read afresh."""
-    corrupt(data_copy, setitem(("assumptions", "trust_survey_n", "low"), 700))
-    with pytest.raises(DataFileError):
-        load_assumptions(data_copy)
-    corrupt(data_copy, setitem(("assumptions", "trust_survey_n", "low"), 99))
-    assert load_assumptions(data_copy)["trust_survey_n"].low == 99
+def test_a_folder_in_place_of_the_file_names_the_file(tmp_path):
+    (tmp_path / "assumptions.yaml").mkdir()
+    with pytest.raises(DataFileError, match=r"assumptions\.yaml: is not a regular file$"):
+        load_assumptions(tmp_path)
 
 
-# --- new rules: unknown keys, policy values in [0, 1], encoding, YAML 1.2 numbers -------------
+def test_a_file_that_is_not_utf8_names_the_file_and_line(tmp_path):
+    path = tmp_path / "assumptions.yaml"
+    line = TEXT[: TEXT.index("Users' ages")].count("\n") + 1
+    path.write_bytes(TEXT.replace("Users' ages", "Users\u00e9 ages").encode("latin-1"))
+    msg = load_error(tmp_path)
+    assert msg.startswith(f"{path}: is not UTF-8 text (byte 0xe9 on line {line})")
+
+
+def test_a_corrected_file_loads_again(tmp_path):
+    """The loader caches by modification time and size: a fixed file is read afresh."""
+    corrupt(tmp_path, setitem(("assumptions", "trust_survey_n", "low"), 700))
+    load_error(tmp_path)
+    corrupt(tmp_path, setitem(("assumptions", "trust_survey_n", "low"), 99))
+    assert load_assumptions(tmp_path)["trust_survey_n"].low == 99
+
+
+@pytest.mark.parametrize(
+    ("name", "missing"),
+    [
+        ("spend_log_spread", lambda a: spend.inputs(EV, a)),
+        ("touchpoint_reach_qr_codes", lambda a: access.inputs(EV, a)),
+        ("trust_survey_n", lambda a: platform_inputs(EV, a)),
+    ],
+)
+def test_an_assumption_the_model_needs_but_the_file_lacks_names_file_and_key(
+    tmp_path, name, missing
+):
+    path = corrupt(tmp_path, delitem(("assumptions", name)))
+    a = load_assumptions(tmp_path)  # the file itself is well formed
+    with pytest.raises(DataFileError) as err:
+        missing(a)
+    assert str(err.value).startswith(f"{path}: assumption '{name}' is missing")
+
+
+# --- unknown keys, policy values in [0, 1], YAML 1.2 numbers ----------------------------------
 
 
 def renamed(keys: tuple, new: str):
@@ -339,172 +521,105 @@ def renamed(keys: tuple, new: str):
 @pytest.mark.parametrize(
     ("edit", "key", "suggestion"),
     [
-        (renamed(("statements",), "statement"), "statement:", "statements"),
-        (
-            renamed(("assumptions", "trust_survey_n", "rationale"), "rationle"),
-            "assumptions.trust_survey_n.rationle:",
-            "rationale",
-        ),
-        (
-            setitem(("assumptions", "trust_survey_n", "distribution"), "normal"),
-            "assumptions.trust_survey_n.distribution:",
-            "dist",
-        ),
-        (renamed(("policy", "thresholds"), "tresholds"), "policy.tresholds:", "thresholds"),
+        (renamed(("assumptions",), "assumption"), "assumption", "assumptions"),
+        (renamed(("statements",), "statement"), "statement", "statements"),
+        (renamed(("policy", "verdict"), "verdicts"), "policy.verdicts", "verdict"),
         (
             renamed(("policy", "verdict", "go_at_least"), "go_at_lest"),
-            "policy.verdict.go_at_lest:",
+            "policy.verdict.go_at_lest",
             "go_at_least",
         ),
         (
-            renamed(("policy", "weights", "sales", "price_fit"), "pricefit"),
-            "policy.weights.sales.pricefit:",
-            "price_fit",
+            renamed(("assumptions", "trust_survey_n", "rationale"), "rationle"),
+            "assumptions.trust_survey_n.rationle",
+            "rationale",
         ),
         (
-            renamed(("policy", "weights", "loyalty"), "loyality"),
-            "policy.weights.loyality:",
-            "loyalty",
+            renamed(("assumptions", "trust_survey_n", "label"), "lable"),
+            "assumptions.trust_survey_n.lable",
+            "label",
         ),
         (
-            renamed(("access_group_weights", "offline"), "ofline"),
-            "access_group_weights.ofline:",
-            "offline",
+            renamed(("assumptions", "trust_survey_n", "needed_for"), "needed_by"),
+            "assumptions.trust_survey_n.needed_by",
+            "needed_for",
+        ),
+        (
+            setitem(("assumptions", "trust_survey_n", "distribution"), "normal"),
+            "assumptions.trust_survey_n.distribution",
+            "dist",
         ),
     ],
 )
-def test_unknown_keys_are_refused_naming_the_closest(data_copy, edit, key, suggestion):
-    path = corrupt(data_copy, edit)
-    with pytest.raises(DataFileError) as err:
-        load_assumptions(data_copy)
-    msg = str(err.value)
-    assert "\n" not in msg
-    assert msg.startswith(f"{path}: {key} unknown key (allowed: ")
+def test_unknown_keys_are_refused_naming_the_closest(tmp_path, edit, key, suggestion):
+    path = corrupt(tmp_path, edit)
+    msg = load_error(tmp_path)
+    assert msg.startswith(f"{path}: {key}: unknown key (allowed: ")
     assert msg.endswith(f"(did you mean '{suggestion}'?)")
 
 
+@pytest.mark.parametrize("keys", [("policy", "bar"), ("policy", "weights"), ("group_weights",)])
+def test_keys_of_the_old_scoring_policy_are_refused(tmp_path, keys):
+    path = corrupt(tmp_path, setitem(keys, 0.5))
+    msg = load_error(tmp_path)
+    assert msg.startswith(f"{path}: {'.'.join(keys)}: unknown key (allowed: ")
+
+
 @pytest.mark.parametrize(
-    ("keys", "value"),
-    [
-        (("policy", "bar"), 1.2),
-        (("policy", "bar"), -0.1),
-        (("policy", "verdict", "go_at_least"), 1.5),
-        (("policy", "verdict", "no_go_below"), -0.3),
-        (("policy", "thresholds", "price_fit"), 2),
-        (("policy", "weights", "service", "feasibility"), -0.15),
-        (("policy", "weights", "service", "feasibility"), 1.15),
-    ],
+    ("key", "value"),
+    [("go_at_least", 1.5), ("go_at_least", 1.0001), ("no_go_below", -0.3), ("no_go_below", -1e-9)],
 )
-def test_policy_values_lie_in_0_1(data_copy, keys, value):
-    path = corrupt(data_copy, setitem(keys, value))
-    with pytest.raises(DataFileError) as err:
-        load_assumptions(data_copy)
-    assert str(err.value) == f"{path}: {'.'.join(keys)}: {value:g} is outside [0, 1]"
+def test_policy_values_lie_in_0_1(tmp_path, key, value):
+    path = corrupt(tmp_path, setitem(("policy", "verdict", key), value))
+    assert load_error(tmp_path) == f"{path}: policy.verdict.{key}: {value:g} is outside [0, 1]"
 
 
-def test_a_file_that_is_not_utf8_names_the_file(data_copy):
-    path = data_copy / "assumptions.yaml"
-    text = path.read_text(encoding="utf-8").replace("Users' ages", "Users\u00e9 ages")
-    path.write_bytes(text.encode("latin-1"))
-    with pytest.raises(DataFileError) as err:
-        load_assumptions(data_copy)
-    msg = str(err.value)
-    assert "\n" not in msg
-    assert msg.startswith(f"{path}: is not UTF-8 text (byte 0xe9 on line ")
+@pytest.mark.parametrize(("key", "value"), [("go_at_least", 1.0), ("no_go_below", 0.0)])
+def test_policy_values_at_the_ends_of_0_1_are_allowed(tmp_path, key, value):
+    corrupt(tmp_path, setitem(("policy", "verdict", key), value))
+    assert getattr(load_assumptions(tmp_path).policy, key) == value
+
+
+def _with_trust_range(folder: Path, low: str, high: str) -> Path:
+    """Write the shipped file with ``low`` and ``high`` verbatim as the range of trust_survey_n."""
+    assert TEXT.count("low: 150\n") == 1 and TEXT.count("high: 600\n") == 1
+    text = TEXT.replace("low: 150\n", f"low: {low}\n").replace("high: 600\n", f"high: {high}\n")
+    return write_text(folder, text)
 
 
 @pytest.mark.parametrize(
     ("low", "high", "expected"),
     [
-        ("1e2", "1e3", (100.0, 1000.0)),
+        ("1e2", "1e3", (100.0, 1000.0)),  # YAML 1.1 (PyYAML) reads these as text
         ("1.5E+2", "6.0e2", (150.0, 600.0)),
-        ("150", "6_00", (150.0, 600.0)),
+        ("150", "0x258", (150.0, 600.0)),
+        ("150", "0o1130", (150.0, 600.0)),
     ],
 )
-def test_yaml_numbers_in_exponent_form_are_numbers(data_copy, low, high, expected):
-    path = data_copy / "assumptions.yaml"
-    text = path.read_text(encoding="utf-8")
-    text = text.replace("low: 150\n", f"low: {low}\n").replace("high: 600\n", f"high: {high}\n")
-    path.write_text(text, encoding="utf-8")
-    item = load_assumptions(data_copy)["trust_survey_n"]
+def test_yaml_1_2_numbers_are_numbers(tmp_path, low, high, expected):
+    _with_trust_range(tmp_path, low, high)
+    item = load_assumptions(tmp_path)["trust_survey_n"]
     assert (item.low, item.high) == expected
 
 
-def test_a_quoted_number_is_still_text(data_copy):
-    path = data_copy / "assumptions.yaml"
-    text = path.read_text(encoding="utf-8").replace("high: 600\n", "high: '1e3'\n")
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(DataFileError, match=r"assumptions\.trust_survey_n\.high: '1e3' is not a"):
-        load_assumptions(data_copy)
-
-
-# --- rationales state what their ranges give -----------------------------------------------
-#
-# Where a rationale states a consequence of its range, recompute it from the range and the
-# articles' figures, so a rationale can never drift from its numbers again.
-
-
-def _range(name: str) -> tuple[float, float]:
-    item = load_assumptions()[name]
-    return item.low, item.high
-
-
-def test_spend_spread_gives_17_to_28_percent_spending_1000_rmb_or_more():
-    from scipy import stats
-
-    lo, hi = _range("spend_log_spread")
-    share_le_500 = 0.54
-    at_least = [
-        stats.norm.sf((np.log(1000) - (np.log(500) - s * stats.norm.ppf(share_le_500))) / s)
-        for s in (lo, hi)
-    ]
-    assert [round(x * 100) for x in at_least] == [17, 28]
-    assert "17% to 28%" in load_assumptions()["spend_log_spread"].rationale
-
-
-def test_age_spread_gives_the_stated_90_percent_ranges():
-    from scipy import stats
-
-    lo, hi = _range("age_log_spread")
-    bands = []
-    for s in (lo, hi):
-        log_median = np.log(31) - s * stats.norm.ppf(0.60)
-        bands.append(tuple(round(np.exp(log_median + z * s)) for z in (-1.645, 1.645)))
-    assert bands == [(20, 42), (15, 53)]
-    text = load_assumptions()["age_log_spread"].rationale
-    assert "between about 20 and 42" in text and "between about 15 and 53" in text
-
-
-def test_dau_growth_tops_out_at_the_pace_between_the_two_dated_figures():
-    from research.data.evidence import load_evidence, observations_for
-
-    dau = observations_for(load_evidence(), "mini_program_dau")
-    first = dau[dau["source_id"] == "guide_2018"].iloc[0]
-    last = dau[dau["source_id"] == "datawords_2019"].iloc[0]
-    years = (last["as_of"] - first["as_of"]).days / 365.25
-    pace = (last["value"] / first["value"]) ** (1 / years) - 1
-    assert _range("dau_growth_after_last_figure")[1] == pytest.approx(pace, abs=0.005)
-    assert f"+{pace:.0%}" in load_assumptions()["dau_growth_after_last_figure"].rationale
-
-
-def test_unstated_package_fits_the_limit_about_97_percent_of_the_time():
-    from scipy import stats
-
-    lo, hi = _range("package_size_if_unstated")
-    mu, sigma = (np.log(lo) + np.log(hi)) / 2, (np.log(hi) - np.log(lo)) / (2 * 1.645)
-    assert round(stats.norm.cdf((np.log(10) - mu) / sigma) * 100) == 97
-    assert "about 97%" in load_assumptions()["package_size_if_unstated"].rationale
-
-
-def test_trust_gives_a_35_percent_share_4_to_6_points_either_way():
-    lo, hi = _range("trust_survey_n")
-    half_widths = [1.645 * np.sqrt(0.35 * 0.65 / n) * 100 for n in (hi, lo)]
-    assert [round(x) for x in half_widths] == [3, 6]
-    assert "about 3 to 6 points" in load_assumptions()["trust_survey_n"].rationale
+def test_a_leading_zero_integer_is_decimal_as_in_yaml_1_2(tmp_path):
+    _with_trust_range(tmp_path, "0150", "0600")
+    item = load_assumptions(tmp_path)["trust_survey_n"]
+    assert (item.low, item.high) == (150.0, 600.0)
 
 
 @pytest.mark.parametrize(
-    "name", ["penetration_ecommerce", "penetration_news", "penetration_utility"]
+    "high",
+    ["'1e3'", "6_00", "1:30", "yes", "6e", "six hundred"],
+    ids=["quoted", "underscore", "sexagesimal", "yes", "bad-exponent", "words"],
 )
-def test_assumed_categories_stay_below_games(name):
-    assert _range(name)[1] < 0.42
+def test_what_yaml_1_2_reads_as_text_is_not_a_number(tmp_path, high):
+    path = _with_trust_range(tmp_path, "150", high)
+    msg = load_error(tmp_path)
+    assert msg.startswith(f"{path}: assumptions.trust_survey_n.high: ")
+    assert msg.endswith("is not a number")
+
+
+def test_a_special_float_is_not_a_number(tmp_path):
+    path = _with_trust_range(tmp_path, "150", ".inf")
+    assert load_error(tmp_path) == f"{path}: assumptions.trust_survey_n.high: inf is not a number"
