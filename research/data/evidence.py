@@ -135,7 +135,8 @@ def latest_value(
     if rows.empty:
         seg = f" segment '{segment}'" if segment else ""
         when = f" on or before {pd.Timestamp(as_of).date()}" if as_of is not None else ""
-        raise InputError(f"as_of: no figure for metric '{metric}'{seg}{when}")
+        where = "as_of" if as_of is not None else f"{ev.datasets_dir / 'observations.csv'}"
+        raise InputError(f"{where}: no figure for metric '{metric}'{seg}{when}")
     published = rows["source_id"].map(ev.sources.set_index("source_id")["published"])
     rows = rows.assign(_published=published).sort_values(["as_of", "_published", "obs_id"])
     return _as_observation(rows.iloc[-1])

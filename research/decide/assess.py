@@ -13,7 +13,9 @@ of draws.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import functools
+import types
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -39,6 +41,18 @@ DEFAULT_DRAWS = 4096
 DEFAULT_SEED = 20190911
 #: Brands scored at once by :func:`assess_many` (bounds memory: brands x draws floats).
 CHUNK = 256
+
+
+@functools.lru_cache(maxsize=16)
+def _prepared(ev: Evidence, a: Assumptions, as_of) -> tuple[Context, Mapping[str, u.Input]]:
+    """Return the decision context and the platform's inputs for figures dated ``as_of``.
+
+    Built once per evidence, assumptions and date: both are frozen and hash by identity, and
+    the cache holds them (so an id is never reused while cached); the loaders return the
+    same objects until a data file changes. The inputs are returned read-only.
+    """
+    ctx = make_context(ev, a, as_of)
+    return ctx, types.MappingProxyType(platform_inputs(ev, a, as_of))
 
 
 def _interval(q) -> u.Interval:
@@ -89,15 +103,20 @@ def _assumption_rows(a: Assumptions, names: Sequence[str]) -> tuple[dict, ...]:
 
 
 def _source_rows(ev: Evidence, ids: Sequence[str]) -> tuple[dict, ...]:
-    src = ev.sources.set_index("source_id")
+    src = _sources(ev)
     return tuple(
-        {
-            "source_id": s,
-            "producer": str(src.at[s, "producer"]),
-            "citation": str(src.at[s, "citation"]),
-        }
+        {"source_id": s, "producer": src[s][0], "citation": src[s][1]}
         for s in dict.fromkeys(ids)
-        if s in src.index
+        if s in src
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _sources(ev: Evidence) -> Mapping[str, tuple[str, str]]:
+    """Return (producer, citation) of each source id of ``ev`` (cached as :func:`_prepared`)."""
+    src = ev.sources.set_index("source_id")
+    return types.MappingProxyType(
+        {s: (str(src.at[s, "producer"]), str(src.at[s, "citation"])) for s in src.index}
     )
 
 
@@ -114,8 +133,7 @@ def assess(
     """Return the full :class:`Assessment` of one brand, every number from one set of draws."""
     ev, a = resolve(ev, a)
     day = clock.analysis_date(analysis_date)
-    ctx = make_context(ev, a, profile.as_of)
-    ins = platform_inputs(ev, a, profile.as_of)
+    ctx, ins = _prepared(ev, a, profile.as_of)
     v = draw_platform(ins, draws, seed, method)
     br1 = make_brands([profile], ctx.anchors.touchpoints)
     ev1 = evaluate(v, br1, ctx)
@@ -201,8 +219,8 @@ def assess_many(
     for p in profiles:
         groups.setdefault(p.as_of, []).append(p)
     for as_of, group in groups.items():
-        ctx = make_context(ev, a, as_of)
-        v = draw_platform(platform_inputs(ev, a, as_of), draws, seed, method)
+        ctx, ins = _prepared(ev, a, as_of)
+        v = draw_platform(ins, draws, seed, method)
         for start in range(0, len(group), CHUNK):
             part = group[start : start + CHUNK]
             br = make_brands(part, ctx.anchors.touchpoints)

@@ -18,7 +18,15 @@ from scipy import special
 
 from research.decide.context import Context, LogNormalParams
 from research.decide.gates import GateArrays, gate_arrays
-from research.model.factors import Brands, compute_factors
+from research.model.factors import (
+    FACTORS,
+    Brands,
+    compute_factors,
+    factor,
+    factor_alone,
+    paying_price,
+    reach_of,
+)
 
 #: The event p_go is the probability of, as a sentence (the need filled in per brand).
 EVENT = (
@@ -64,6 +72,8 @@ def success(
     scale = np.sqrt(sd_c**2 + needs.sigma**2)[:, None]
     with np.errstate(divide="ignore"):
         margin = np.log(reach) + mu_c - needs.mu[:, None]
+    if (scale > 0).all() and np.isfinite(margin).all():
+        return special.ndtr(margin / scale)  # the general case below, without its branches
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(scale > 0, margin / np.where(scale > 0, scale, 1.0), np.sign(margin) * np.inf)
     return np.where(np.isfinite(margin) | (margin > 0), special.ndtr(z), 0.0)
@@ -93,6 +103,95 @@ def evaluate(
     return Evaluation(f, gates, needs, s, p_reach, p_reach * gates.hard)
 
 
+def evaluate_reach(v: Mapping[str, np.ndarray], br: Brands, ctx: Context) -> Evaluation:
+    """Return :func:`evaluate` without the factors derived for the criteria (the audience
+    share and the core share): the factors the reach multiplies, the reach, the gates and
+    the probabilities, the same numbers. The base of :func:`variant_p_reach`."""
+    f = {name: factor(name, v, br, ctx.anchors) for name in FACTORS}
+    f["reach"] = reach_of(f)
+    gates = gate_arrays(br, ctx)
+    needs = needs_of(br, ctx)
+    s = success(f["reach"], needs, ctx.conversion)
+    p_reach = s.mean(axis=1)
+    return Evaluation(f, gates, needs, s, p_reach, p_reach * gates.hard)
+
+
+def _reads(br: Brands) -> dict[str, np.ndarray]:
+    """Return what each factor reads of each brand, one row per brand (see :func:`factor`)."""
+    col = lambda a: np.asarray(a, float).reshape(len(br), -1)  # noqa: E731
+    return {
+        "dau": np.zeros((len(br), 0)),
+        "gender_share": col(br.gender),
+        "age_share": np.column_stack([col(br.age_min), col(br.age_max)]),
+        "tier_share": col(br.tiers),
+        "price_share": col(paying_price(br)),
+        "category_penetration": col(br.category),
+        "channel_share": col(br.channels),
+    }
+
+
+def rows_of(br: Brands, rows) -> Brands:
+    """Return the brands at positions ``rows`` of ``br``."""
+    idx = np.asarray(rows, int)
+    return Brands(
+        **{
+            k: tuple(val[i] for i in idx) if k == "profiles" else np.asarray(val)[idx]
+            for k, val in br.__dict__.items()
+        }
+    )
+
+
+def variant_p_reach(
+    v: Mapping[str, np.ndarray], br: Brands, ctx: Context, br1: Brands, base: Evaluation
+) -> np.ndarray:
+    """Return P(reach clears the need) of each of ``br``, variants of the single brand ``br1``
+    whose :func:`evaluate` (or :func:`evaluate_reach`) on the same draws ``v`` is ``base``,
+    shape (B,).
+
+    Only the factors a variant changes are recomputed, on the rows that change them, each
+    as for the variant alone (:func:`~research.model.factors.factor_alone`); the others are
+    the base's, multiplied in the same order, so every value equals :func:`evaluate`'s of
+    the variant alone. A variant that changes no factor and not the need (say, only its
+    package size) has the base's probability.
+    """
+    n = base.success.shape[1]
+    reads, base_reads = _reads(br), _reads(br1)
+    changed = {name: (reads[name] != base_reads[name]).any(axis=1) for name in FACTORS}
+    needs = needs_of(br, ctx)
+    same_need = (needs.mu == base.needs.mu[0]) & (needs.sigma == base.needs.sigma[0])
+    redo = np.flatnonzero(np.logical_or.reduce([~same_need, *changed.values()]))
+    out = np.full(len(br), float(base.p_reach[0]))
+    if not len(redo):
+        return out
+    sub = rows_of(br, redo)
+    reach = np.ones((1, n))  # the running product; rows apart from the first factor that differs
+    for name in FACTORS:
+        f = np.asarray(base.factors[name], float)[:1]
+        rows = np.flatnonzero(changed[name][redo])
+        if len(rows) == len(redo):
+            f = factor_alone(name, v, sub, ctx.anchors)
+        elif len(rows):
+            f = np.repeat(f, len(redo), axis=0)
+            f[rows] = factor_alone(name, v, rows_of(sub, rows), ctx.anchors)
+        reach = reach * f
+    sub_needs = Needs(needs.mu[redo], needs.sigma[redo], needs.is_stated[redo])
+    out[redo] = success(reach, sub_needs, ctx.conversion).mean(axis=1)
+    return out
+
+
+def evaluate_variants(
+    v: Mapping[str, np.ndarray], br: Brands, ctx: Context, br1: Brands, base: Evaluation
+) -> Evaluation:
+    """Return p_reach, p_go, gates and needs of ``br``, variants of the single brand ``br1``
+    whose :func:`evaluate` (or :func:`evaluate_reach`) is ``base`` (see
+    :func:`variant_p_reach`): the values :func:`evaluate` gives, without the factors and the
+    per-draw success (left empty)."""
+    gates = gate_arrays(br, ctx)
+    p_reach = variant_p_reach(v, br, ctx, br1, base)
+    n = base.success.shape[1]
+    return Evaluation({}, gates, needs_of(br, ctx), np.empty((0, n)), p_reach, p_reach * gates.hard)
+
+
 def verdicts(ev_: Evaluation, ctx: Context) -> list[str]:
     """Return each brand's verdict: GO, CONDITIONAL or NO-GO by the policy's cut-offs on
     p_go; a failed NO-GO gate gives NO-GO, an undocumented use caps it at CONDITIONAL."""
@@ -108,6 +207,70 @@ def verdicts(ev_: Evaluation, ctx: Context) -> list[str]:
     return out
 
 
+#: Halvings of the bracket in :func:`users_quantiles`; the answer is the last midpoint.
+BISECTIONS = 50
+#: Newton steps at most, and rounds of probes either side, before the bisection.
+_NEWTON = 8
+_PROBES = 8
+
+
+def _bisect(cdf, t: float, start: float, stop: float, guess: float) -> tuple[float, float]:
+    """Return the bracket after :data:`BISECTIONS` halvings of [start, stop] toward where
+    ``cdf`` crosses ``t`` (a halving keeps the upper half when cdf(mid) < t).
+    ``cdf(m, slope)`` returns the CDF at m and, when ``slope`` is true, its density (else
+    NaN).
+
+    The bracket is the one plain bisection gives, bit for bit: the CDF as computed never
+    decreases, so a midpoint at or beyond a point already known to be below t (or at or
+    above it) takes the same branch without evaluating the CDF. Newton steps from ``guess``
+    and probes either side first find such points close to the crossing, so the halvings
+    evaluate the CDF only between them (none, usually).
+    """
+    below, above = -np.inf, np.inf  # the CDF is < t at ``below`` and >= t at ``above``
+
+    def probe(m: float, slope: bool = False) -> tuple[float, float]:
+        nonlocal below, above
+        value, density = cdf(m, slope)
+        if value < t:
+            below = max(below, m)
+        else:
+            above = min(above, m)
+        return value, density
+
+    m = guess
+    for _ in range(_NEWTON):
+        value, density = probe(m, True)
+        step = (value - t) / density if density > 0 else np.nan
+        if not np.isfinite(step) or abs(step) <= 4 * np.spacing(abs(m)):
+            break
+        nxt = m - step
+        if not below < nxt < above:
+            if not (np.isfinite(below) and np.isfinite(above)):
+                break
+            nxt = (below + above) / 2
+        m = nxt
+    width = 8 * np.spacing(abs(m))
+    for _ in range(_PROBES):
+        if above - below <= 2 * width:
+            break
+        if below < m - width:
+            probe(m - width)
+        if m + width < above:
+            probe(m + width)
+        width *= 8
+    a, b = start, stop
+    for _ in range(BISECTIONS):
+        mid = (a + b) / 2
+        if mid <= below:
+            low = True
+        elif mid >= above:
+            low = False
+        else:
+            low = probe(mid)[0] < t
+        a, b = (mid, b) if low else (a, mid)
+    return a, b
+
+
 def users_quantiles(
     reach: np.ndarray, conversion: LogNormalParams, probs=(0.05, 0.5, 0.95)
 ) -> np.ndarray:
@@ -115,7 +278,9 @@ def users_quantiles(
 
     ``reach`` is 1-D draws; the conversion is lognormal and independent, so the CDF of users
     is the mean over draws of Phi((log u - log R - mu_c) / sigma_c), solved for each
-    probability by bisection on log u. Draws with no reach are an atom at zero.
+    probability by bisection on log u (:data:`BISECTIONS` halvings of a bracket around
+    every draw; see :func:`_bisect`, which skips the evaluations whose outcome is already
+    known). Draws with no reach are an atom at zero.
     """
     with np.errstate(divide="ignore"):
         log_r = np.log(np.asarray(reach, float))
@@ -124,15 +289,26 @@ def users_quantiles(
     if not len(pos):
         return out
     zero = 1.0 - len(pos) / len(log_r)
-    lo = np.full(len(probs), pos.min() + conversion.mu - 8 * conversion.sigma - 1)
-    hi = np.full(len(probs), pos.max() + conversion.mu + 8 * conversion.sigma + 1)
+    start = pos.min() + conversion.mu - 8 * conversion.sigma - 1
+    stop = pos.max() + conversion.mu + 8 * conversion.sigma + 1
+    sd = max(conversion.sigma, 1e-12)
     target = np.asarray(probs, float)
-    for _ in range(50):
-        mid = (lo + hi) / 2
-        z = (mid[:, None] - pos[None, :] - conversion.mu) / max(conversion.sigma, 1e-12)
-        cdf = zero + (1 - zero) * special.ndtr(z).mean(axis=1)
-        below = cdf < target
-        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+
+    def cdf(m: float, slope: bool) -> tuple[float, float]:
+        z = (np.array([m])[:, None] - pos[None, :] - conversion.mu) / sd
+        value = float((zero + (1 - zero) * special.ndtr(z).mean(axis=1))[0])
+        if not slope:
+            return value, np.nan
+        with np.errstate(over="ignore"):
+            density = (1 - zero) * float(np.exp(-0.5 * z**2).mean()) / (sd * np.sqrt(2 * np.pi))
+        return value, density
+
+    centre = float(np.median(pos)) + conversion.mu
+    lo, hi = np.full(len(probs), start), np.full(len(probs), stop)
+    for k, t in enumerate(target):
+        share = min(max((t - zero) / (1 - zero), 1e-9), 1 - 1e-9)
+        guess = centre + conversion.sigma * float(special.ndtri(share))
+        lo[k], hi[k] = _bisect(cdf, float(t), start, stop, guess)
     out = np.exp((lo + hi) / 2)
     out[target <= zero] = 0.0
     return out

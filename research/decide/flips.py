@@ -2,8 +2,10 @@
 
 Levers: the price, each touch point the brand does not use yet, the audience (gender,
 ages, city tiers) and the package size. Every variant of the brand is one row of
-:class:`~research.model.factors.Brands`, all evaluated in one pass of the engine on the
-assessment's draws; for each lever the smallest change that gives another verdict is kept.
+:class:`~research.model.factors.Brands`, evaluated on the assessment's draws with only the
+factors it changes recomputed (:func:`~research.decide.engine.evaluate_variants`; prices a
+few at a time, nearest first, until the verdict changes); for each lever the smallest
+change that gives another verdict is kept.
 """
 
 from __future__ import annotations
@@ -14,13 +16,25 @@ from dataclasses import dataclass
 import numpy as np
 
 from research.decide.context import Context
-from research.decide.engine import evaluate, verdicts
+from research.decide.engine import (
+    Evaluation,
+    Needs,
+    evaluate_reach,
+    evaluate_variants,
+    needs_of,
+    rows_of,
+    variant_p_reach,
+    verdicts,
+)
+from research.decide.gates import GATES, GateArrays, gate_arrays
 from research.formats import format_rmb
 from research.model.factors import Brands
 from research.vocab import GENDERS, TIERS
 
 #: Prices tried first, RMB a month (the caution point is added); then refined.
 PRICE_GRID = np.geomspace(1.0, 100_000.0, 49)
+#: Variants of the price evaluated at a time while looking for the nearest flip.
+CHUNK = 8
 #: Age steps tried when widening the audience, years on each side.
 AGE_STEPS = (2, 5, 10, 15, 20, 30)
 
@@ -49,7 +63,28 @@ def _repeat(br1: Brands, rows: list[dict]) -> Brands:
     return Brands(**arrays)
 
 
-def _price_flip(v, br1: Brands, verdict: str, ctx: Context) -> Flip | None:
+def _first_other(v, br: Brands, ctx: Context, br1: Brands, base: Evaluation, verdict: str):
+    """Return (index of the first of ``br`` whose verdict is not ``verdict`` or None, the
+    verdicts, p_go), evaluating ``CHUNK`` variants at a time and stopping at the first."""
+    gates = gate_arrays(br, ctx)
+    needs = needs_of(br, ctx)
+    got: list[str] = []
+    p_go: list[float] = []
+    for start in range(0, len(br), CHUNK):
+        rows = np.arange(start, min(start + CHUNK, len(br)))
+        p_reach = variant_p_reach(v, rows_of(br, rows), ctx, br1, base)
+        g = GateArrays(**{k: np.asarray(gates.of(k))[rows] for k in GATES})
+        need = Needs(needs.mu[rows], needs.sigma[rows], needs.is_stated[rows])
+        part = Evaluation({}, g, need, np.empty((0, 0)), p_reach, p_reach * g.hard)
+        got += verdicts(part, ctx)
+        p_go += [float(x) for x in part.p_go]
+        hit = next((i for i in range(start, len(got)) if got[i] != verdict), None)
+        if hit is not None:
+            return hit, got, p_go
+    return None, got, p_go
+
+
+def _price_flip(v, br1: Brands, verdict: str, ctx: Context, base: Evaluation) -> Flip | None:
     """Return the price nearest today's at which the verdict changes (or None)."""
     now = br1.profiles[0].price_rmb
     grid = np.unique(np.concatenate([PRICE_GRID, [ctx.caution.value]]))
@@ -57,16 +92,17 @@ def _price_flip(v, br1: Brands, verdict: str, ctx: Context) -> Flip | None:
         pts = grid[grid < now][::-1] if side == "down" else grid[grid > now]
         if not len(pts):
             continue
-        ev = evaluate(v, _repeat(br1, [{"price": x} for x in pts]), ctx)
-        got = verdicts(ev, ctx)
-        hit = next((i for i, g in enumerate(got) if g != verdict), None)
+        rows = _repeat(br1, [{"price": x} for x in pts])
+        hit, _, _ = _first_other(v, rows, ctx, br1, base, verdict)
         if hit is None:
             continue
         keep = now if hit == 0 else pts[hit - 1]
         fine = np.geomspace(max(keep, 0.5), pts[hit], 17)[1:]
-        ev2 = evaluate(v, _repeat(br1, [{"price": x} for x in fine]), ctx)
-        got2 = verdicts(ev2, ctx)
-        j = next(i for i, g in enumerate(got2) if g != verdict or i == len(fine) - 1)
+        j, got2, p_go2 = _first_other(
+            v, _repeat(br1, [{"price": x} for x in fine]), ctx, br1, base, verdict
+        )
+        if j is None:
+            j = len(fine) - 1
         kept = keep if j == 0 else float(fine[j - 1])
         flipped = float(fine[j])
         if side == "down" and pts[hit] == ctx.caution.value:
@@ -75,7 +111,7 @@ def _price_flip(v, br1: Brands, verdict: str, ctx: Context) -> Flip | None:
             words = f"A price above {format_rmb(kept, sig=2)} a month"
         else:
             words = f"A price of {format_rmb(flipped, sig=2)} a month or less"
-        return Flip("price", words, got2[j], float(ev2.p_go[j]), flipped)
+        return Flip("price", words, got2[j], p_go2[j], flipped)
     return None
 
 
@@ -127,10 +163,11 @@ def flips(v: Mapping[str, np.ndarray], br1: Brands, verdict: str, ctx: Context) 
             ("package", f"A code package over the {limit:g} MB limit", over, {"package_mb": over})
         )
     out: list[Flip] = []
-    price = _price_flip(v, br1, verdict, ctx)
+    base = evaluate_reach(v, br1, ctx)
+    price = _price_flip(v, br1, verdict, ctx, base)
     if price is not None:
         out.append(price)
-    ev = evaluate(v, _repeat(br1, [s[3] for s in specs]), ctx)
+    ev = evaluate_variants(v, _repeat(br1, [s[3] for s in specs]), ctx, br1, base)
     got = verdicts(ev, ctx)
     changed = [i for i in range(len(specs)) if got[i] != verdict]
     for lever in ("package", "channel", "audience"):

@@ -9,7 +9,7 @@ import numpy as np
 
 from research.decide.context import Context
 from research.decide.engine import Evaluation
-from research.decide.levers import Uncertain, p_go_pinned, values_of
+from research.decide.levers import Pinning, Uncertain, values_of
 from research.model.factors import Brands
 
 
@@ -37,19 +37,10 @@ def swings(
 ) -> tuple[Swing, ...]:
     """Return one :class:`Swing` per input, largest first (ties by name)."""
     rows = []
+    pin = Pinning(v, br1, ev1, ctx)
     for x in inputs:
         values = values_of(x, v, ev1, ctx)
         lo, hi = (float(q) for q in np.quantile(values, [0.05, 0.95]))
-        rows.append(
-            Swing(
-                x.name,
-                x.label,
-                x.basis,
-                x.unit,
-                lo,
-                hi,
-                p_go_pinned(x, lo, v, br1, ev1, ctx),
-                p_go_pinned(x, hi, v, br1, ev1, ctx),
-            )
-        )
+        p_lo, p_hi = (float(p) for p in pin.each(x, [lo, hi]))
+        rows.append(Swing(x.name, x.label, x.basis, x.unit, lo, hi, p_lo, p_hi))
     return tuple(sorted(rows, key=lambda s: (-round(s.swing, 12), s.input)))

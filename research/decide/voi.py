@@ -21,7 +21,7 @@ import numpy as np
 
 from research.decide.context import Context
 from research.decide.engine import Evaluation
-from research.decide.levers import Uncertain, p_go_by_bin, p_go_pinned, values_of
+from research.decide.levers import Pinning, Uncertain, p_go_by_bin, values_of
 from research.model.factors import Brands
 
 
@@ -47,9 +47,10 @@ def research_first(
     """Return every input's value of information, highest first (ties by name)."""
     p = float(ev1.p_go[0])
     rows = []
+    pin = Pinning(v, br1, ev1, ctx)
     for x in inputs:
         if x.kind in ("conversion", "need", "package"):
-            px = np.array([p_go_pinned(x, q, v, br1, ev1, ctx) for q in values_of(x, v, ev1, ctx)])
+            px = pin.each(x, values_of(x, v, ev1, ctx))
         else:
             px = p_go_by_bin(x, v, ev1, ctx)
         rows.append(Value(x.name, x.label, x.basis, evppi(px, p)))

@@ -60,9 +60,19 @@ def channel_reach(shares: np.ndarray, chosen: np.ndarray) -> np.ndarray:
     ``shares`` is (K, n) from :func:`reach_matrix`; ``chosen`` is (B, K) 0/1. A user is
     reached when they use at least one chosen touch point: 1 - prod(1 - share).
     """
+    return reach_of_log_miss(log_miss(shares), chosen)
+
+
+def log_miss(shares: np.ndarray) -> np.ndarray:
+    """Return log(1 - share) of each touch point on every draw, (K, n) (see
+    :func:`channel_reach`)."""
     with np.errstate(divide="ignore"):
-        log_miss = np.log1p(-np.clip(shares, 0.0, 1.0 - 1e-12))
-    return np.clip(-np.expm1(np.asarray(chosen, float) @ log_miss), 0.0, 1.0) + 0.0  # no -0.0
+        return np.log1p(-np.clip(shares, 0.0, 1.0 - 1e-12))
+
+
+def reach_of_log_miss(log_miss_: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """Return :func:`channel_reach` from :func:`log_miss` of the shares, (B, n), 0-1."""
+    return np.clip(-np.expm1(np.asarray(chosen, float) @ log_miss_), 0.0, 1.0) + 0.0  # no -0.0
 
 
 def brings_users(ev: Evidence) -> pd.Series:

@@ -151,7 +151,12 @@ def per_tier(tier_bands: np.ndarray, tier_split: np.ndarray) -> np.ndarray:
 
 def tier_share(tier_bands, tier_split, indicator: np.ndarray) -> np.ndarray:
     """Return the share of users in the tiers marked by ``indicator`` ((B, 5) 0/1): (B, n)."""
-    return np.clip(np.asarray(indicator, float) @ per_tier(tier_bands, tier_split).T, 0.0, 1.0)
+    return tier_share_of(per_tier(tier_bands, tier_split).T, indicator)
+
+
+def tier_share_of(tiers: np.ndarray, indicator: np.ndarray) -> np.ndarray:
+    """Return :func:`tier_share` from the (5, n) transposed :func:`per_tier` shares."""
+    return np.clip(np.asarray(indicator, float) @ tiers, 0.0, 1.0)
 
 
 def tier_indicator(tiers) -> np.ndarray:

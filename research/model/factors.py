@@ -190,6 +190,27 @@ def factor(name: str, x: Mapping[str, np.ndarray], br: Brands, an: Anchors) -> n
     return np.broadcast_to(out, (len(br), n))
 
 
+def factor_alone(name: str, x: Mapping[str, np.ndarray], br: Brands, an: Anchors) -> np.ndarray:
+    """Return :func:`factor` of each brand as computed for that brand alone, shape (B, n).
+
+    The factors that are matrix products over tiers or touch points are computed one brand
+    at a time (the same product :func:`factor` takes for a single brand, whose last bits can
+    differ from a product over many, and which no BLAS threads are started for), with the
+    draws' side of the product computed once; the others are elementwise and computed for
+    all brands at once.
+    """
+    if name == "tier_share":
+        tiers = audience.per_tier(x["tier_bands"], x["tier_split"]).T
+        rows = [audience.tier_share_of(tiers, br.tiers[b : b + 1]) for b in range(len(br))]
+    elif name == "channel_share":
+        log_miss = access.log_miss(access.reach_matrix(x, an.touchpoints))
+        rows = [access.reach_of_log_miss(log_miss, br.channels[b : b + 1]) for b in range(len(br))]
+    else:
+        return factor(name, x, br, an)
+    n = len(np.asarray(x["spend_le_share"]))
+    return np.concatenate(rows, axis=0) if rows else np.empty((0, n))
+
+
 def reach_of(f: Mapping[str, np.ndarray], **replace: np.ndarray) -> np.ndarray:
     """Return reachable users a day, the product of the factors, with some replaced."""
     out = np.ones_like(np.asarray(f["dau"], float))
