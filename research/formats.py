@@ -128,6 +128,15 @@ def format_users(x: float) -> str:
     return f"{x:,.0f}"
 
 
+def format_points(x: float) -> str:
+    """Return a difference of two probabilities (0-1) in percentage points: ``'13 points'``,
+    ``'1 point'``, ``'<1 point'``."""
+    points = round(100 * float(x))
+    if points < 1:
+        return "<1 point"
+    return f"{points} point" + ("" if points == 1 else "s")
+
+
 def format_count(x: float, *, compact: bool = False) -> str:
     """Return a plain count as a string: ``580000 -> '580,000'`` or compact ``'580k'``.
 
@@ -256,10 +265,26 @@ class NumberFormat:
     name: str
     excel: str
     text: Callable[[float], str]
+    #: The value axis's Excel code, when its ticks need a plainer one ('0%', not '<1%').
+    axis_excel: str = ""
 
 
-#: Shares 0-1 as whole percentages (``'54%'``).
-SHARE = NumberFormat("share", "0%", format_pct)
+def _share_as_excel(x: float) -> str:
+    """Return a share as :data:`SHARE`'s Excel code shows it (``'54%'``, ``'0.4%'``, ``'<0.1%'``)."""
+    if x < 0.0005:
+        return "<0.1%"
+    if x < 0.0095:
+        return f"{x * 100:.1f}%"
+    return format_pct(x)
+
+
+#: Shares 0-1 as whole percentages, small ones with a decimal (``'54%'``, ``'0.4%'``), so a
+#: small share the title names never shows as 0%.
+SHARE = NumberFormat("share", '[<0.0005]"<0.1%";[<0.0095]0.0%;0%', _share_as_excel, "0%")
+#: Probabilities 0-1 as whole percentages, never 0% or 100% (``'<1%'``, ``'>99%'``).
+PROBABILITY = NumberFormat(
+    "probability", '[<0.005]"<1%";[>=0.995]">99%";0%', format_probability, "0%"
+)
 #: Scores 0-1 with two decimals (``'0.77'``).
 SCORE = NumberFormat("score", "0.00", format_score)
 

@@ -14,10 +14,12 @@ import contextlib
 import ctypes
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
@@ -51,6 +53,19 @@ def _die_with_parent(parent: int) -> None:
     if os.getppid() != parent:
         os._exit(1)
     threading.Thread(target=watch, daemon=True).start()
+
+
+def _call(fn: Callable[[Any], Any], job: Any) -> Any:
+    """Return ``fn(job)`` in a worker; an error that cannot travel back to the parent
+    (not picklable) is sent as a RuntimeError carrying its traceback."""
+    try:
+        return fn(job)
+    except Exception as err:
+        try:
+            pickle.dumps(err)
+        except Exception:
+            raise RuntimeError(f"{type(err).__name__}: {err}\n{traceback.format_exc()}") from None
+        raise
 
 
 @contextlib.contextmanager
@@ -90,7 +105,7 @@ def run(
             max_workers=n, mp_context=ctx, initializer=_die_with_parent, initargs=(os.getpid(),)
         )
         try:
-            futures = [pool.submit(fn, job) for job in jobs]
+            futures = [pool.submit(_call, fn, job) for job in jobs]
             pending = set(futures)
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)

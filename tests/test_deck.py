@@ -19,6 +19,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Pt
 
 from research.formats import COUNT, SHARE
+from research.formats import PROBABILITY as CHANCE
 from research.present.deck import (
     CONTEXT,
     KEY_SHAPE,
@@ -79,6 +80,7 @@ PROBABILITY = ChartSlide(
         ("median", (0.92, 0.70, 0.95, 0.89)),
         ("p95", (0.98, 0.84, 1.0, 0.96)),
     ),
+    number_format=CHANCE,
     highlight=(3,),
     highlight_label="the answer",
     value_range=(0.0, 1.0),
@@ -639,7 +641,8 @@ def test_native_chart_style(go, go_spec):
         chart = _chart(slide)
         assert not chart.has_legend and not chart.has_title
         assert chart.plots[0].has_data_labels
-        assert chart.value_axis.tick_labels.number_format.startswith(spec.number_format.excel[:1])
+        axis_code = spec.number_format.axis_excel or spec.number_format.excel
+        assert chart.value_axis.tick_labels.number_format == axis_code
         assert chart.value_axis.has_major_gridlines
 
 
@@ -959,3 +962,24 @@ def test_decks_convert_to_pdf_one_page_per_slide_with_every_title_whole(
             assert "".join(title.split()) in "".join(page.split()), (
                 f"{pdf.name} page {i}: title {title!r} not found whole"
             )
+
+
+def test_probability_labels_never_read_0_or_100_percent(go_path):
+    """The chance chart's labels use '<1%' and '>99%' (their '<' survives python-pptx's XML)
+    while its axis ticks read plain 0% to 100%."""
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(go_path) as z:
+        charts = [
+            etree.fromstring(z.read(n)) for n in z.namelist() if n.startswith("ppt/charts/chart")
+        ]
+    codes = {
+        el.text or el.get("formatCode")
+        for tree in charts
+        for el in tree.iter(qn("c:formatCode"), qn("c:numFmt"))
+    }
+    assert CHANCE.excel in codes and "0%" in codes
+    assert CHANCE.text(0.001) == "<1%" and CHANCE.text(0.999) == ">99%"
+    assert SHARE.text(0.004) == "0.4%" and SHARE.text(0.0001) == "<0.1%"

@@ -21,6 +21,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from research.data.yaml12 import YamlError, parse_yaml
 from research.errors import DataFileError, closest
+from research.formats import format_range, format_share, format_users
 from research.paths import display, resolve_datasets
 
 #: The distributions an assumption may name (``dirichlet`` takes a mean, not a range).
@@ -105,10 +106,22 @@ class Assumption(_Strict):
         return self
 
     def range_text(self) -> str:
-        """Return the range as text, e.g. ``'0.8 to 1.4'``, or a Dirichlet's mean."""
+        """Return the 90% range in its unit's words (``'22% to 40%'``, ``'2 to 9 MB'``,
+        ``'+0% to +48% a year'``), or a Dirichlet's mean (``'mean 45%, 33%, 22%'``)."""
         if self.dist == "dirichlet":
-            return "mean " + ", ".join(f"{m:.0%}" for m in self.mean or ())
-        return f"{self.low:g} to {self.high:g}"
+            return "mean " + ", ".join(format_share(m) for m in self.mean or ())
+        unit = self.unit.lower()
+        if unit.startswith("share"):
+            return format_range(self.low, self.high, format_share)
+        if unit.startswith("growth per year"):
+            return format_range(self.low, self.high, lambda x: f"+{format_share(x)}") + " a year"
+        if unit.startswith("multiple"):
+            return format_range(self.low, self.high, lambda x: f"{x:g}x")
+        if unit.startswith("users"):
+            return format_range(self.low, self.high, format_users) + " daily users"
+        if unit == "mb":
+            return format_range(self.low, self.high, lambda x: f"{x:g}") + " MB"
+        return format_range(self.low, self.high, lambda x: f"{x:g}")
 
 
 class Policy(_Strict):

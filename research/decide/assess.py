@@ -145,7 +145,7 @@ def assess(
     reach_iv = u.summarise(f1["reach"])
     gates = reasons.gates(profile, ev1.gates, ctx, u.summarise(f1["price_share"]))
     crits = reasons.criteria(profile, f1, ctx, _provenance(ins, profile))
-    stages = market.stages(f1, ins, profile)
+    stages = market.stages(f1, ins, profile, v, ctx.anchors)
     reach_stage = stages[-1]
     reach_reason = reasons.reach_reason(
         reach_iv,

@@ -27,6 +27,7 @@ from research.model.factors import (
     paying_price,
     reach_of,
 )
+from research.model.quantiles import bisect_crossing
 
 #: The event p_go is the probability of, as a sentence (the need filled in per brand).
 EVENT = (
@@ -207,70 +208,6 @@ def verdicts(ev_: Evaluation, ctx: Context) -> list[str]:
     return out
 
 
-#: Halvings of the bracket in :func:`users_quantiles`; the answer is the last midpoint.
-BISECTIONS = 50
-#: Newton steps at most, and rounds of probes either side, before the bisection.
-_NEWTON = 8
-_PROBES = 8
-
-
-def _bisect(cdf, t: float, start: float, stop: float, guess: float) -> tuple[float, float]:
-    """Return the bracket after :data:`BISECTIONS` halvings of [start, stop] toward where
-    ``cdf`` crosses ``t`` (a halving keeps the upper half when cdf(mid) < t).
-    ``cdf(m, slope)`` returns the CDF at m and, when ``slope`` is true, its density (else
-    NaN).
-
-    The bracket is the one plain bisection gives, bit for bit: the CDF as computed never
-    decreases, so a midpoint at or beyond a point already known to be below t (or at or
-    above it) takes the same branch without evaluating the CDF. Newton steps from ``guess``
-    and probes either side first find such points close to the crossing, so the halvings
-    evaluate the CDF only between them (none, usually).
-    """
-    below, above = -np.inf, np.inf  # the CDF is < t at ``below`` and >= t at ``above``
-
-    def probe(m: float, slope: bool = False) -> tuple[float, float]:
-        nonlocal below, above
-        value, density = cdf(m, slope)
-        if value < t:
-            below = max(below, m)
-        else:
-            above = min(above, m)
-        return value, density
-
-    m = guess
-    for _ in range(_NEWTON):
-        value, density = probe(m, True)
-        step = (value - t) / density if density > 0 else np.nan
-        if not np.isfinite(step) or abs(step) <= 4 * np.spacing(abs(m)):
-            break
-        nxt = m - step
-        if not below < nxt < above:
-            if not (np.isfinite(below) and np.isfinite(above)):
-                break
-            nxt = (below + above) / 2
-        m = nxt
-    width = 8 * np.spacing(abs(m))
-    for _ in range(_PROBES):
-        if above - below <= 2 * width:
-            break
-        if below < m - width:
-            probe(m - width)
-        if m + width < above:
-            probe(m + width)
-        width *= 8
-    a, b = start, stop
-    for _ in range(BISECTIONS):
-        mid = (a + b) / 2
-        if mid <= below:
-            low = True
-        elif mid >= above:
-            low = False
-        else:
-            low = probe(mid)[0] < t
-        a, b = (mid, b) if low else (a, mid)
-    return a, b
-
-
 def users_quantiles(
     reach: np.ndarray, conversion: LogNormalParams, probs=(0.05, 0.5, 0.95)
 ) -> np.ndarray:
@@ -278,9 +215,10 @@ def users_quantiles(
 
     ``reach`` is 1-D draws; the conversion is lognormal and independent, so the CDF of users
     is the mean over draws of Phi((log u - log R - mu_c) / sigma_c), solved for each
-    probability by bisection on log u (:data:`BISECTIONS` halvings of a bracket around
-    every draw; see :func:`_bisect`, which skips the evaluations whose outcome is already
-    known). Draws with no reach are an atom at zero.
+    probability by bisection on log u (:data:`~research.model.quantiles.BISECTIONS`
+    halvings of a bracket around every draw; see
+    :func:`~research.model.quantiles.bisect_crossing`, which skips the evaluations whose
+    outcome is already known). Draws with no reach are an atom at zero.
     """
     with np.errstate(divide="ignore"):
         log_r = np.log(np.asarray(reach, float))
@@ -308,7 +246,7 @@ def users_quantiles(
     for k, t in enumerate(target):
         share = min(max((t - zero) / (1 - zero), 1e-9), 1 - 1e-9)
         guess = centre + conversion.sigma * float(special.ndtri(share))
-        lo[k], hi[k] = _bisect(cdf, float(t), start, stop, guess)
+        lo[k], hi[k] = bisect_crossing(cdf, float(t), start, stop, guess)
     out = np.exp((lo + hi) / 2)
     out[target <= zero] = 0.0
     return out

@@ -57,8 +57,11 @@ def gates(p: BrandProfile, g: GateArrays, ctx: Context, price_share: Interval) -
             + " serve people who already use its Mini Program"
         )
     else:
-        text = f"{bringing[0]} brings users new to the brand" + (
-            f", as do {len(bringing) - 1} more of its touch points" if len(bringing) > 1 else ""
+        more = len(bringing) - 1
+        text = (
+            f"{bringing[0]} brings users new to the brand"
+            + (f", as do {more} more of its touch points" if more > 1 else "")
+            + (", as does one more of its touch points" if more == 1 else "")
         )
     out = [
         Gate(
@@ -186,6 +189,11 @@ def criteria(p: BrandProfile, f1: dict, ctx: Context, provenance: dict) -> tuple
         f"month in Mini Programs; {format_share(ctx.spend_le_share)} spend "
         f"{format_rmb(ctx.spend_threshold)} or less"
     )
+    if p.objective != "sales":
+        text = (
+            f"The Mini Program does not sell, so its price of {format_rmb(p.price_rmb)} a month "
+            f"does not limit its reach ({text[:1].lower()}{text[1:]})"
+        )
     rows.append(("price_fit", "Users who can pay the price", "price_share", "share of users", text))
     games = ctx.games_penetration.value / 100
     if p.category == "games":
@@ -203,8 +211,12 @@ def criteria(p: BrandProfile, f1: dict, ctx: Context, provenance: dict) -> tuple
     )
     n = len(p.channels)
     text = (
-        f"The brand's {n} touch point{'s' if n != 1 else ''} reach "
-        f"{format_share(s['channel_share'].p50)} of users; shared links alone reach "
+        (
+            f"The brand's {n} touch points reach "
+            if n != 1
+            else "The brand's one touch point reaches "
+        )
+        + f"{format_share(s['channel_share'].p50)} of users; shared links alone reach "
         f"{format_share(ctx.shared_links.value / 100)}"
         + ("" if "shared_links" in p.channels else ", and the brand does not use them")
     )

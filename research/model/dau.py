@@ -76,3 +76,13 @@ def dau_users(v, dau: Observation, years: float, cap_musers: float = np.inf) -> 
     """Return draws of Mini Program daily active users (users a day), at most ``cap_musers``."""
     growth = (1.0 + np.asarray(v["dau_growth"])) ** years if years > 0 else 1.0
     return np.minimum(dau.value * np.asarray(v["dau_error"]) * growth, cap_musers) * 1e6
+
+
+def dau_before_error(v, dau: Observation, years: float) -> np.ndarray | float:
+    """Return Mini Program daily users before the figure's error and the cap (users a day).
+
+    :func:`dau_users` is ``min(this x v["dau_error"], cap_musers x 1e6)``; the error is its
+    own input, drawn independently of every other (the funnel integrates it exactly).
+    """
+    growth = (1.0 + np.asarray(v["dau_growth"])) ** years if years > 0 else 1.0
+    return dau.value * growth * 1e6

@@ -5,6 +5,13 @@ spend at least the price -> who use the category -> reachable through the brand'
 channels. Stages multiply as independent (the statement ``stage_independence``). Each
 stage says what its number rests on: ``sourced`` only if every input behind it is an
 article figure, ``assumed`` if every one is an assumption, ``mixed`` otherwise.
+
+Every stage is the daily users times shares, and the daily users are the quoted figure
+times its lognormal error (``dau_figure_error``), an input drawn independently of all the
+others and entering only there. So, given the draws, each stage's CDF is known exactly as
+a function of that error, and the quantiles are those of its average over the draws
+(conditional Monte Carlo, :mod:`research.model.quantiles`), which is less noisy than the
+draws' own quantiles, above all on scrambled Sobol points.
 """
 
 from __future__ import annotations
@@ -14,8 +21,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from research.model import access, categories
+from research.model import access, categories, dau
 from research.model import distributions as u
+from research.model.factors import Anchors
+from research.model.quantiles import lognormal_product_quantiles
 
 QUANTILES = (0.05, 0.5, 0.95)
 
@@ -97,23 +106,41 @@ def basis_of(inputs: Sequence[u.Input]) -> str:
     return "mixed"
 
 
+def _dau_error(ins: Mapping[str, u.Input], values) -> u.LogNormal | None:
+    """Return the lognormal error of the daily-user figure if the funnel can integrate it
+    (drawn, lognormal and not fixed), else None."""
+    node = ins["dau_error"].node if "dau_error" in ins else None
+    if values is None or "dau_error" not in values:
+        return None
+    return node if isinstance(node, u.LogNormal) and node.sigma > 0 else None
+
+
 def stages(
     factors: Mapping[str, np.ndarray],
     ins: Mapping[str, u.Input],
     profile,
+    values: Mapping[str, np.ndarray] | None = None,
+    anchors: Anchors | None = None,
 ) -> tuple[Stage, ...]:
     """Return the funnel of one brand from its factors (1-D draws each) and the inputs.
 
     Each stage's value is the running product of the steps up to it; its basis, sources
-    and assumptions cover every input behind that value.
+    and assumptions cover every input behind that value. Given the draws ``values`` the
+    factors come from and their ``anchors``, the p5 / p50 / p95 integrate the daily-user
+    figure's lognormal error exactly (see the module docstring); without them (or with an
+    error that is not lognormal) they are the draws' own quantiles.
     """
     aud = profile.audience
     running = np.ones_like(np.asarray(factors["dau"], float))
+    shares = np.ones_like(running)  # the running product without the daily users
     used: list[str] = []
     statements: list[str] = []
-    out = []
+    rows, products = [], []
     for key, label, factor, rests_on in STEPS:
         running = running * np.asarray(factors[factor], float)
+        if factor != "dau":
+            shares = shares * np.asarray(factors[factor], float)
+        products.append((running, shares))
         sells = profile.objective == "sales"
         names = step_inputs(
             key,
@@ -128,18 +155,34 @@ def stages(
         used += [n for n in names if n in ins]
         statements += list(rests_on)
         behind = [ins[n] for n in dict.fromkeys(used)]
-        q = np.quantile(running, QUANTILES)
+        rows.append((key, label, behind, tuple(statements)))
+    error = _dau_error(ins, values)
+    if error is not None and anchors is not None:
+        before = dau.dau_before_error(values, anchors.dau, anchors.years)
+        cap = anchors.cap_musers * 1e6
+        q = lognormal_product_quantiles(
+            [before * sh for _, sh in products],
+            error.mu,
+            error.sigma,
+            [cap * sh for _, sh in products],
+            QUANTILES,
+            np.array([np.quantile(run, QUANTILES) for run, _ in products]),
+        )
+    else:
+        q = np.array([np.quantile(run, QUANTILES) for run, _ in products])
+    out = []
+    for (key, label, behind, statements_), qk in zip(rows, q, strict=True):
         out.append(
             Stage(
                 key,
                 label,
-                float(q[0]),
-                float(q[1]),
-                float(q[2]),
+                float(qk[0]),
+                float(qk[1]),
+                float(qk[2]),
                 "users a day",
                 basis_of(behind),
                 tuple(dict.fromkeys(s for i in behind for s in i.sources)),
-                tuple(dict.fromkeys([*(x for i in behind for x in i.assumptions), *statements])),
+                tuple(dict.fromkeys([*(x for i in behind for x in i.assumptions), *statements_])),
             )
         )
     return tuple(out)

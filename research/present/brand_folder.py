@@ -22,13 +22,15 @@ from research.present.style import EXPORT_DPI, export_chart, house_style
 
 
 def write_charts(exs: dict, folder: Path) -> dict[str, tuple[Path, int, int]]:
-    """Write every exhibit as a full-slide PNG into ``folder``.
+    """Write every informative exhibit as a full-slide PNG into ``folder``.
 
     Returns ``{exhibit: (PNG, width px, height px)}`` for the page.
     """
     out = {}
     with house_style():
         for name, ex in exs.items():
+            if not ex.informative:
+                continue  # the page states its title instead
             fig = plots.plot_exhibit(ex, "full").get_figure(root=True)
             (path,) = export_chart(fig, folder, f"{name}-full", ("png",))
             w, h = (int(round(x * EXPORT_DPI)) for x in fig.get_size_inches())
@@ -57,7 +59,9 @@ def deck_spec(r: Assessment, exs: dict, ev: Evidence, a: Assumptions) -> deck.De
         research=story.research_rows(r),
         recommendation_title=title,
         recommendation_points=steps,
-        appendix_charts=tuple(exs[name].to_chart_slide() for name in exhibits.APPENDIX),
+        appendix_charts=tuple(
+            exs[name].to_chart_slide() for name in exhibits.APPENDIX if exs[name].informative
+        ),
         method_points=story.method_points(r, a),
         assumptions=tuple((x["label"], x["range"], x["rationale"]) for x in r.assumptions),
         sources=tuple((labels.source_label(ev, s["source_id"]), s["citation"]) for s in _cited(r)),

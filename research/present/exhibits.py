@@ -20,8 +20,10 @@ from research.decide.assessment import Assessment
 from research.decide.context import make_context
 from research.decide.engine import Needs, success
 from research.formats import (
+    PROBABILITY,
     SHARE,
     NumberFormat,
+    format_points,
     format_probability,
     format_rmb,
     format_share,
@@ -69,6 +71,9 @@ class Exhibit:
     value_range: tuple[float, float] | None = None
     #: The values are probabilities (written '<1%' and '>99%' at the ends).
     is_probability: bool = False
+    #: False when the chart would show nothing (a gate decides, so no input moves the
+    #: chance): the title says so and no chart is drawn.
+    informative: bool = True
 
     def series_dict(self) -> dict[str, list[float]]:
         """Return the series as ``{name: values}`` (rounded to 6 digits)."""
@@ -258,13 +263,18 @@ def channels_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
         title = "The brand lists no touch points, so no one can reach its Mini Program"
     elif access.SHARED in r.profile.channels:
         title = (
-            f"The brand's {n} touch point{'s' if n != 1 else ''} reach "
-            f"{format_share(fit.value)} of users; shared links alone reach {format_share(shared)}"
-        )
+            f"The brand's {n} touch points reach "
+            if n != 1
+            else "The brand's one touch point reaches "
+        ) + f"{format_share(fit.value)} of users; shared links alone reach {format_share(shared)}"
     else:
         title = (
-            f"The brand's {n} touch point{'s' if n != 1 else ''} reach "
-            f"{format_share(fit.value)} of users; shared links, which it does not use, "
+            (
+                f"The brand's {n} touch points reach "
+                if n != 1
+                else "The brand's one touch point reaches "
+            )
+            + f"{format_share(fit.value)} of users; shared links, which it does not use, "
             f"reach {format_share(shared)}"
         )
     return Exhibit(
@@ -359,7 +369,7 @@ def reach_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
         "column",
         tuple(f"{format_users(x)}+" for x in levels),
         (("chance", tuple(chances)),),
-        SHARE,
+        PROBABILITY,
         hl,
         highlight_label="the users it needs",
         axis_label="chance of at least this many daily users",
@@ -397,10 +407,11 @@ def tornado_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
             ("at its low end", tuple(s.p_go_low for s in rows)),
             ("at its high end", tuple(s.p_go_high for s in rows)),
         ),
-        SHARE,
+        PROBABILITY,
         axis_label="chance that it wins the users it needs and passes every gate",
         value_range=(0.0, 1.0),
         is_probability=True,
+        informative=first.swing >= 0.005,
     )
 
 
@@ -414,7 +425,7 @@ def research_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
     else:
         title = (
             f"Pin down {labels.the(top.label)} first: knowing it would cut the chance of "
-            f"a wrong call by {100 * top.value_of_information:.0f} points"
+            f"a wrong call by {format_points(top.value_of_information)}"
             if top.value_of_information >= 0.005
             else f"Pin down {labels.the(top.label)} first: little else could change the answer"
         )
@@ -432,6 +443,7 @@ def research_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
         (0,) if top.value_of_information >= 0.0005 else (),
         highlight_label="research first" if top.value_of_information >= 0.0005 else "",
         axis_label="drop in the chance of a wrong call",
+        informative=top.value_of_information >= 0.0005,
     )
 
 

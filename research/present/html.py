@@ -85,10 +85,11 @@ def render_index(
     files_of = {id(r): files for r, files in rows}
     ranked = portfolio.rank([r for r, _ in rows])
     first = ranked[0] if ranked else None
+    stalest = max(ranked, key=lambda r: r.evidence_age_days) if ranked else None
     meta = (
         f"{len(ranked)} brands, analysed on {first.analysis_date:%d %B %Y}. "
-        + story.data_age(first)
-        if first
+        + story.data_age(stalest)
+        if stalest
         else "No brands."
     )
     return (
@@ -97,7 +98,14 @@ def render_index(
         .render(
             title="Should these brands build a WeChat Mini Program?",
             meta=meta,
-            warning=story.warning(first) if first else "",
+            warning=story.warning(
+                stalest,
+                "these verdicts"
+                if len({r.evidence_as_of for r in ranked}) == 1
+                else "some of these verdicts",
+            )
+            if stalest
+            else "",
             go_at_least=format_probability(policy.go_at_least),
             no_go_below=format_probability(policy.no_go_below),
             rows=[_index_row(i, r, files_of[id(r)], out_root) for i, r in enumerate(ranked, 1)],
@@ -137,12 +145,12 @@ def render_analysis(
             "heading": HEADINGS.get(name, name.capitalize()),
             "title": ex.title,
             "source": ex.source_line,
-            "src": charts[name][0],
-            "width": charts[name][1],
-            "height": charts[name][2],
+            "src": charts[name][0] if name in charts else "",
+            "width": charts[name][1] if name in charts else 0,
+            "height": charts[name][2] if name in charts else 0,
         }
         for name, ex in exhibits.items()
-        if name in charts
+        if name in charts or not ex.informative
     ]
     funnel = [
         {

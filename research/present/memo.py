@@ -190,10 +190,13 @@ def show(chart: Axes | Figure, dpi: int = NOTEBOOK_DPI) -> Image:
     return Image(data=buf.getvalue(), format="png")
 
 
-def chart(an: Analysis, name: str) -> Image:
-    """Return the brand's exhibit ``name`` drawn in the house style, as in its deck."""
+def chart(an: Analysis, name: str) -> Image | Markdown:
+    """Return the brand's exhibit ``name`` drawn in the house style, as in its deck (its
+    title alone when it would show nothing, as when a gate decides the verdict)."""
     if name not in an.exhibits:
         raise ValueError(f"name: '{name}' not in {sorted(an.exhibits)}")
+    if not an.exhibits[name].informative:
+        return Markdown(f"*{markdown_prose(an.exhibits[name].title)}.*")
     with style.house_style():
         ax = plots.plot_exhibit(an.exhibits[name])
     return show(ax)

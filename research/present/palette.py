@@ -34,6 +34,9 @@ PALETTE: tuple[str, ...] = (PRIMARY, ACCENT, GREEN, VERMILLION, PURPLE, SKY, YEL
 #: Verdict colours of every chart, deck badge and page: GO green, CONDITIONAL orange,
 #: NO-GO vermillion.
 VERDICT_COLOURS: dict[str, str] = {"GO": GREEN, "CONDITIONAL": ACCENT, "NO-GO": VERMILLION}
+#: Series of a chart with several (the tornado's low and high ends), in order: neither the
+#: brand's blue, nor grey (context), nor a verdict colour, so each colour keeps one meaning.
+SERIES: tuple[str, ...] = (PURPLE, SKY, BLACK)
 
 # ------------------------------------------------------------------------- chart greys
 

@@ -73,7 +73,7 @@ def _legend_above(ax: Axes, handles: list[Artist]) -> None:
 def _fit_rows(ax: Axes, rows: float, lines: int = 1) -> None:
     """Shrink the y tick labels and value labels of ``ax`` when its rows are too tight.
 
-    Lays the figure out once to measure the plot height; when a row is less than 1.3
+    Lays the figure out once (without rasterising) to measure the plot height; when a row is less than 1.3
     times the ``lines`` of tick text it holds, text on the rows is set to fit (never
     below 8 pt).
     """
@@ -81,7 +81,7 @@ def _fit_rows(ax: Axes, rows: float, lines: int = 1) -> None:
     need_pt = 1.3 * lines * style.TICK_SIZE
     if fig.get_figheight() * 72 * 0.55 / max(rows, 1) >= need_pt * 1.15:
         return  # plainly roomy (a title, legend and source line take under 45 %): no layout
-    fig.canvas.draw()
+    fig.draw_without_rendering()
     pitch_pt = ax.get_window_extent().height * 72 / fig.dpi / max(rows, 1)
     size = max(8.0, min(style.TICK_SIZE, pitch_pt / (1.3 * lines)))
     if size >= style.TICK_SIZE:
@@ -137,7 +137,7 @@ def _rows(ex: Exhibit) -> tuple[np.ndarray, list[str], list[float]]:
 
 
 #: Bars that are not the brand's: a light grey, so the brand's stand out.
-CONTEXT = getattr(palette, "CONTEXT", "#BDBDBD")
+CONTEXT = palette.NEUTRAL  # the deck's "others" grey
 
 
 def _colours(ex: Exhibit, n: int) -> list[str]:
@@ -266,7 +266,7 @@ def plot_bars(ex: Exhibit, ax: Axes | None = None, *, size: str = "full") -> Axe
     y = np.arange(len(ex.categories))[::-1]
     n = len(ex.series)
     height = 0.7 / n
-    shades = [CONTEXT, palette.PRIMARY] if n == 2 else [palette.PRIMARY]
+    shades = list(palette.SERIES) if n > 1 else [palette.PRIMARY]
     for j, (name, values) in enumerate(ex.series):
         v = np.array(values)
         offset = (j - (n - 1) / 2) * height

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from research.data.assumptions import Assumptions
 from research.decide.assessment import Assessment
-from research.formats import format_probability, format_rmb, format_users
+from research.formats import format_points, format_probability, format_rmb, format_users
 from research.model.categories import LABELS as CATEGORY_LABELS
 from research.present import labels
 
@@ -33,13 +33,13 @@ def data_age(r: Assessment) -> str:
     return f"Market figures: the newest is from {prefix}{when}, {_years(r.evidence_age_days)} old."
 
 
-def warning(r: Assessment) -> str:
+def warning(r: Assessment, subject: str = "this verdict") -> str:
     """Return the plain warning about old data, or "" when the newest figure is recent."""
     if r.evidence_age_days <= STALE_AFTER_DAYS:
         return ""
     when = r.evidence_as_of.strftime("%B %Y")
     return (
-        f"The newest figure behind this verdict is from {when}, {_years(r.evidence_age_days)} "
+        f"The newest figure behind {subject} is from {when}, {_years(r.evidence_age_days)} "
         "before this analysis; add newer sources (README, Adding a source)."
     )
 
@@ -119,7 +119,11 @@ def change_title(r: Assessment) -> str:
 def _research_clause(r: Assessment) -> str:
     top = r.research_first[0] if r.research_first else None
     if top is None or top.value_of_information < 0.0005:
-        return "no uncertainty could change it"
+        return (
+            "until then, no research can change the answer"
+            if r.flips
+            else ("no research can change the answer")
+        )
     return f"research {labels.the(top.label)} first"
 
 
@@ -136,14 +140,18 @@ def research_rows(r: Assessment, n: int = 3) -> tuple[tuple[str, str], ...]:
             continue
         points = 100 * x.value_of_information
         why = (
-            f"knowing it would cut the chance of a wrong call by {points:.0f} points"
+            f"knowing it would cut the chance of a wrong call by {format_points(x.value_of_information)}"
             if points >= 0.5
             else "it could barely change the answer"
         )
         rows.append((x.label, why))
     if not rows:
+        why = labels.decided_by(r)
         rows.append(
-            ("Nothing", f"no uncertain input can change the answer: {labels.decided_by(r)}")
+            (
+                "Nothing yet",
+                f"{why[:1].upper()}{why[1:]}; research matters only once that changes",
+            )
         )
     return tuple(rows)
 
@@ -156,8 +164,8 @@ def recommendation(r: Assessment) -> tuple[str, tuple[str, ...]]:
     if r.verdict == "GO":
         title = "Go ahead: build the Mini Program and track its daily users against the need"
         steps.append(
-            f"Build for the {format_users(r.need.daily_users)} daily users it needs; "
-            f"plan for {format_users(r.users.p5)} to {format_users(r.users.p95)}"
+            f"Build for the {format_users(r.need.daily_users)} daily users it needs; expect "
+            f"{format_users(r.users.p5)} to {format_users(r.users.p95)} a day (90% range)"
         )
     elif r.verdict == "CONDITIONAL":
         title = "Run a pilot first, and decide on what it shows"
@@ -171,7 +179,10 @@ def recommendation(r: Assessment) -> tuple[str, tuple[str, ...]]:
     if warning(r):
         steps.append("Add figures newer than the articles' before relying on the verdict")
     if r.need.basis != "stated":
-        steps.append("State the brand's own daily-user need in its profile (needs: daily_users)")
+        steps.append(
+            f"Replace the assumed need of {format_users(r.need.daily_users)} daily users with "
+            "the brand's own target"
+        )
     return title, tuple(steps)
 
 
@@ -189,8 +200,14 @@ def method_points(r: Assessment, a: Assumptions) -> tuple[str, ...]:
         f"{format_probability(pol.no_go_below)}, CONDITIONAL between.",
         f"Computed from {r.draws:,} scrambled Sobol draws of the uncertain inputs (seed "
         f"{r.seed}); the conversion and the need enter exactly (conditional Monte Carlo).",
-        f"Analysis date {r.analysis_date:%d %B %Y}; market figures read as of "
-        f"{r.as_of:%B %Y}. " + data_age(r),
+        f"Analysis date {r.analysis_date:%d %B %Y}"
+        + (
+            f"; market figures dated on or before {r.profile.as_of:%d %B %Y} (the profile's "
+            "as-of date). "
+            if r.profile.as_of is not None
+            else ". "
+        )
+        + data_age(r),
     )
 
 

@@ -48,9 +48,10 @@ def to_text(r: Assessment) -> str:
     lines += ["", "Why, most decisive first:"]
     lines += [f"  - {x}" for x in story.summary_points(r, 5)]
     lines += ["", "Funnel (users a day, median and 90% interval):"]
+    width = max(len(s.label) for s in r.funnel) + 2
     for s in r.funnel:
         lines.append(
-            f"  {s.label:<52}{format_users(s.p50):>7}  "
+            f"  {s.label:<{width}}{format_users(s.p50):>5}  "
             f"({format_range(s.p5, s.p95, format_users)}, {s.basis})"
         )
     lines += ["", "What would change the answer:"]

@@ -51,13 +51,9 @@ BLACK: Final[RGBColor] = rgb(palette.BLACK)
 VERDICT_COLOURS: Final[dict[str, RGBColor]] = {
     k: rgb(v) for k, v in palette.VERDICT_COLOURS.items()
 }
-#: Series colours of multi-series charts, in order: the house palette without the verdict
-#: colours (which mean a verdict) and without grey (which means context).
-SERIES_COLOURS: Final[tuple[RGBColor, ...]] = tuple(
-    rgb(c)
-    for c in palette.PALETTE
-    if c not in palette.VERDICT_COLOURS.values() and c != palette.NEUTRAL
-)
+#: Series colours of multi-series charts, in order (:data:`palette.SERIES`: not the brand's
+#: blue, not grey, not a verdict colour).
+SERIES_COLOURS: Final[tuple[RGBColor, ...]] = tuple(rgb(c) for c in palette.SERIES)
 
 # --- text sizes (pt) ----------------------------------------------------------------------------
 

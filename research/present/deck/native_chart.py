@@ -21,6 +21,7 @@ import math
 import re
 from dataclasses import dataclass
 from typing import Final
+from xml.sax.saxutils import escape as xml_escape
 
 from pptx.chart.data import CategoryChartData
 from pptx.chart.datalabel import DataLabels
@@ -270,7 +271,9 @@ def plot_geometry(spec: ChartSlide, box: Box) -> Geometry:
 
 def _chart_data(spec: ChartSlide) -> CategoryChartData:
     """Return the chart's data: categories (two levels when grouped) and plotted series."""
-    data = CategoryChartData(number_format=spec.number_format.excel)
+    # python-pptx pastes this code into its chart XML unescaped ('<' in '[<0.005]' would
+    # break it); the label and axis formats below go through lxml, which escapes them.
+    data = CategoryChartData(number_format=xml_escape(spec.number_format.excel))
     if spec.groups:
         parent = None
         for group, label in zip(spec.groups, spec.categories, strict=True):
@@ -341,7 +344,8 @@ def add_native_chart(slide: Slide, spec: ChartSlide, box: Box) -> None:
 
     value_axis = chart.value_axis
     # Log axes tick at whole decades, which need no decimals ('1,000M', not '1,000.0M').
-    axis_format = re.sub(r"\.0+", "", number_format) if spec.log_scale else number_format
+    axis_format = spec.number_format.axis_excel or number_format
+    axis_format = re.sub(r"\.0+", "", axis_format) if spec.log_scale else axis_format
     value_axis.tick_labels.number_format = axis_format
     value_axis.tick_labels.number_format_is_linked = False
     value_axis.tick_labels.font.size = Pt(CHART_TEXT_PT)
