@@ -121,6 +121,9 @@ def brand_folder(out_root: Path, slug: str) -> Iterator[Staging]:
     the block succeeds (the old folder retired and removed), remove it when it fails."""
     final = out_root / slug
     path = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{slug}-", dir=out_root))
+    # mkdtemp makes the folder private (0700); a brand folder is as readable as the folder
+    # it lives in, so a colleague or a web server can open the page the index links to.
+    os.chmod(path, out_root.stat().st_mode & 0o777)
     try:
         yield Staging(path, final)
         write_atomic(path / MARKER, MARKER_TEXT)

@@ -4,19 +4,26 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import itertools
+import re
 from pathlib import Path
 
 import matplotlib
 import pytest
 from matplotlib.axes import Axes
 from matplotlib.colors import to_hex
+from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties, findfont
 from matplotlib.text import Text
 from PIL import Image
 
+from research.data import profile_files
+from research.data.assumptions import load_assumptions
 from research.data.consistency import find_stale_repeats
-from research.data.evidence import Evidence, observations_for
+from research.data.evidence import Evidence, load_evidence, observations_for
+from research.decide.assess import assess
 from research.errors import InputError
 from research.formats import (
     COUNT,
@@ -35,8 +42,18 @@ from research.formats import (
     format_takeaway,
     format_users,
 )
+from research.model import categories
+from research.paths import BRANDS_DIR
+from research.present import exhibits, labels, plots
 from research.present import style as charts
-from research.present.palette import ACCENT, NEUTRAL, PALETTE, PRIMARY
+from research.present.palette import (
+    ACCENT,
+    CHART_FONT,
+    NEUTRAL,
+    PALETTE,
+    PRIMARY,
+    VERDICT_COLOURS,
+)
 from research.present.style import (
     ChartText,
     export_chart,
@@ -85,7 +102,10 @@ def test_house_style_sets_palette_fonts_and_restores() -> None:
         rc = matplotlib.rcParams
         colours = [to_hex(c) for c in rc["axes.prop_cycle"].by_key()["color"]]
         assert colours == [c.lower() for c in PALETTE]
-        assert rc["font.sans-serif"][0] == "DejaVu Sans"
+        assert rc["font.sans-serif"][0] == CHART_FONT == "Carlito"
+        # the packaged font is the one drawn, on any machine
+        drawn = Path(findfont(FontProperties(family=["sans-serif"]), fallback_to_default=False))
+        assert drawn.name == "Carlito-Regular.ttf" and drawn.parent == charts.FONT_DIR
         assert rc["figure.titlesize"] == 20
         assert rc["axes.labelsize"] == 14
         assert rc["xtick.labelsize"] == rc["ytick.labelsize"] == 12
@@ -264,25 +284,26 @@ def test_finish_wraps_title_and_keeps_source_line_clear_of_ticks(size: str) -> N
     ax.set_xlabel("Month")
     long_title = " ".join(["Mini Program users spend little in a month"] * 4)
     finish(ax, ChartText(title=long_title, source_line=" ".join(["Sources: long list;"] * 20)))
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
-    page = fig.bbox
-    title, source = (
-        next(t for t in fig.texts if t.get_text() == text)
-        for text in (fig.get_suptitle(), fig.get_supxlabel())
-    )
-    assert "\n" in title.get_text() and "\n" in source.get_text()
-    for t in (title, source):
-        box = t.get_window_extent(renderer)
-        assert box.x0 >= page.x0 and box.x1 <= page.x1 + 0.5, t.get_text()
-        assert box.y0 >= page.y0 and box.y1 <= page.y1 + 0.5, t.get_text()
-    lowest_axis_text = min(
-        t.get_window_extent(renderer).y0
-        for t in [*ax.get_xticklabels(), ax.xaxis.label]
-        if t.get_visible() and t.get_text()
-    )
-    assert source.get_window_extent(renderer).y1 <= lowest_axis_text
-    assert title.get_window_extent(renderer).y0 >= ax.get_window_extent(renderer).y1
+    with house_style():  # as export_chart draws it
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        page = fig.bbox
+        title, source = (
+            next(t for t in fig.texts if t.get_text() == text)
+            for text in (fig.get_suptitle(), fig.get_supxlabel())
+        )
+        assert "\n" in title.get_text() and "\n" in source.get_text()
+        for t in (title, source):
+            box = t.get_window_extent(renderer)
+            assert box.x0 >= page.x0 and box.x1 <= page.x1 + 0.5, t.get_text()
+            assert box.y0 >= page.y0 and box.y1 <= page.y1 + 0.5, t.get_text()
+        lowest_axis_text = min(
+            t.get_window_extent(renderer).y0
+            for t in [*ax.get_xticklabels(), ax.xaxis.label]
+            if t.get_visible() and t.get_text()
+        )
+        assert source.get_window_extent(renderer).y1 <= lowest_axis_text
+        assert title.get_window_extent(renderer).y0 >= ax.get_window_extent(renderer).y1
     assert title.get_fontsize() == (20 if size == "full" else 16)
 
 
@@ -312,12 +333,13 @@ def test_export_chart_keeps_half_size_and_explicit_dpi(tmp_path: Path) -> None:
         assert img.info["dpi"][0] == pytest.approx(300, abs=0.5)
 
 
-def test_export_chart_is_byte_identical(tmp_path: Path) -> None:
-    fig, _ = _finished()
-    first = export_chart(fig, tmp_path / "a", "chart")
-    second = export_chart(fig, tmp_path / "b", "chart")
-    again, _ = _finished()
-    third = export_chart(again, tmp_path / "c", "chart")
+@pytest.mark.parametrize("fmt", ["png", "svg"])
+def test_export_chart_is_byte_identical(tmp_path: Path, fmt: str) -> None:
+    fig, _ = _finished("half")
+    first = export_chart(fig, tmp_path / "a", "chart", (fmt,))
+    second = export_chart(fig, tmp_path / "b", "chart", (fmt,))
+    again, _ = _finished("half")
+    third = export_chart(again, tmp_path / "c", "chart", (fmt,))
     for a, b, c in zip(first, second, third, strict=True):
         assert a.read_bytes() == b.read_bytes() == c.read_bytes(), a.name
 
@@ -333,10 +355,10 @@ def test_export_chart_is_byte_identical(tmp_path: Path) -> None:
     ],
 )
 def test_export_chart_names_are_safe(tmp_path: Path, name: str, stem: str) -> None:
-    fig, _ = _finished()
+    fig, _ = _finished("half")
     out = tmp_path / "out"
-    paths = export_chart(fig, out, name)
-    assert [p.name for p in paths] == [f"{stem}.png", f"{stem}.svg"]
+    paths = export_chart(fig, out, name, ("png",))
+    assert [p.name for p in paths] == [f"{stem}.png"]
     assert all(p.parent == out for p in paths)
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == sorted(
         p.name for p in paths
@@ -441,9 +463,10 @@ def test_timeline_text_stays_on_the_page_without_overlaps(ev: Evidence, size: st
     ax = plot_timeline(ev, size=size)
     finish(ax, timeline_text(ev))
     fig = ax.get_figure(root=True)
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
-    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in _visible_texts(fig)]
+    with house_style():  # as export_chart draws it
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in _visible_texts(fig)]
     page = fig.bbox
     for text, box in boxes:
         assert box.x0 >= page.x0 - 0.5 and box.x1 <= page.x1 + 0.5, f"{text!r} leaves the page"
@@ -454,95 +477,366 @@ def test_timeline_text_stays_on_the_page_without_overlaps(ev: Evidence, size: st
 
 # --------------------------------------------------------------- the brand charts (plots)
 
+#: The analysis date the brand charts are drawn for (it only dates the data's age).
+DAY = dt.date(2026, 12, 1)
+#: Brands whose charts are drawn as the report draws them: a GO brand, and a NO-GO brand
+#: whose probability charts sit at zero.
+RENDERED = ("fast-fashion", "luxury-direct")
+EXHIBIT_NAMES = (*exhibits.QUESTIONS, *exhibits.APPENDIX)
+#: The charts drawn: luxury-direct's price gate decides its verdict, so its appendix charts
+#: (what moves the chance, what to research) would show nothing and are not drawn.
+DRAWN = [
+    (slug, name)
+    for slug in RENDERED
+    for name in EXHIBIT_NAMES
+    if not (slug == "luxury-direct" and name in exhibits.APPENDIX)
+]
+#: A snake_case id (or p_go): never in a chart a client sees.
+CODE_NAME = re.compile(r"\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b")
+#: A percentage of exactly 0 or 100, which a probability must never read.
+CERTAIN = re.compile(r"(?<![\d.<>])(?:0|100)%")
+EXAMPLES = sorted(p.stem for p in BRANDS_DIR.glob("*.yaml"))
+
 
 @pytest.fixture(scope="module")
-def brand_exhibits() -> dict:
-    """Exhibits of a GO and a NO-GO brand (512 draws): ``{slug: (assessment, exhibits)}``."""
-    from research.data import profile_files
-    from research.data.assumptions import load_assumptions
-    from research.data.evidence import load_evidence
-    from research.decide.assess import assess
-    from research.paths import BRANDS_DIR
-    from research.present import exhibits
-
+def assessed() -> dict[str, tuple]:
+    """Every example brand assessed (512 draws) with its exhibits: ``{slug: (r, exhibits)}``."""
     ev = load_evidence()
     a = load_assumptions(ev.datasets_dir)
     out = {}
-    for slug in ("fast-fashion", "luxury-direct"):
-        (profile,) = profile_files.load_profiles([BRANDS_DIR / f"{slug}.yaml"], ev)
-        r = assess(profile, ev=ev, a=a, draws=512, seed=7)
-        out[slug] = (r, exhibits.build_exhibits(r, ev, a))
+    for profile in profile_files.load_profiles([BRANDS_DIR], ev):
+        r = assess(profile, ev=ev, a=a, draws=512, seed=7, analysis_date=DAY)
+        out[profile.slug] = (r, exhibits.build_exhibits(r, ev, a))
     return out
 
 
-_EXHIBITS = (
-    "audience",
-    "spend",
-    "categories",
-    "access",
-    "funnel",
-    "scorecard",
-    "tornado",
-    "verdict",
-)
+@pytest.fixture(scope="module")
+def rendered(assessed) -> dict[tuple[str, str], Axes]:
+    """The charts of :data:`RENDERED` that a reader sees (an exhibit that would show nothing
+    is not drawn), drawn and laid out in the house style at full slide size, as the report
+    exports them: ``{(slug, exhibit): Axes}``."""
+    out = {}
+    with house_style():
+        for slug in RENDERED:
+            for name, ex in assessed[slug][1].items():
+                if not ex.informative:
+                    continue
+                ax = plots.plot_exhibit(ex, "full")
+                ax.get_figure(root=True).canvas.draw()
+                out[slug, name] = ax
+    return out
 
 
-@pytest.mark.parametrize("slug", ["fast-fashion", "luxury-direct"])
-@pytest.mark.parametrize("size", ["full", "half"])
-@pytest.mark.parametrize("name", _EXHIBITS)
+def _bars(ax: Axes) -> list[BarContainer]:
+    return [c for c in ax.containers if isinstance(c, BarContainer)]
+
+
+def _is_horizontal(ex) -> bool:
+    return ex.kind in ("interval_bar", "bar")
+
+
+def _shown_values(ex) -> list[tuple[float, ...]]:
+    """Return the values an exhibit's bars stand for, one tuple per series drawn."""
+    if ex.kind.startswith("interval"):
+        return [tuple(v for k, v in ex.series if k == "median")[0]]
+    return [v for _, v in ex.series]
+
+
+@pytest.mark.parametrize(("slug", "name"), DRAWN)
 def test_brand_chart_text_stays_on_the_page_and_legend_off_the_data(
-    brand_exhibits: dict, ev: Evidence, slug: str, size: str, name: str
+    rendered: dict, assessed: dict, slug: str, name: str
 ) -> None:
-    from research.present import plots
-
-    r, exs = brand_exhibits[slug]
-    with house_style():
-        ax = plots.plot_exhibit(name, exs[name], r, ev, size)
+    ax = rendered[slug, name]
+    ex = assessed[slug][1][name]
     fig = ax.get_figure(root=True)
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
-    page = fig.bbox
-    hidden = set()  # labels of ticks outside the view limits, which are not drawn
-    for axis in (ax.xaxis, ax.yaxis):
-        lo, hi = sorted(axis.get_view_interval())
-        for tick in axis.get_major_ticks():
-            if not lo - 1e-9 <= tick.get_loc() <= hi + 1e-9:
-                hidden.update({id(tick.label1), id(tick.label2)})
-    for t in _visible_texts(fig):
-        if id(t) in hidden:
-            continue
-        box = t.get_window_extent(renderer)
-        assert box.x0 >= page.x0 - 0.5 and box.x1 <= page.x1 + 0.5, (
-            f"{t.get_text()!r} leaves the page"
-        )
-        assert box.y0 >= page.y0 - 0.5 and box.y1 <= page.y1 + 0.5, (
-            f"{t.get_text()!r} leaves the page"
-        )
-    legend = ax.get_legend()
-    assert legend is not None, "every brand chart says what its colours mean"
-    assert legend.get_window_extent(renderer).y0 >= ax.get_window_extent(renderer).y1 - 0.5
+    with house_style():  # measured in the font the chart is exported in
+        renderer = fig.canvas.get_renderer()
+        page = fig.bbox
+        hidden = set()  # labels of ticks outside the view limits, which are not drawn
+        for axis in (ax.xaxis, ax.yaxis):
+            lo, hi = sorted(axis.get_view_interval())
+            for tick in axis.get_major_ticks():
+                if not lo - 1e-9 <= tick.get_loc() <= hi + 1e-9:
+                    hidden.update({id(tick.label1), id(tick.label2)})
+        for t in _visible_texts(fig):
+            if id(t) in hidden:
+                continue
+            box = t.get_window_extent(renderer)
+            assert box.x0 >= page.x0 - 0.5 and box.x1 <= page.x1 + 0.5, (
+                f"{t.get_text()!r} leaves the page"
+            )
+            assert box.y0 >= page.y0 - 0.5 and box.y1 <= page.y1 + 0.5, (
+                f"{t.get_text()!r} leaves the page"
+            )
+        colours = {to_hex(r.get_facecolor()) for c in _bars(ax) for r in c}
+        legend = ax.get_legend()
+        if len(colours) > 1:
+            assert legend is not None, "a chart with two colours says what they mean"
+        if legend is not None:
+            assert legend.get_window_extent(renderer).y0 >= ax.get_window_extent(renderer).y1 - 0.5
+        # labels on the y axis do not run into each other
+        boxes = [t.get_window_extent(renderer) for t in ax.get_yticklabels() if t.get_text()]
+        for a, b in itertools.pairwise(sorted(boxes, key=lambda bb: bb.y0)):
+            assert a.y1 <= b.y0 + 1.0, "y tick labels overlap"
     # the title and source line are the exhibit's own, generated from the data
-    assert " ".join(fig.get_suptitle().split()) == exs[name].title
-    assert " ".join(fig.get_supxlabel().split()) == exs[name].source_line
-    # labels on the y axis do not run into each other
-    ticks = [t for t in ax.get_yticklabels() if t.get_text().strip()]
-    boxes = [t.get_window_extent(renderer) for t in ticks]
-    for a, b in itertools.pairwise(sorted(boxes, key=lambda bb: bb.y0)):
-        assert a.y1 <= b.y0 + 1.0, "y tick labels overlap"
+    assert " ".join(fig.get_suptitle().split()) == ex.title
+    assert " ".join(fig.get_supxlabel().split()) == ex.source_line
 
 
-def test_interval_chart_legend_names_the_highlight_and_the_interval(
-    brand_exhibits: dict, ev: Evidence
+@pytest.mark.parametrize(("slug", "name"), DRAWN)
+def test_brand_chart_draws_the_exhibits_numbers_and_colours(
+    rendered: dict, assessed: dict, slug: str, name: str
 ) -> None:
-    from research.present import plots
+    """Bars are the exhibit's values, the highlighted ones (only) in the brand's colour, each
+    labelled in house words: a probability never reads 0% or 100%."""
+    ax = rendered[slug, name]
+    ex = assessed[slug][1][name]
+    bars, values = _bars(ax), _shown_values(ex)
+    assert len(bars) == len(values)
+    for container, series in zip(bars, values, strict=True):
+        lengths = [r.get_width() if _is_horizontal(ex) else r.get_height() for r in container]
+        assert lengths == pytest.approx(series, abs=1e-6)
+        if ex.highlight and len(bars) == 1:
+            brand = [to_hex(r.get_facecolor()) == PRIMARY.lower() for r in container]
+            assert brand == [i in ex.highlight for i in range(len(series))]
+    verdict_colours = {c.lower() for c in VERDICT_COLOURS.values()}
+    assert not {to_hex(r.get_facecolor()) for c in bars for r in c} & verdict_colours
+    fmt = format_probability if ex.is_probability else format_share
+    shown = sorted(t.get_text() for t in ax.texts if t.get_visible())
+    assert shown == sorted(fmt(v) for series in values for v in series)
+    if ex.is_probability:
+        assert not [s for s in shown if CERTAIN.fullmatch(s)], shown
 
-    r, exs = brand_exhibits["fast-fashion"]
-    with house_style():
-        ax = plots.plot_exhibit("spend", exs["spend"], r, ev, "full")
-    labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels[0] == exs["spend"].highlight_label
-    assert "90% interval (p5 to p95)" in labels
-    assert exs["spend"].dividers and exs["spend"].dividers[0][1] in labels
+
+@pytest.mark.parametrize("slug", RENDERED)
+def test_brand_charts_show_no_code_names(rendered: dict, slug: str) -> None:
+    for name in EXHIBIT_NAMES:
+        if (slug, name) not in rendered:
+            continue
+        fig = rendered[slug, name].get_figure(root=True)
+        for t in _visible_texts(fig):
+            assert not CODE_NAME.search(t.get_text()), (name, t.get_text())
+
+
+def test_interval_chart_legend_names_the_highlight_the_interval_and_the_divider(
+    rendered: dict, assessed: dict
+) -> None:
+    ex = assessed["fast-fashion"][1]["price"]
+    texts = [t.get_text() for t in rendered["fast-fashion", "price"].get_legend().get_texts()]
+    assert texts[0] == ex.highlight_label
+    assert "90% interval (p5 to p95)" in texts
+    assert ex.dividers and ex.dividers[0][1] in texts
+
+
+# ----------------------------------------------- every example's titles agree with its bars
+
+
+def _pct(text: str) -> float:
+    """Return a share written by the house formats ('31%', '0.4%', '<1%', '>99%') as 0-1."""
+    return float(text.strip("<>%")) / 100
+
+
+def _users(text: str) -> float:
+    """Return a count written by format_users ('11M', '1.6k', '120') as a number."""
+    scale = {"B": 1e9, "M": 1e6, "k": 1e3}.get(text[-1], 1.0)
+    return float(text.rstrip("BMk").replace(",", "")) * scale
+
+
+def _medians(ex) -> list[float]:
+    return list(ex.series_dict()["median"])
+
+
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_audience_title_names_the_highlighted_groups(assessed: dict, slug: str) -> None:
+    r, exs = assessed[slug]
+    ex = exs["audience"]
+    m = re.fullmatch(
+        r"(Women|Men|People) aged (\d+)-(\d+) in (every city tier|tier ([\d, -]+) cities) are "
+        r"(\S+) of Mini Program users; (\S+) of them are in the articles' core segment of young "
+        r"women",
+        ex.title,
+    )
+    assert m, ex.title
+    aud = r.profile.audience
+    assert (int(m[2]), int(m[3])) == (aud.age_min, aud.age_max)
+    lit = {ex.categories[i] for i in ex.highlight}
+    genders = {"Women": {"Female"}, "Men": {"Male"}, "People": {"Female", "Male"}}[m[1]]
+    assert lit & {"Female", "Male"} == genders
+    for label, group in zip(ex.categories, ex.groups, strict=True):
+        if group == "Age":
+            lo, _, hi = label.rstrip("+").partition("-")
+            overlaps = not (int(hi or 100) < aud.age_min or int(lo) > aud.age_max)
+            assert (label in lit) == overlaps, label
+    tiers = [int(c.split()[1]) for c in lit if c.startswith("Tier")]
+    if m[4] == "every city tier":
+        assert sorted(tiers) == [1, 2, 3, 4, 5]
+    else:
+        ends = [int(x) for x in re.split(r"[-, ]+", m[5])]
+        named = list(range(ends[0], ends[-1] + 1)) if "-" in m[5] else ends
+        assert sorted(tiers) == named == list(aud.city_tiers)
+    # the audience is inside each trait's highlighted groups: never more than their sum
+    share = _pct(m[6])
+    med = _medians(ex)
+    for group in set(ex.groups):
+        lit_sum = sum(v for i, v in enumerate(med) if ex.groups[i] == group and i in ex.highlight)
+        assert share <= lit_sum + 0.01, (group, share, lit_sum)
+
+
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_price_title_quotes_the_brands_column(assessed: dict, slug: str) -> None:
+    r, exs = assessed[slug]
+    ex = exs["price"]
+    price = r.profile.price_rmb
+    med = _medians(ex)
+    assert med == sorted(med, reverse=True), "a higher price never reaches more users"
+    (i,) = ex.highlight
+    assert ex.categories[i] == f"{price:,.0f}+"
+    assert format_share(med[i]) in ex.title
+    (k, label), *_ = ex.dividers
+    assert label == "caution above 1,000 RMB"
+    assert ex.categories[k - 1] == "1,000+", "the caution line sits right after 1,000 RMB"
+    if r.profile.objective == "sales":
+        assert ex.title.startswith(
+            f"{format_share(med[i])} of users spend at least {format_rmb(price)} a month"
+        )
+        assert "above 1,000 RMB" in ex.title
+    else:
+        assert "does not sell" in ex.title
+
+
+@pytest.mark.parametrize(
+    "slug",
+    [s for s in ("casual-game", "news-publisher", "o2o-store", "luxury-loyalty")],
+)
+def test_price_title_of_a_brand_that_does_not_sell_says_at_least(assessed, slug) -> None:
+    r, exs = assessed[slug]
+    assert r.profile.objective != "sales"
+    assert f"spend at least {format_rmb(r.profile.price_rmb)}" in exs["price"].title
+
+
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_categories_title_agrees_that_games_are_the_most_popular(assessed, slug) -> None:
+    r, exs = assessed[slug]
+    ex = exs["categories"]
+    med = _medians(ex)
+    games = ex.categories.index("Games")
+    assert "most popular" in ex.title
+    assert max(range(len(med)), key=med.__getitem__) == games
+    assert format_share(med[games]) in ex.title
+    (i,) = ex.highlight
+    assert ex.categories[i].startswith(categories.LABELS[r.profile.category])
+    if r.profile.category == "games":
+        assert (
+            ex.title == f"Games are the most popular category: {format_share(med[i])} of users play"
+        )
+    else:
+        assert ex.title.startswith(
+            f"{categories.LABELS[r.profile.category]} Mini Programs reach about "
+            f"{format_share(med[i])} of users (assumed)"
+        )
+
+
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_channels_title_agrees_with_the_highlighted_total(assessed, slug) -> None:
+    r, exs = assessed[slug]
+    ex = exs["channels"]
+    m = re.fullmatch(
+        r"The brand's (\d+|one) touch points? reach(?:es)? (\S+) of users; shared links"
+        r"(, which it does not use,| alone) reach (\S+)",
+        ex.title,
+    )
+    assert m, ex.title
+    med = _medians(ex)
+    n = 1 if m[1] == "one" else int(m[1])
+    assert n == len(r.profile.channels) == len(ex.categories) - 1 - ("not use" in m[3])
+    assert ex.highlight == (len(med) - 1,) and ex.categories[-1] == "All the brand's touch points"
+    assert m[2] == format_share(med[-1])
+    (shared,) = [i for i, c in enumerate(ex.categories) if c.startswith("One-on-one or group")]
+    assert m[4] == format_share(med[shared])
+    assert ("(not used)" in ex.categories[shared]) == ("not use" in m[3])
+    used = [v for c, v in zip(ex.categories[:-1], med, strict=False) if "(not used)" not in c]
+    assert med[-1] >= max(used) - 1e-9, "together they reach at least as many as any one"
+
+
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_funnel_title_is_the_last_steps_users(assessed, slug) -> None:
+    r, exs = assessed[slug]
+    ex = exs["funnel"]
+    m = re.fullmatch(
+        r"About (\S+) users a day are within the brand's reach, out of (\S+) Mini Program users",
+        ex.title,
+    )
+    assert m, ex.title
+    assert m[2] == format_users(r.funnel[0].p50)
+    assert ex.categories[-1].endswith(f": {m[1]}") and ex.highlight == (len(ex.categories) - 1,)
+    users = [_users(m[2])] + [_users(c.rsplit(": ", 1)[1]) for c in ex.categories]
+    assert users == sorted(users, reverse=True)
+    for before, after, kept in zip(users, users[1:], _medians(ex), strict=False):
+        assert 0.0 <= kept <= 1.0
+        # each bar is the share of the stage before that the users on its label keep
+        assert after == pytest.approx(before * kept, rel=0.25, abs=50), (before, after, kept)
+
+
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_reach_title_is_the_highlighted_chance_and_the_verdicts(assessed, slug) -> None:
+    r, exs = assessed[slug]
+    ex = exs["reach"]
+    ((_, chances),) = ex.series
+    assert list(chances) == sorted(chances, reverse=True), "more users are never likelier"
+    (i,) = ex.highlight
+    assert ex.categories[i] == f"{format_users(r.need.daily_users)}+"
+    assert ex.title.startswith(
+        f"{format_probability(chances[i])} chance of winning the "
+        f"{format_users(r.need.daily_users)} daily users it needs"
+    )
+    assert not CERTAIN.search(ex.title)
+    if not r.failed_gates():  # then winning the users is the whole GO event
+        assert chances[i] == pytest.approx(r.p_go, abs=0.01)
+
+
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_tornado_title_names_the_input_that_moves_the_chance_most(assessed, slug) -> None:
+    _, exs = assessed[slug]
+    ex = exs["tornado"]
+    (_, low), (_, high) = ex.series
+    swings = [abs(h - lo) for lo, h in zip(low, high, strict=True)]
+    assert all(0.0 <= x <= 1.0 for x in (*low, *high))
+    assert not CERTAIN.search(ex.title)
+    if ex.title.startswith("No uncertain input moves the answer"):
+        assert max(swings) < 0.005 and not ex.informative
+        return
+    assert ex.informative
+    assert swings[0] == max(swings)
+    head, _, tail = ex.title.partition(" moves the chance most: ")
+    assert ex.categories[0].lower() in head.lower()
+    assert tail == (
+        f"from {format_probability(low[0])} to {format_probability(high[0])} across its range"
+    )
+
+
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_research_title_names_the_highlighted_largest_bar(assessed, slug) -> None:
+    _, exs = assessed[slug]
+    ex = exs["research"]
+    ((_, drops),) = ex.series
+    if ex.title.startswith("Nothing left to research"):
+        assert max(drops) < 0.0005 and not ex.highlight and not ex.informative
+        return
+    assert ex.informative
+    assert ex.highlight == (0,) and drops[0] == max(drops)
+    assert ex.title.startswith(f"Pin down {labels.the(ex.categories[0])} first")
+    points = re.search(r"by (\d+) points?", ex.title)
+    if points:
+        assert int(points[1]) == round(100 * drops[0])
+
+
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_exhibit_words_hold_no_code_names(assessed, slug) -> None:
+    for name, ex in assessed[slug][1].items():
+        words = [ex.title, ex.source_line, ex.notes, ex.axis_label, ex.highlight_label]
+        words += [*ex.categories, *ex.groups, *(k for k, _ in ex.series)]
+        for text in words:
+            assert not CODE_NAME.search(text), (name, text)
 
 
 # ---------------------------------------------------------------------- the measurer

@@ -1,32 +1,47 @@
-"""Tests of ``python -m research assess`` and ``screen`` as a user runs them (subprocesses).
+"""Tests of ``python -m research assess`` and ``screen``: what a user reads and gets back.
 
-Every command runs once, concurrently, in a module fixture; the tests read the results.
+The example brands run through the command line's own entry point (``cli.main``) in this
+process, with the default draws users get; a few commands run as subprocesses, as a user
+types them, for the exit status, the streams and bytes that must not depend on the process.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import re
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import numpy as np
 import pytest
 import yaml
 from helpers import run_cli
 
-from research import cli
-from research.data import profile_files
-from research.data.evidence import load_evidence
+from research import cli, clock
 from research.decide import assess as decision
-from research.errors import ProfileError
+from research.formats import format_probability, format_users
 from research.paths import BRANDS_DIR
-from research.vocab import CRITERIA
+from research.present.text import SECTION_HEADINGS
+from research.vocab import VERDICTS
 
+DAY = "2026-12-01"
 FAST_FASHION = "brands/fast-fashion.yaml"
-EXAMPLE_SLUGS = sorted(p.stem for p in BRANDS_DIR.glob("*.yaml"))
+EXAMPLES = sorted(p.stem for p in BRANDS_DIR.glob("*.yaml"))
+#: What each example stands for (its comment block): the verdict users must read.
+EXPECTED = {
+    "fast-fashion": {"GO"},
+    "casual-game": {"GO"},
+    "o2o-store": {"GO"},
+    "luxury-loyalty": {"GO", "CONDITIONAL"},
+    "news-publisher": {"GO", "CONDITIONAL"},  # "a middle case"
+    "luxury-direct": {"NO-GO"},
+    "b2b-equipment": {"NO-GO"},
+}
+#: A snake_case id (or p_go): never in the words of the text or Markdown scorecard.
+CODE_NAME = re.compile(r"\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b")
+#: A chance written as 0% or 100%.
+CERTAIN_CHANCE = re.compile(r"(?<![\d.<>])(?:0|100)% chance")
 
 VALID = {
     "name": "Test Brand",
@@ -37,267 +52,122 @@ VALID = {
     "channels": ["shared_links", "qr_codes"],
 }
 
-CSV_TEXT = (
-    "name,category,objective,gender,age_min,age_max,city_tiers,price_rmb,channels\n"
-    "Csv Shop,e-commerce,sales,female,18,30,1;2;3,150,shared_links;qr_codes\n"
-    "Csv Heavy Industry,e-commerce,sales,male,40,60,1,30000,search_ads\n"
-)
+
+def _main(*args: str) -> tuple[int, str, str]:
+    """Return ``(status, stdout, stderr)`` of ``cli.main(args)`` run in this process."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            status = cli.main(list(args))
+        except SystemExit as stop:  # argparse's own errors
+            status = stop.code
+    return status, out.getvalue(), err.getvalue()
 
 
-def _with(**changes) -> dict:
-    data = yaml.safe_load(yaml.safe_dump(VALID))
-    for key, value in changes.items():
-        if key.startswith("audience."):
-            data["audience"][key.split(".", 1)[1]] = value
-        else:
-            data[key] = value
-    return data
-
-
-#: name -> (file content (text or mapping; None = no file), extra arguments, words the
-#: one-line error must hold besides the file name).
-BAD_PROFILES = {
-    "missing-file": (None, [], ["file not found"]),
-    "invalid-yaml": ("name: [unclosed\nprice_rmb: 3\n", [], ["invalid YAML", "line"]),
-    "top-level-list": ("- name\n- price_rmb\n", [], ["top level", "mapping", "a list"]),
-    "missing-field": (
-        {k: v for k, v in VALID.items() if k != "price_rmb"},
-        [],
-        ["'price_rmb'", "required"],
-    ),
-    "unknown-field-typo": (
-        {**VALID, "package_sise_mb": 3},
-        [],
-        ["'package_sise_mb'", "did you mean 'package_size_mb'"],
-    ),
-    "unknown-category": (_with(category="ecommerce"), [], ["'category'", "'e-commerce'"]),
-    "unknown-objective": (_with(objective="sale"), [], ["'objective'", "did you mean 'sales'"]),
-    "unknown-gender": (
-        _with(**{"audience.gender": "femal"}),
-        [],
-        ["'audience.gender'", "did you mean 'female'"],
-    ),
-    "unknown-channel": (
-        _with(channels=["shared_link"]),
-        [],
-        ["'channels'", "did you mean 'shared_links'"],
-    ),
-    "negative-price": (_with(price_rmb=-5), [], ["'price_rmb'", "-5", "from 0 to 10,000,000"]),
-    "text-price": (_with(price_rmb="cheap"), [], ["'price_rmb'", "'cheap'", "number"]),
-    "inverted-ages": (
-        _with(**{"audience.age_min": 40, "audience.age_max": 30}),
-        [],
-        ["'audience.age_max'", "inverted"],
-    ),
-    "age-over-100": (_with(**{"audience.age_max": 130}), [], ["'audience.age_max'", "130"]),
-    "age-below-0": (_with(**{"audience.age_min": -1}), [], ["'audience.age_min'", "-1"]),
-}
-#: name -> (arguments after ``assess``, words the one-line error must hold).
-BAD_ARGUMENTS = {
-    "draws-text": ([FAST_FASHION, "--draws", "abc"], ["--draws", "'abc'"]),
-    "draws-one": ([FAST_FASHION, "--draws", "1"], ["--draws", "1"]),
-    "format-unknown": ([FAST_FASHION, "--format", "xml"], ["--format", "'xml'"]),
-}
+@pytest.fixture(scope="module", autouse=True)
+def _restore_the_analysis_date():
+    """``--analysis-date`` pins the date for the process; put it back afterwards."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(clock.ENV_VAR, DAY)
+        yield
 
 
 @pytest.fixture(scope="module")
-def folder(tmp_path_factory) -> Path:
-    """A folder holding the bad profiles and a CSV of two brands."""
-    root = tmp_path_factory.mktemp("cli_assess")
-    for name, (content, _, _) in BAD_PROFILES.items():
-        if content is None:
-            continue
-        text = content if isinstance(content, str) else yaml.safe_dump(content)
-        (root / f"{name}.yaml").write_text(text, encoding="utf-8")
-    (root / "brands.csv").write_text(CSV_TEXT, encoding="utf-8")
-    return root
-
-
-@pytest.fixture(scope="module")
-def runs(folder) -> dict[str, tuple[int, str, str]]:
-    """Every command of this module, run concurrently: name -> (status, stdout, stderr)."""
-    csv_path = str(folder / "brands.csv")
-    commands = {
-        "json": ["assess", FAST_FASHION, "--format", "json"],
-        "json-again": ["assess", FAST_FASHION, "--format", "json"],
-        "json-seed": ["assess", FAST_FASHION, "--format", "json", "--seed", "7"],
-        "text": ["assess", FAST_FASHION],
-        "markdown": ["assess", FAST_FASHION, "--format", "markdown"],
-        "screen": ["screen", "brands"],
-        "screen-mix-csv": ["screen", csv_path, FAST_FASHION, "brands", "--format", "csv"],
-        "screen-json": ["screen", csv_path, FAST_FASHION, "--format", "json"],
-    }
-    for name, (_, extra, _) in BAD_PROFILES.items():
-        commands[name] = ["assess", str(folder / f"{name}.yaml"), *extra]
-    for name, (args, _) in BAD_ARGUMENTS.items():
-        commands[name] = ["assess", *args]
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        futures = {name: pool.submit(run_cli, args, 180) for name, args in commands.items()}
-        return {name: f.result() for name, f in futures.items()}
-
-
-def _ok(runs, name: str) -> str:
-    status, out, err = runs[name]
-    assert status == 0, err
-    assert "Traceback" not in err
+def examples() -> dict[str, dict[str, str]]:
+    """``{slug: {'text': stdout, 'json': stdout}}`` of ``assess`` on every example brand."""
+    out = {}
+    for slug in EXAMPLES:
+        out[slug] = {}
+        for fmt in ("text", "json"):
+            status, stdout, stderr = _main(
+                "assess", f"brands/{slug}.yaml", "--format", fmt, "--analysis-date", DAY
+            )
+            assert status == 0 and stderr == "", (slug, fmt, stderr)
+            out[slug][fmt] = stdout
     return out
 
 
-# --------------------------------------------------------------------------- assess --format json
+def _json(examples, slug: str) -> dict:
+    return json.loads(examples[slug]["json"])
 
 
-def test_json_has_the_documented_keys(runs):
-    d = json.loads(_ok(runs, "json"))
-    assert {
-        "brand",
-        "verdict",
-        "p_go",
-        "seed",
-        "draws",
-        "criteria",
-        "funnel",
-        "sensitivity",
-        "assumptions",
-    } <= set(d)
-    assert d["brand"] == "Petal Lane"
-    assert d["verdict"] == "GO"
-    assert d["seed"] == decision.DEFAULT_SEED
-    assert d["draws"] == decision.DEFAULT_DRAWS
-    assert 0 <= d["p_go"] <= 1
-    for c in d["criteria"]:
-        assert {"name", "score", "weight", "threshold", "passed", "reason", "sources"} <= set(c)
-        assert isinstance(c["passed"], bool) and isinstance(c["sources"], list)
-    for s in d["funnel"]:
-        assert {"stage", "p5", "p50", "p95", "unit", "basis"} <= set(s)
-        assert s["basis"] in {"sourced", "assumed"}
-        assert s["p5"] <= s["p50"] <= s["p95"]
-    assert d["sensitivity"], "sensitivity is part of every answer"
-    for s in d["sensitivity"]:
-        assert {"input", "low", "high", "swing"} <= set(s)
-        assert s["swing"] == pytest.approx(abs(s["high"] - s["low"]), abs=2e-4)
-    swings = [s["swing"] for s in d["sensitivity"]]
-    assert swings == sorted(swings, reverse=True), "largest swing first"
-    assert d["assumptions"] and all("name" in a and "rationale" in a for a in d["assumptions"])
+# --------------------------------------------------------------------------- the examples
 
 
-def test_json_criteria_weights_sum_to_one_and_reasons_cite(runs):
-    d = json.loads(_ok(runs, "json"))
-    assert [c["name"] for c in d["criteria"]] == list(CRITERIA)
-    assert sum(c["weight"] for c in d["criteria"]) == pytest.approx(1.0, abs=1e-3)
-    reasons = [c["reason"] for c in d["criteria"]] + d["reasons"]
-    for reason in reasons:
-        assert re.search(r"\d", reason), reason
-        assert "Sources:" in reason or "Assumed:" in reason, reason
+def test_every_example_has_an_expected_verdict():
+    assert sorted(EXPECTED) == EXAMPLES
 
 
-def test_json_p_go_is_the_share_of_score_draws_at_or_above_the_bar(runs):
-    d = json.loads(_ok(runs, "json"))
-    ev = load_evidence()
-    profile = profile_files.load_profile(BRANDS_DIR / "fast-fashion.yaml", ev)
-    result = decision.assess(profile, ev=ev, draws=d["draws"], seed=d["seed"])
-    share = float(np.mean(result.score_draws >= d["bar"]))
-    assert d["p_go"] == round(share, 4)
-    assert d["score"]["p50"] == round(float(np.median(result.score_draws)), 4)
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_example_gets_its_verdict_in_text_and_json(examples, slug):
+    d = _json(examples, slug)
+    assert d["verdict"] in EXPECTED[slug], (slug, d["p_go"])
+    first = examples[slug]["text"].splitlines()[0]
+    assert first == f"{d['brand']}: {d['verdict']}"
 
 
-def test_json_is_byte_identical_for_the_same_seed_and_differs_for_another(runs):
-    first, again, other = (_ok(runs, n) for n in ("json", "json-again", "json-seed"))
-    assert first == again
-    assert first != other
-    assert json.loads(other)["seed"] == 7
-
-
-# --------------------------------------------------------------------------- text and markdown
-
-
-def test_text_is_one_screen(runs):
-    out = _ok(runs, "text")
-    lines = out.splitlines()
-    assert len(lines) <= 40
-    assert lines[0].startswith("Petal Lane: GO")
-    assert "p_go" in lines[0]
-    for label in ("Audience fit", "Price fit", "Feasibility (10 MB limit)", "Funnel", "Break-even"):
-        assert label in out
-
-
-def test_markdown_renders_the_scorecard(runs):
-    out = _ok(runs, "markdown")
-    assert out.startswith("# Petal Lane: GO\n")
-    headings = [line for line in out.splitlines() if line.startswith("## ")]
-    for heading in ("Scorecard", "Reasons", "Sensitivity", "Assumptions", "Sources"):
-        assert any(h.startswith(f"## {heading}") for h in headings), headings
-    scorecard = out.split("## Scorecard\n", 1)[1].split("\n## ", 1)[0]
-    table = [line for line in scorecard.splitlines() if line.startswith("|")]
-    assert len(table) == 2 + 6  # header, alignment row, one row per criterion
-    assert len({line.count("|") for line in table}) == 1
-    assert any(line.startswith("| Price fit | 0.") for line in table)
-
-
-# --------------------------------------------------------------------------- screen
-
-
-def test_screen_table_ranks_go_first(runs):
-    lines = _ok(runs, "screen").splitlines()
-    assert lines[0].split()[:3] == ["slug", "verdict", "p_go"]
-    rows = [line.split() for line in lines[1:]]
-    assert sorted(r[0] for r in rows) == EXAMPLE_SLUGS
-    verdicts = [r[1] for r in rows]
-    assert verdicts[0] == "GO"
-    assert [decision.VERDICTS.index(v) for v in verdicts] == sorted(
-        decision.VERDICTS.index(v) for v in verdicts
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_text_states_the_jsons_chance_and_the_event(examples, slug):
+    d = _json(examples, slug)
+    lines = examples[slug]["text"].splitlines()
+    need = format_users(d["need"]["daily_users"])
+    assert lines[2] == (
+        f"{format_probability(d['p_go'])} chance that it wins the {need} daily users it needs "
+        "and passes every gate"
     )
-    assert verdicts[-2:] == ["NO-GO", "NO-GO"]
+    assert not CERTAIN_CHANCE.search(examples[slug]["text"])
 
 
-def test_screen_reads_a_csv_a_file_and_a_folder_as_csv(runs):
-    rows = list(csv.DictReader(io.StringIO(_ok(runs, "screen-mix-csv"))))
-    slugs = [r["slug"] for r in rows]
-    # fast-fashion is named twice (as a file and in the folder) and read once.
-    assert sorted(slugs) == sorted([*EXAMPLE_SLUGS, "csv-shop", "csv-heavy-industry"])
-    verdict = {r["slug"]: r["verdict"] for r in rows}
-    assert verdict["csv-shop"] == "GO" and verdict["csv-heavy-industry"] == "NO-GO"
-    order = [decision.VERDICTS.index(r["verdict"]) for r in rows]
-    assert order == sorted(order)
-    for r in rows:
-        assert 0 <= float(r["p_go"]) <= 1
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_text_is_one_screen_in_client_words(examples, slug):
+    text = examples[slug]["text"]
+    lines = text.splitlines()
+    assert len(lines) <= 40
+    for heading in ("Gates:", "Why, most decisive first:", "What would change the answer:"):
+        assert heading in lines
+    assert "Research first:" in lines
+    assert any(line.startswith("Funnel (users a day") for line in lines)
+    assert lines[-1].startswith("Market figures: the newest is from")
+    # the data is years old on the analysis date: the warning is shown
+    assert any(line.startswith("WARNING: The newest figure") for line in lines)
+    assert not CODE_NAME.search(text), CODE_NAME.search(text)
 
 
-def test_screen_json_parses_and_agrees_with_assess(runs):
-    records = json.loads(_ok(runs, "screen-json"))
-    assert [r["slug"] for r in records][:1] != ["csv-heavy-industry"]
-    by_slug = {r["slug"]: r for r in records}
-    assert set(by_slug) == {"csv-shop", "csv-heavy-industry", "fast-fashion"}
-    assessed = json.loads(_ok(runs, "json"))
-    assert by_slug["fast-fashion"]["p_go"] == assessed["p_go"]
-    assert by_slug["fast-fashion"]["verdict"] == assessed["verdict"]
+@pytest.mark.parametrize(
+    ("slug", "failed"), [("luxury-direct", {"price"}), ("b2b-equipment", {"package", "price"})]
+)
+def test_text_shows_the_gates_that_decide_a_no_go(examples, slug, failed):
+    d = _json(examples, slug)
+    assert {g["name"] for g in d["gates"] if not g["passed"]} == failed
+    lines = examples[slug]["text"].splitlines()
+    for g in d["gates"]:
+        (line,) = [x for x in lines if x.startswith("  " + g["label"])]
+        mark = line[2 + len(g["label"]) :].split(":", 1)[0].strip()
+        assert mark == ("FAIL" if g["name"] in failed else "pass"), line
+    assert examples[slug]["text"].splitlines()[1].startswith("Do not")
 
 
-# --------------------------------------------------------------------------- bad input
+# --------------------------------------------------------------------------- the JSON
 
 
-def _one_line_error(runs, name: str) -> str:
-    status, out, err = runs[name]
-    assert status == 2, (status, err)
-    assert "Traceback" not in err and "Traceback" not in out
-    assert out == ""
-    assert err.endswith("\n") and len(err.splitlines()) == 1, err
-    assert err.startswith("error: ")
-    return err
+def test_json_uses_the_engines_defaults_and_the_analysis_date(examples):
+    d = _json(examples, "fast-fashion")
+    assert (d["seed"], d["draws"]) == (decision.DEFAULT_SEED, decision.DEFAULT_DRAWS)
+    assert d["analysis_date"] == DAY
+    assert d["profile"]["name"] == d["brand"] == "Petal Lane"
+    assert 0.0 <= d["p_go"] <= 1.0 and d["p_go_event"].startswith("the brand's Mini Program")
+    for reason in d["reasons"]:
+        assert reason["sources"] or reason["assumptions"], reason["text"]
 
 
-@pytest.mark.parametrize("name", sorted(BAD_PROFILES))
-def test_bad_profile_gives_one_line_naming_the_file_and_field(runs, name):
-    err = _one_line_error(runs, name)
-    assert f"{name}.yaml" in err
-    for word in BAD_PROFILES[name][2]:
-        assert word in err, err
-
-
-@pytest.mark.parametrize("name", sorted(BAD_ARGUMENTS))
-def test_bad_argument_gives_one_line_naming_it(runs, name):
-    err = _one_line_error(runs, name)
-    for word in BAD_ARGUMENTS[name][1]:
-        assert word in err, err
+def test_json_is_the_same_bytes_in_another_process_and_differs_for_another_seed(examples):
+    status, out, err = run_cli(["assess", FAST_FASHION, "--format", "json", "--analysis-date", DAY])
+    assert status == 0, err
+    assert out == examples["fast-fashion"]["json"]
+    status, other, _ = _main(
+        "assess", FAST_FASHION, "--format", "json", "--analysis-date", DAY, "--seed", "7"
+    )
+    assert status == 0 and other != out and json.loads(other)["seed"] == 7
 
 
 def test_cli_defaults_are_the_engines():
@@ -307,10 +177,148 @@ def test_cli_defaults_are_the_engines():
     assert (args.draws, args.seed) == (decision.DEFAULT_DRAWS, decision.DEFAULT_SEED)
 
 
-def test_typo_of_a_required_field_is_named_with_a_suggestion(tmp_path):
-    path = tmp_path / "typo.yaml"
-    data = {k: v for k, v in VALID.items() if k != "price_rmb"} | {"price_rbm": 200}
-    path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    with pytest.raises(ProfileError) as err:
-        profile_files.load_profile(path)
-    assert "'price_rbm'" in str(err.value) and "did you mean 'price_rmb'" in str(err.value)
+# --------------------------------------------------------------------------- Markdown
+
+
+def test_markdown_renders_the_scorecard():
+    status, out, _ = _main("assess", FAST_FASHION, "--format", "markdown", "--analysis-date", DAY)
+    assert status == 0
+    assert out.startswith("# Petal Lane: GO\n")
+    headings = [line[3:] for line in out.splitlines() if line.startswith("## ")]
+    assert headings == list(SECTION_HEADINGS.values())
+    gates = out.split("## Gates\n", 1)[1].split("\n## ", 1)[0]
+    table = [line for line in gates.splitlines() if line.startswith("|")]
+    assert len(table) == 2 + 4  # header, alignment row, one row per gate
+    assert len({line.count("|") for line in table}) == 1
+    assert not CODE_NAME.search(out) and not CERTAIN_CHANCE.search(out)
+
+
+HOSTILE_NAME = "[x](javascript:alert(1)) <script>alert(1)</script> | *Co*"
+
+
+def test_markdown_escapes_a_hostile_brand_name(tmp_path):
+    path = tmp_path / "hostile.yaml"
+    path.write_text(yaml.safe_dump(VALID | {"name": HOSTILE_NAME}), encoding="utf-8")
+    status, out, err = _main("assess", str(path), "--format", "markdown", "--draws", "256")
+    assert status == 0, err
+    title = out.splitlines()[0]
+    assert "<script>" not in out and "](javascript" not in out
+    assert "&lt;script&gt;" in title and "\\[x\\]" in title and "\\|" in title
+    assert "\\*Co\\*" in title
+
+
+# --------------------------------------------------------------------------- screen
+
+
+@pytest.fixture(scope="module")
+def brand_list(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("screen") / "brands.csv"
+    path.write_text(
+        "name,category,objective,gender,age_min,age_max,city_tiers,price_rmb,channels\n"
+        "Csv Shop,e-commerce,sales,female,18,30,1;2;3,150,shared_links;qr_codes\n"
+        "Csv Heavy Industry,e-commerce,sales,male,40,60,1,30000,search_ads\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_screen_table_ranks_go_first_and_agrees_with_assess(examples):
+    status, out, _ = _main("screen", "brands", "--analysis-date", DAY)
+    assert status == 0
+    lines = out.splitlines()
+    assert lines[0].split()[:3] == ["slug", "verdict", "chance"]
+    rows = [line.split() for line in lines[1:]]
+    assert sorted(r[0] for r in rows) == EXAMPLES
+    order = [VERDICTS.index(r[1]) for r in rows]
+    assert order == sorted(order)
+    for slug, verdict, chance, *_ in rows:
+        d = _json(examples, slug)
+        assert (verdict, chance) == (d["verdict"], format_probability(d["p_go"])), slug
+
+
+def test_screen_reads_a_csv_a_file_and_a_folder_as_csv(brand_list):
+    status, out, _ = _main(
+        "screen", str(brand_list), FAST_FASHION, "brands", "--format", "csv", "--draws", "1024"
+    )
+    assert status == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    # fast-fashion is named twice (as a file and in the folder) and read once.
+    assert sorted(r["slug"] for r in rows) == sorted([*EXAMPLES, "csv-shop", "csv-heavy-industry"])
+    verdict = {r["slug"]: r["verdict"] for r in rows}
+    assert verdict["csv-shop"] == "GO" and verdict["csv-heavy-industry"] == "NO-GO"
+    order = [VERDICTS.index(r["verdict"]) for r in rows]
+    assert order == sorted(order)
+    assert all(0 <= float(r["p_go"]) <= 1 for r in rows)
+
+
+def test_screen_json_agrees_with_assess(examples, brand_list):
+    status, out, _ = _main("screen", str(brand_list), FAST_FASHION, "--format", "json")
+    assert status == 0
+    by_slug = {r["slug"]: r for r in json.loads(out)}
+    assert set(by_slug) == {"csv-shop", "csv-heavy-industry", "fast-fashion"}
+    assessed = _json(examples, "fast-fashion")
+    assert by_slug["fast-fashion"]["p_go"] == assessed["p_go"]
+    assert by_slug["fast-fashion"]["verdict"] == assessed["verdict"]
+
+
+def test_screen_csv_quotes_names_a_spreadsheet_would_run(tmp_path):
+    names = ['=HYPERLINK("http://x","y")', "+1+1", "-2", "@SUM(1)", "Plain Name"]
+    path = tmp_path / "names.csv"
+    lines = ["name,category,objective,gender,age_min,age_max,price_rmb,channels"]
+    lines += [f'"{n.replace(chr(34), chr(34) * 2)}",news,engagement,any,20,40,10,shared_links'
+              for n in names]  # fmt: skip
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    status, out, _ = _main("screen", str(path), "--format", "csv", "--draws", "256")
+    assert status == 0
+    shown = sorted(r["name"] for r in csv.DictReader(io.StringIO(out)))
+    assert shown == sorted(n if n == "Plain Name" else "'" + n for n in names)
+
+
+# --------------------------------------------------------------------------- bad input
+
+#: case -> (profile changes, words the one line must hold besides the file name)
+BAD_FIELDS = {
+    "typo-of-a-required-field": (
+        {"price_rmb": None, "price_rbm": 200},
+        ["field 'price_rbm' is not allowed", "did you mean 'price_rmb'"],
+    ),
+    "unknown-objective": ({"objective": "sale"}, ["field 'objective'", "did you mean 'sales'"]),
+    "age-below-6": ({"audience": {**VALID["audience"], "age_min": 5}}, ["'audience.age_min'"]),
+    "need-range-inverted": (
+        {"needs": {"daily_users": [5000, 100]}},
+        ["'needs.daily_users'", "low below high"],
+    ),
+    "as-of-after-the-analysis-date": (
+        {"as_of": "2026-12-02"},
+        ["'as_of'", "later than the analysis date 2026-12-01"],
+    ),
+    "name-too-wide": ({"name": "W" * 161}, ["'name'", "at most 160"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FIELDS))
+def test_bad_field_gives_one_line_naming_the_file_and_field(tmp_path, case):
+    changes, words = BAD_FIELDS[case]
+    data = {k: v for k, v in (VALID | changes).items() if v is not None}
+    path = tmp_path / f"{case}.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    status, out, err = _main("assess", str(path), "--analysis-date", DAY)
+    assert status == 2 and out == ""
+    assert err.startswith("error: ") and err.endswith("\n") and len(err.splitlines()) == 1, err
+    assert f"{case}.yaml" in err
+    for word in words:
+        assert word in err, err
+
+
+def test_bad_csv_row_exits_2_with_one_line_naming_file_row_and_field(tmp_path):
+    path = tmp_path / "my-brands.csv"
+    path.write_text(
+        "name,category,objective,gender,age_min,age_max,price_rmb,channels,needs_daily_users\n"
+        "Good,games,engagement,any,16,35,30,shared_links,\n"
+        "Bad,games,engagement,any,16,35,30,shared_links,5000;100\n",
+        encoding="utf-8",
+    )
+    status, out, err = run_cli(["screen", str(path), "--draws", "256"])
+    assert status == 2 and out == ""
+    assert "Traceback" not in err and len(err.splitlines()) == 1, err
+    assert "my-brands.csv row 2: field 'needs.daily_users'" in err

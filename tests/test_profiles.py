@@ -15,17 +15,23 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from research import outputs
 from research.data.evidence import load_evidence
 from research.data.profile_files import CSV_REQUIRED_COLUMNS, load_profile, load_profiles
 from research.data.profiles import (
+    AGE_RANGE,
+    DESCRIPTION_MAX_CHARS,
+    NAME_MAX_WIDTH,
+    PACKAGE_MAX_MB,
+    PRICE_MAX_RMB,
     SLUG_PATTERN,
     BrandProfile,
+    display_width,
     profile_from_mapping,
     profile_to_dict,
 )
 from research.errors import InputError, ProfileError
 from research.paths import BRANDS_DIR, slugify
-from research.report import brand_folder as resolve_output_dir
 from research.vocab import CATEGORIES, GENDERS, OBJECTIVES
 from research.vocab import TIERS as CITY_TIERS
 
@@ -241,8 +247,10 @@ def test_slugify_property(name):
 def test_hostile_name_gives_safe_slug_and_output_dir(tmp_path):
     profile = profile_from_mapping(_with(name="../../etc/passwd"), "x.yaml", EV)
     assert profile.slug == "etc-passwd"
-    out = resolve_output_dir(profile, tmp_path)
-    assert out.parent == tmp_path.resolve()
+    root = tmp_path.resolve()
+    with outputs.brand_folder(root, profile.slug) as staging:
+        assert staging.path.parent == root and staging.final == root / "etc-passwd"
+    assert sorted(p.name for p in root.iterdir()) == ["etc-passwd"]
 
 
 @pytest.mark.parametrize("slug", ["../x", "..", ".", "Upper", "-lead", "a/b", "x" * 65, "", 5])
@@ -254,6 +262,109 @@ def test_bad_explicit_slug(tmp_path, slug):
 def test_slug_with_trailing_newline_is_refused(tmp_path):
     message = _error(_write(tmp_path / "s.yaml", _with(slug="ok\n")))
     assert "field 'slug'" in message
+
+
+# --- the rules at their edges: the last value allowed loads, the next is refused by name ---
+
+DAY = date(2026, 12, 1)
+FIRST_FIGURE = date(2018, 1, 15)  # the first daily-user figure in datasets/observations.csv
+
+EDGES = {
+    "name 160 wide": ({"name": "W" * 160}, "name", "at most 160 fit a slide title"),
+    "Chinese name 80 wide": ({"name": "花" * 80}, "name", "counts as two"),
+    "youngest age": ({"audience_age_min": 6}, "audience.age_min", "from 6 to 100"),
+    "oldest age": ({"audience_age_max": 100}, "audience.age_max", "from 6 to 100"),
+    "highest price": ({"price_rmb": 10_000_000}, "price_rmb", "from 0 to 10,000,000"),
+    "largest package": ({"package_size_mb": 1000}, "package_size_mb", "at most 1,000"),
+    "longest description": ({"description": "d" * 2000}, "description", "at most 2,000"),
+    "as_of on the analysis date": ({"as_of": "2026-12-01"}, "as_of", "later than the analysis"),
+    "as_of on the first figure": ({"as_of": "2018-01-15"}, "as_of", "before the first daily"),
+    "largest need": ({"needs": {"daily_users": 1e9}}, "needs.daily_users", ""),
+}
+PAST = {
+    "name 160 wide": {"name": "W" * 161},
+    "Chinese name 80 wide": {"name": "花" * 81},
+    "youngest age": {"audience_age_min": 5},
+    "oldest age": {"audience_age_max": 101},
+    "highest price": {"price_rmb": 10_000_001},
+    "largest package": {"package_size_mb": 1000.5},
+    "longest description": {"description": "d" * 2001},
+    "as_of on the analysis date": {"as_of": "2026-12-02"},
+    "as_of on the first figure": {"as_of": "2018-01-14"},
+    "largest need": {"needs": {"daily_users": 1.5e9}},
+}
+
+
+def _load(changes, origin="x.yaml"):
+    return profile_from_mapping(_with(**changes), origin, EV, analysis_date=DAY)
+
+
+@pytest.mark.parametrize("case", sorted(EDGES))
+def test_the_last_value_a_rule_allows_loads(case):
+    changes, field, _ = EDGES[case]
+    profile = _load(changes)
+    data = profile_to_dict(profile)
+    for part in field.split("."):
+        data = data[part]
+    assert data is not None
+
+
+@pytest.mark.parametrize(
+    "case",
+    sorted(PAST),
+)
+def test_the_next_value_is_refused_in_one_line_naming_the_field_and_the_rule(case):
+    _, field, rule = EDGES[case]
+    with pytest.raises(ProfileError) as info:
+        _load(PAST[case])
+    message = str(info.value)
+    assert message.startswith(f"x.yaml: field '{field}': "), message
+    assert rule in message and len(message.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "need",
+    [
+        0,
+        -5,
+        "many",
+        [0, 100],
+        [1, 2, 3],
+        [5000, 100],
+    ],
+)
+def test_a_bad_need_names_the_field_and_what_a_need_is(need):
+    with pytest.raises(ProfileError) as info:
+        _load({"needs": {"daily_users": need}})
+    message = str(info.value)
+    assert message.startswith("x.yaml: field 'needs.daily_users': "), message
+    assert "above 0" in message or "low below high" in message, message
+
+
+def test_a_need_is_a_number_or_a_range_of_users_a_day():
+    assert _load({"needs": {"daily_users": 2000}}).need_range() == (2000.0, 2000.0)
+    assert _load({"needs": {"daily_users": [500, 5000]}}).need_range() == (500.0, 5000.0)
+    assert all(math.isnan(x) for x in _load({}).need_range())
+
+
+def test_as_of_is_bounded_by_the_analysis_date_given():
+    assert _load({"as_of": "2020-06-30"}).as_of == date(2020, 6, 30)
+    with pytest.raises(ProfileError, match="later than the analysis date 2019-12-31"):
+        profile_from_mapping(_with(as_of="2020-06-30"), "x", EV, analysis_date=date(2019, 12, 31))
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u200b", "\u200f", "\x00", "\x1b"])
+def test_a_name_with_invisible_or_direction_characters_is_refused_and_shown_escaped(char):
+    with pytest.raises(ProfileError) as info:
+        _load({"name": f"Petal{char}Lane"})
+    message = str(info.value)
+    assert message.startswith("x.yaml: field 'name': ") and "one line" in message
+    assert char not in message and message.isprintable(), repr(message)
+
+
+@pytest.mark.parametrize("name", ["متجر الورد", "חנות פרחים", "花西子 Florasis", "Café Ünïcode"])
+def test_names_in_any_script_load(name):
+    assert _load({"name": name}).name == name
 
 
 # --- bad input: one line, file, field, value, what is allowed --------------------------
@@ -584,6 +695,41 @@ def test_csv_bad_cells(tmp_path, column, value, expected):
     assert "b.csv row 1: " in str(info.value) and expected in str(info.value)
 
 
+def test_csv_needs_and_as_of_columns(tmp_path):
+    header = [*CSV_REQUIRED_COLUMNS, "needs_daily_users", "as_of"]
+    base = ["A", "games", "engagement", "any", "16", "35", "30", "shared_links"]
+    rows = [
+        [*base, "500;5000", "2019-09-11"],
+        ["B", *base[1:], "2000", ""],
+        ["C", *base[1:], "", ""],
+    ]
+    a, b, c = load_profiles(_csv(tmp_path / "n.csv", rows, header), EV)
+    assert a.need_range() == (500.0, 5000.0) and a.as_of == date(2019, 9, 11)
+    assert b.need_range() == (2000.0, 2000.0) and b.as_of is None
+    assert c.needs is None
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "expected"),
+    [
+        ("needs_daily_users", "5000;100", "field 'needs.daily_users'"),
+        ("as_of", "2999-01-01", "field 'as_of': 2999-01-01 is later than the analysis date"),
+        ("as_of", "2019-02-30", "field 'as_of'"),
+        ("age_min", "5", "field 'audience.age_min': 5 must be a whole number of years from 6"),
+    ],
+)
+def test_csv_bad_new_cells_name_file_row_and_field(tmp_path, column, value, expected):
+    header = [*CSV_REQUIRED_COLUMNS, "needs_daily_users", "as_of"]
+    good = ["A", "games", "engagement", "any", "16", "35", "30", "shared_links", "", ""]
+    bad = dict(zip(header, ["B", *good[1:]], strict=True)) | {column: value}
+    path = _csv(tmp_path / "brands.csv", [good, list(bad.values())], header)
+    with pytest.raises(ProfileError) as info:
+        load_profiles(path, EV)
+    message = str(info.value)
+    assert len(message.splitlines()) == 1
+    assert f"brands.csv row 2: {expected}" in message, message
+
+
 def test_csv_header_problems(tmp_path):
     with pytest.raises(ProfileError, match=r"column 'chanels' is not allowed \(did you mean"):
         load_profiles(_csv(tmp_path / "a.csv", [], [*CSV_HEADER[:8], "chanels"]), EV)
@@ -698,8 +844,11 @@ def _check_outcome(data) -> None:
         return
     assert isinstance(profile, BrandProfile)
     assert re.fullmatch(SLUG_PATTERN, profile.slug or "")
-    assert math.isfinite(profile.price_rmb) and profile.price_rmb >= 0
-    assert 0 <= profile.audience.age_min <= profile.audience.age_max <= 100
+    assert math.isfinite(profile.price_rmb) and 0 <= profile.price_rmb <= PRICE_MAX_RMB
+    assert AGE_RANGE[0] <= profile.audience.age_min < profile.audience.age_max <= AGE_RANGE[1]
+    assert profile.package_size_mb is None or 0 < profile.package_size_mb <= PACKAGE_MAX_MB
+    assert 0 < display_width(profile.name) <= NAME_MAX_WIDTH and profile.name.isprintable()
+    assert len(profile.description) <= DESCRIPTION_MAX_CHARS
     assert set(profile.channels) <= set(TOUCHPOINTS)
     assert profile_from_mapping(profile_to_dict(profile), "again", EV) == profile
 

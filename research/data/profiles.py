@@ -345,6 +345,20 @@ def _rule_of(loc: tuple) -> str | None:
     return rule
 
 
+def _field_loc(loc: tuple) -> tuple:
+    """Return ``loc`` without what follows a leaf field's name but list indices: pydantic
+    names the member of a union it tried ('constrained-float', 'tuple[...]'), not a field."""
+    out: list = []
+    leaf = False
+    for part in loc:
+        if isinstance(part, int):
+            out.append(part)
+        elif not leaf:
+            out.append(part)
+            leaf = not (len(out) == 1 and part in _NESTED)
+    return tuple(out)
+
+
 def _translate(err: ValidationError) -> str:
     """Return the first error of ``err`` as ``field 'a.b': <value> <problem>``.
 
@@ -353,7 +367,7 @@ def _translate(err: ValidationError) -> str:
     """
     errors = err.errors()
     first = next((e for e in errors if e.get("type") == "extra_forbidden"), errors[0])
-    loc = tuple(first.get("loc", ()))
+    loc = _field_loc(tuple(first.get("loc", ())))
     kind = first.get("type", "")
     names = [p for p in loc if isinstance(p, str)]
     path = ".".join(names)
@@ -378,7 +392,8 @@ def _translate(err: ValidationError) -> str:
         return where + detail
     rule = _rule_of(loc)
     if rule:
-        return f"{where}{show(value)} must be {rule}"
+        shown = show(list(value) if isinstance(value, tuple) else value)
+        return f"{where}{shown} must be {rule}"
     if isinstance(value, Mapping) or kind in ("model_type", "model_attributes_type"):
         return f"{where}{show(value)} must be a mapping of {', '.join(_NESTED.get(path, ()))}"
     return f"{where}{show(value)} is not valid ({first.get('msg', kind)})"

@@ -67,6 +67,7 @@ def deck_spec(r: Assessment, exs: dict, ev: Evidence, a: Assumptions) -> deck.De
         sources=tuple((labels.source_label(ev, s["source_id"]), s["citation"]) for s in _cited(r)),
         warning=story.warning(r),
         notes="\n".join(x.text for x in r.reasons),
+        date=r.analysis_date,
     )
 
 

@@ -184,7 +184,8 @@ def price_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
     else:
         title = (
             f"The Mini Program does not sell, so price does not limit its reach; "
-            f"{format_share(at_price)} of users spend {format_rmb(price)} a month in Mini Programs"
+            f"{format_share(at_price)} of users spend at least {format_rmb(price)} a month in "
+            "Mini Programs"
         )
     return Exhibit(
         "price",

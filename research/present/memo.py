@@ -186,7 +186,8 @@ def show(chart: Axes | Figure, dpi: int = NOTEBOOK_DPI) -> Image:
     """Return a chart as a PNG image for the notebook (fixed dpi)."""
     fig = chart if isinstance(chart, Figure) else chart.get_figure(root=True)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    with style.house_style():  # draw in the font the titles were wrapped for
+        fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
     return Image(data=buf.getvalue(), format="png")
 
 

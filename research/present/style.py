@@ -517,12 +517,11 @@ def export_chart(
         for fmt in formats:
             target = folder / f"{stem}.{fmt}"
             with atomic_write(target) as fh:
-                fig.savefig(
-                    fh,
-                    format=fmt,
-                    dpi=int(dpi),
-                    metadata={"Date": None} if fmt == "svg" else None,
-                    pil_kwargs={"compress_level": 3} if fmt == "png" else None,
+                extra = (
+                    {"metadata": {"Date": None}}
+                    if fmt == "svg"
+                    else {"pil_kwargs": {"compress_level": 3}}  # 3: a third faster than 6
                 )
+                fig.savefig(fh, format=fmt, dpi=int(dpi), **extra)
             written.append(target)
     return written

@@ -40,6 +40,7 @@ from research.present.deck.look import (
     TEXT,
     TITLE_SIZES_PT,
 )
+from research.present.deck.package import deck_bytes
 from research.present.deck.slides import (
     add_change_slide,
     add_chart_slide,
@@ -167,9 +168,9 @@ def write_deck(spec: DeckSpec, path: str | Path) -> Path:
     target = Path(path)
     if target.suffix.lower() != ".pptx":
         raise ValueError(f"write_deck: deck path {str(target)!r} must end in '.pptx'.")
-    prs = build_deck(spec)
+    data = deck_bytes(build_deck(spec), spec.cover_title, spec.date)
     with atomic_write(target) as fh:
-        prs.save(fh)
+        fh.write(data)
     return target
 
 

@@ -8,6 +8,7 @@ slides.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -274,6 +275,8 @@ class DeckSpec:
         ``(source, citation)`` rows: every source cited anywhere in the deck.
     notes
         Speaker notes of the executive summary.
+    date
+        The analysis date: the deck's document date (so a rerun gives the same bytes).
     """
 
     cover_title: str
@@ -294,6 +297,7 @@ class DeckSpec:
     sources: tuple[tuple[str, str], ...]
     warning: str = ""
     notes: str = ""
+    date: dt.date = dt.date(2000, 1, 1)
 
     def __post_init__(self) -> None:
         """Check the spec and normalise its sequences to tuples of strings."""
