@@ -4,6 +4,7 @@ use; the verdict's policy within [0, 1]; a broken file fails in one line naming 
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import numpy as np
@@ -12,11 +13,13 @@ import yaml
 from scipy import stats
 
 from research.data.assumptions import load_assumptions
-from research.data.evidence import load_evidence, observations_for
+from research.data.consistency import find_stale_repeats
+from research.data.evidence import latest_value, load_evidence, observations_for
 from research.errors import DataFileError, InputError
 from research.model import access, audience, spend
 from research.model import distributions as u
 from research.model import funnel as market
+from research.model.dau import dau_cap_musers
 from research.model.factors import platform_inputs
 
 EV = load_evidence()
@@ -81,7 +84,7 @@ def test_every_assumption_and_statement_the_model_names_is_in_the_file():
     assert named - known == set()
     assert {"trait_independence", "stage_independence", "touchpoint_independence"} <= named
     for name in named & set(A.statements):
-        assert len(A.statements[name]) > 40, name
+        assert len(A.statements[name].rationale) > 40, name
 
 
 def test_every_touch_point_but_shared_links_has_an_assumed_reach_and_none_is_orphaned():
@@ -103,9 +106,120 @@ def test_describe_gives_each_assumption_and_statement_once_and_skips_unknown_nam
     spread, statement = rows
     assert spread["range"] == "0.8 to 1.4" and spread["label"] == A["spend_log_spread"].label
     assert statement["range"] == "statement"
-    assert statement["rationale"] == A.statements["trait_independence"]
+    assert statement["label"] == A.statements["trait_independence"].label
+    assert statement["label"] != "Trait independence"  # a label, not the id in words
+    assert statement["rationale"] == A.statements["trait_independence"].rationale
     (split,) = A.describe(["tier_split_2_to_4"])
     assert split["range"] == "mean 45%, 33%, 22%"
+
+
+# --- labels and rationales read as a consultant writes ----------------------------------------
+
+#: Every label and rationale a client reads (deck appendix, pages, notebooks), by name.
+TEXTS = [
+    *((n, "label", i.label) for n, i in A.items.items()),
+    *((n, "rationale", i.rationale) for n, i in A.items.items()),
+    *((n, "label", s.label) for n, s in A.statements.items()),
+    *((n, "rationale", s.rationale) for n, s in A.statements.items()),
+]
+#: A snake_case id, a formula or a code word: never in what a client reads.
+JARGON = re.compile(
+    r"\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b"  # ids such as age_log_spread or wechat_mau
+    r"|\w\(|\bprod\b|\s[=x*]\s|\b1 - "  # share(gender), prod(1 - share), a = b x c
+    r"|touchpoint|independence\b|right-skewed|\bSDK\b",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize(("name", "key", "text"), TEXTS, ids=[f"{n}.{k}" for n, k, _ in TEXTS])
+def test_labels_and_rationales_are_plain_words(name, key, text):
+    assert not JARGON.search(text), f"{name}.{key}: {JARGON.search(text)[0]!r} in {text!r}"
+    if key == "label":  # a label says what it is, not the id in words ('Tier rest is tier 5')
+        assert text.lower() != name.replace("_", " ").lower()
+        assert text[:1].isupper()
+
+
+def test_the_statements_the_reviewer_read_are_named_in_words():
+    labels = {n: s.label for n, s in A.statements.items()}
+    assert labels["tier_rest_is_tier_5"] == "Users in no named tier are tier 5 and below"
+    assert labels["touchpoint_independence"] == "Touch points reach users independently"
+    assert set(A.statements) == set(labels) and all(len(x.split()) >= 4 for x in labels.values())
+
+
+def test_no_rationale_gives_a_stale_repeat_as_current():
+    """A figure a later article restates as current (580,000 programs, 170 million users a
+    day) may only be quoted with the period it describes; the count a Mini Program competes
+    with is the latest that is not a repeat, dated."""
+    stale = find_stale_repeats(EV)
+    for row in stale.itertuples():
+        shown = {f"{row.value:,.0f}", f"{row.value:,.0f} million"}
+        for name, key, text in TEXTS:
+            if any(re.search(rf"(?<![\d,.]){re.escape(s)}(?![\d,])", text) for s in shown):
+                assert str(row.as_of.year) in text, f"{name}.{key} quotes {shown} undated"
+    count = latest_value(EV, "mini_program_count")
+    rationale = A["reach_to_users_share"].rationale
+    assert "580,000" not in rationale
+    assert f"{count.value:,.0f} in early {count.as_of.year}" in rationale
+    assert "hundreds of thousands of others" in rationale
+
+
+#: Figures the rationales quote, and the metric each comes from.
+QUOTED = {
+    "42%": "category_penetration",
+    "35%": "access_share",
+    "54%": "monthly_spend_share",
+    "60%": "user_age_share",
+    "53 million": "festival_618_new_users",
+    "600,000": "mini_program_count",
+    "1.15 billion": "wechat_mau",
+    "10 MB": "package_size_limit",
+    "170 million": "mini_program_dau",
+    "300 million": "mini_program_dau",
+}
+
+
+@pytest.mark.parametrize(("name", "key", "text"), TEXTS, ids=[f"{n}.{k}" for n, k, _ in TEXTS])
+def test_a_rationale_that_quotes_an_article_cites_it(name, key, text):
+    """Every Sources list under an assumption names the articles its rationale quotes."""
+    entry = A.items.get(name) or A.statements[name]
+    known = set(EV.sources["source_id"])
+    assert set(entry.cites) <= known
+    for figure, metric in QUOTED.items():
+        if re.search(rf"(?<![\d.]){re.escape(figure)}", text):
+            sources = set(observations_for(EV, metric)["source_id"])
+            assert sources & set(entry.cites), f"{name} quotes {figure} but cites {entry.cites}"
+    if key == "rationale" and re.search(r"'[^']+'", text):  # words quoted from an article
+        assert entry.cites, f"{name} quotes an article but cites none"
+
+
+def test_every_touch_point_assumption_cites_the_article_that_names_the_touch_point():
+    sources = EV.touchpoints.set_index("touchpoint_id")["source_id"]
+    for name, item in A.items.items():
+        if name.startswith("touchpoint_reach_"):
+            assert sources[name.removeprefix("touchpoint_reach_")] in item.cites, name
+
+
+def test_touch_points_combine_as_the_statement_says():
+    # 'shared links, which reach 35% of users, and a touch point that reaches 20% reach 48%'
+    text = A.statements["touchpoint_independence"].rationale
+    together = access.channel_reach(np.array([[SHARED_LINKS], [0.20]]), np.ones((1, 2)))
+    assert f"{together.item():.0%}" == "48%" and "35%" in text and "48% together" in text
+
+
+def test_the_cap_on_daily_users_is_the_figure_the_statement_quotes():
+    text = A.statements["dau_cap"].rationale
+    assert dau_cap_musers(EV) == 1150 and "1.15 billion monthly users in 2019" in text
+
+
+def test_cited_sources_of_assumptions_and_statements_in_order_once():
+    names = ["penetration_ecommerce", "touchpoint_reach_qr_codes", "trait_independence", "nope"]
+    assert A.cited_sources(names) == (
+        "sinorblog_2019",
+        "datawords_2019",
+        "tmo_2025",
+        "guide_2018",
+    )
+    assert A.cited_sources(["need_daily_users_sales"]) == ()
 
 
 # --- the rationales state what their ranges give ----------------------------------------------
@@ -193,6 +307,7 @@ def test_tier_split_is_45_33_22_about_ten_points_either_way():
         ("need_daily_users_sales", "500 to 5,000", 500, 5000),
         ("need_daily_users_engagement", "2,000 to 20,000", 2000, 20000),
         ("need_daily_users_service", "300 to 3,000", 300, 3000),
+        ("need_daily_users_loyalty", "200 to 2,000", 200, 2000),
         ("reach_to_users_share", "between 1 in 10,000 and 1 in 100", 1e-4, 1e-2),
     ],
 )
@@ -389,14 +504,29 @@ def load_error(data: Path) -> str:
         (delitem(("assumptions",)), "assumptions", "is required"),
         (setitem(("assumptions",), [1, 2]), "assumptions", "must be a mapping"),
         (
-            setitem(("statements", "trait_independence"), 42),
-            "statements.trait_independence",
+            setitem(("statements", "trait_independence", "label"), 42),
+            "statements.trait_independence.label",
             "is required (a non-empty text)",
         ),
         (
-            setitem(("statements", "stage_independence"), ""),
-            "statements.stage_independence",
+            setitem(("statements", "stage_independence", "rationale"), ""),
+            "statements.stage_independence.rationale",
             "is required (a non-empty text)",
+        ),
+        (
+            delitem(("statements", "tier_rest_is_tier_5", "label")),
+            "statements.tier_rest_is_tier_5.label",
+            "is required",
+        ),
+        (
+            setitem(("statements", "trait_independence"), "Gender, age and tier combine."),
+            "statements.trait_independence",
+            "must be a mapping",
+        ),
+        (
+            setitem(("assumptions", "penetration_news", "cites"), "sinorblog_2019"),
+            "assumptions.penetration_news.cites",
+            "must be a list of source ids",
         ),
         (delitem(("policy",)), "policy", "is required"),
         (setitem(("policy",), [0.7, 0.3]), "policy", "must be a mapping"),
@@ -623,3 +753,21 @@ def test_what_yaml_1_2_reads_as_text_is_not_a_number(tmp_path, high):
 def test_a_special_float_is_not_a_number(tmp_path):
     path = _with_trust_range(tmp_path, "150", ".inf")
     assert load_error(tmp_path) == f"{path}: assumptions.trust_survey_n.high: inf is not a number"
+
+
+# --- cited sources must be sources ------------------------------------------------------------
+
+
+def test_a_cited_source_that_sources_csv_lacks_names_file_key_and_closest(tmp_path):
+    (tmp_path / "sources.csv").write_bytes((EV.datasets_dir / "sources.csv").read_bytes())
+    path = corrupt(
+        tmp_path, setitem(("assumptions", "penetration_news", "cites"), ["sinorblog_2091"])
+    )
+    assert load_error(tmp_path) == (
+        f"{path}: assumptions.penetration_news.cites.0: 'sinorblog_2091' is not a source_id "
+        "of sources.csv (did you mean 'sinorblog_2019'?)"
+    )
+    corrupt(tmp_path, setitem(("statements", "dau_cap", "cites"), ["datawords_2019", "nobody"]))
+    assert load_error(tmp_path).endswith(
+        "statements.dau_cap.cites.1: 'nobody' is not a source_id of sources.csv"
+    )

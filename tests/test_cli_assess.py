@@ -127,9 +127,9 @@ def test_text_is_one_screen_in_client_words(examples, slug):
         assert heading in lines
     assert "Research first:" in lines
     assert any(line.startswith("Funnel (users a day") for line in lines)
-    assert lines[-1].startswith("Market figures: the newest is from")
-    # the data is years old on the analysis date: the warning is shown
-    assert any(line.startswith("WARNING: The newest figure") for line in lines)
+    # the data is years old on the analysis date: the warning says so once, at the top
+    assert lines[4].startswith("WARNING: The newest market figure behind this verdict is from")
+    assert not any(line.startswith("Market figures: the newest") for line in lines)
     assert not CODE_NAME.search(text), CODE_NAME.search(text)
 
 

@@ -154,12 +154,16 @@ def test_table_ends_with_repeats_conflicts_and_growth(capsys):
     assert header.startswith("Stale repeats (2): ")
     repeats = body[: body.index("")]
     assert len(repeats) == 2
+    # the summary is prose for readers: sources by their label, as every other output names
+    # them (the table above keeps the ids)
+    guide = "Guide to WeChat Mini-Programs (c. 2018)"
     assert repeats[0].startswith("  Number of Mini Programs: 580,000 (c. Jan 2018) restated by ")
-    assert "sinorblog_2019 (published Sep 2019)" in repeats[0]
-    assert repeats[0].endswith("first given by about 600,000 (guide_2018, c. Jan 2018)")
+    assert "restated by Sinorblog (2019), published Sep 2019;" in repeats[0]
+    assert repeats[0].endswith(f"first given by about 600,000 (c. Jan 2018), {guide}")
     assert repeats[1].startswith("  Mini Program daily active users: 170 million users")
-    assert "sinorblog_2019 (published Sep 2019)" in repeats[1]
-    assert repeats[1].endswith("first given by 170 million users (guide_2018, c. Jan 2018)")
+    assert "restated by Sinorblog (2019), published Sep 2019;" in repeats[1]
+    assert repeats[1].endswith(f"first given by 170 million users (c. Jan 2018), {guide}")
+    assert not re.search(r"\b[a-z]+_\d{4}\b", "\n".join(summary)), "a source id in the summary"
 
     header, body = sections["Conflicts"]
     assert header.startswith("Conflicts (0): ")
@@ -169,12 +173,12 @@ def test_table_ends_with_repeats_conflicts_and_growth(capsys):
     assert header.startswith("Growth (2): ")
     assert len(body) == 2
     assert body[0] == (
-        "  Mini Program daily active users: 170 million users (guide_2018, c. Jan 2018) -> "
-        "300 million users (datawords_2019, c. Jul 2019) (+48% a year)"
+        f"  Mini Program daily active users: 170 million users (c. Jan 2018), {guide} -> "
+        "300 million users (c. Jul 2019), Datawords (c. 2019) (+48% a year)"
     )
     # bounds only ("almost a billion" then "over 1 billion"): a direction, no rate
     assert body[1].startswith("  WeChat users")
-    assert "at most 1,000 million users (guide_2018, c. Jan 2018) -> at least 1,000" in body[1]
+    assert f"at most 1,000 million users (c. Jan 2018), {guide} -> at least 1,000" in body[1]
     assert "a year" not in body[1]
 
 

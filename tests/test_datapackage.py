@@ -324,7 +324,24 @@ def test_touchpoint_bases():
         assert tp["group_basis"] in BASES, tp["touchpoint_id"]
         assert tp["is_analyst_addition"] in {"true", "false"}, tp["touchpoint_id"]
     additions = {t["touchpoint_id"] for t in touchpoints if t["is_analyst_addition"] == "true"}
-    assert additions == {"nearby_mini_programs", "h5_pages", "store_mini_program"}
+    # the Store Mini Program comes from Nora Holtmann's article, not from TMO's list
+    assert additions == {"store_mini_program"}
+
+
+def test_an_analyst_addition_is_a_touch_point_the_taxonomy_article_does_not_name():
+    # TMO's article names every touch point it is the source of, 'Nearby Mini Programs'
+    # (under Discover) and H5 (its Discovery row) included: only a touch point taken from
+    # another article is the analyst's addition to its list (shown so in notebook 05)
+    touchpoints = rows("touchpoints.csv")
+    taxonomy = max(
+        {t["source_id"] for t in touchpoints}, key=[t["source_id"] for t in touchpoints].count
+    )
+    assert taxonomy == "tmo_2025"
+    for tp in touchpoints:
+        assert (tp["is_analyst_addition"] == "true") == (tp["source_id"] != taxonomy), tp
+    by_id = {t["touchpoint_id"]: t for t in touchpoints}
+    assert by_id["nearby_mini_programs"]["locator"] == "Nearby Mini Programs"
+    assert by_id["h5_pages"]["locator"] == "WeChat System (H5, Official Accounts, QR codes)"
 
 
 def test_the_touch_points_of_tmos_phase_table():
@@ -363,3 +380,13 @@ def test_is_paid_exactly_for_the_paid_group():
         assert tp["is_paid"] in {"true", "false"}
         assert (tp["is_paid"] == "true") == (tp["group"] == "paid"), tp["touchpoint_id"]
     assert sum(tp["is_paid"] == "true" for tp in rows("touchpoints.csv")) == 2
+
+
+def test_a_source_with_an_estimated_date_is_cited_as_circa():
+    from research.data.evidence import load_evidence
+
+    """A citation must not print an estimated publication year as if the page gave it."""
+    ev = load_evidence()
+    for row in ev.sources.itertuples():
+        if row.is_published_estimated:
+            assert "(c. " in row.citation, (row.source_id, row.citation)

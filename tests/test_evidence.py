@@ -101,7 +101,8 @@ def test_observation_counts(ev):
     assert set(obs.loc[obs["kind"] == "derived", "obs_id"]) == {15, 17, 22, 25}
     assert len(ev.sources) == 5
     assert len(ev.touchpoints) == 20
-    assert int(ev.touchpoints["is_analyst_addition"].sum()) == 3
+    # the TMO article names all but the Store Mini Program (Nora Holtmann's article)
+    assert int(ev.touchpoints["is_analyst_addition"].sum()) == 1
 
 
 def test_load_evidence_types(ev):
@@ -356,7 +357,8 @@ def test_adding_a_source_as_the_readme_says_dates_the_evidence_from_it(tmp_path)
         )
     code, out, err = run_main(["figures", "--metric", "mini_program_dau", "--datasets", data])
     assert code == 0, err
-    assert "news_2021" in out and "at least 400 million users (news_2021, Jan 2021)" in out
+    assert "news_2021" in out  # the table keeps the id; the summary names the source's label
+    assert "at least 400 million users (Jan 2021), Example News (2021)" in out
     brand = str(CLI_CWD / "brands" / "fast-fashion.yaml")
     args = ["assess", brand, "--format", "json", "--draws", "256", "--analysis-date", "2026-12-01"]
     code, out, err = run_main([*args, "--datasets", data])

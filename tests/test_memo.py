@@ -75,8 +75,128 @@ def test_figures_by_topic_keep_and_flag_the_stale_repeats(an):
 
 def test_demographic_figures_are_the_articles(an):
     demo = evidence_tables.figures(an.ev, "demographics")
-    assert "71%" in demo.loc[demo["segment"] == "female", "value"].item()
-    assert "60%" in demo.loc[demo["segment"] == "le_30", "value"].item()
+    assert "71%" in demo.loc[demo["segment"] == "Women", "value"].item()
+    assert "60%" in demo.loc[demo["segment"] == "Aged 30 or younger", "value"].item()
+    assert set(demo["source"]) == {"Sinorblog (2019)", "Guide to WeChat Mini-Programs (c. 2018)"}
+
+
+def _display_tables(an) -> dict[str, pd.DataFrame]:
+    """Every table a notebook shows a strategist, by name."""
+    ev = an.ev
+    tables = {f"figures {t}": evidence_tables.figures(ev, t) for t in ev.metrics["topic"].unique()}
+    return tables | {
+        "stale repeats": evidence_tables.stale_repeats(ev),
+        "growth": evidence_tables.growth(ev),
+        "conflicts": evidence_tables.conflicts(ev),
+        "evidence counts": evidence_tables.evidence_counts(ev),
+        "games engagement": evidence_tables.games_engagement(ev),
+        "taxonomy": evidence_tables.taxonomy(ev, an.profile.channels),
+        "profile": memo.profile_table(an.profile, ev).drop(columns="field"),  # keys of the file
+        "categories": memo.categories_table(an),
+        "channel steps": memo.channel_steps(an),
+        "audience": memo.audience_variants(an),
+    }
+
+
+def test_display_tables_name_things_in_words_not_ids(an):
+    """A strategist reads labels: sources by their label, segments, groups and touch points in
+    words; only the '#' column (the figure's id the flags refer to) is an id, and the
+    profile's field names (what a profile file is written with)."""
+    for name, df in _display_tables(an).items():
+        assert not CODE_NAME.search(" ".join(df.columns)), name
+        cells = df.drop(columns=[c for c in df.columns if c == "#"]).astype(str).to_numpy()
+        for cell in cells.ravel():
+            assert not CODE_NAME.search(cell), f"{name}: {cell!r}"
+    sources = set(an.ev.sources["label"])
+    assert set(evidence_tables.evidence_counts(an.ev)["source"]) == sources
+    assert set(evidence_tables.figures(an.ev, "platform")["source"]) <= sources
+    platform = evidence_tables.figures(an.ev, "platform")
+    assert "Apple App Store and Google Play" in set(platform["segment"])
+    groups = set(evidence_tables.taxonomy(an.ev)["group"])
+    assert "Partnerships and external platforms" in groups
+    shown = dict(memo.profile_table(an.profile, an.ev).to_numpy().tolist())
+    labels = an.ev.touchpoints.set_index("touchpoint_id")["label"]
+    assert "One\\-on\\-one or group chat sharing" in shown["channels"]  # Markdown-escaped
+    assert "Moments ads" in shown["channels"] and "moments" not in shown["channels"]
+    assert len(labels) == 20
+
+
+def test_the_taxonomy_marks_only_touch_points_its_article_does_not_name(an):
+    """TMO names 'Nearby Mini Programs' (under Discover) and H5 (its Discovery row): only the
+    Store Mini Program, from Nora Holtmann's article, is the analyst's addition."""
+    tax = evidence_tables.taxonomy(an.ev)
+    added = [x for x in tax["touch point"] if "analyst's addition" in x]
+    assert added == [
+        "Store Mini Program (store business card) (analyst's addition, from Nora Holtmann (c. 2020))"
+    ]
+    rows = dict(zip(tax["touch point"], tax["phase and group from"], strict=True))
+    assert rows["Mini Programs Nearby"] == "phase: the analyst; group: TMO Group (c. 2025)"
+    assert rows["H5 page links"] == "phase: TMO Group (c. 2025); group: the analyst"
+    assert rows["QR codes"] == "TMO Group (c. 2025)"
+
+
+def test_the_market_answer_names_its_source_and_counts_sources_not_figures(an):
+    text = memo.market_answer(an.ev)
+    assert "the figure in Datawords (c. 2019)" in text and "c. Jul 2019" in text
+    assert not CODE_NAME.search(text), text
+    # both stale repeats come from Sinorblog: one source, not two
+    assert "one 2019 source repeats two 2018 figures as current" in text
+    assert "two later sources" not in text
+    assert "both from Sinorblog (2019)" in text
+    assert "No two sources disagree about the same period" in text and "0 pairs" not in text
+
+
+def test_profile_fields_show_a_field_of_an_optional_section_as_optional():
+    fields = memo.profile_fields().set_index("field")["required"]
+    assert fields["needs.daily_users"] == "no; yes when needs is given"  # needs is optional
+    assert fields["audience.gender"] == "yes"  # audience itself is required
+    assert fields["name"] == "yes" and fields["package_size_mb"] == "no"
+
+
+def _labels_in(text: str, ev) -> set[str]:
+    return {label for label in ev.sources["label"] if f"- {label}: " in text}
+
+
+@pytest.mark.parametrize(
+    ("criterion", "topic"),
+    [
+        ("category_fit", "categories"),  # notebook 04: an assumed category, no source of its own
+        ("channel_reach", "access"),  # notebook 05
+        ("price_fit", "spend"),  # notebook 03
+    ],
+)
+def test_a_notebooks_sources_cell_lists_the_source_of_every_figure_it_shows(an, criterion, topic):
+    """The Sources cell, as a brand notebook calls it (with its criterion's sources and
+    assumptions), names the source of every figure of the notebook's tables and of every
+    figure the assumptions' rationales quote: notebook 04 once listed nothing under
+    'Sources' while showing Sinorblog's 42% and Datawords' four groups."""
+    fit = an.result.criterion(criterion)
+    text = memo.sources(an.ev, fit.reason.sources, fit.reason.assumptions, an.a).data
+    listed = _labels_in(text, an.ev)
+    shown = set(evidence_tables.figures(an.ev, topic)["source"])
+    if topic == "categories":
+        shown |= set(evidence_tables.games_engagement(an.ev)["source"])
+        assert fit.reason.sources == ()  # e-commerce: the criterion cites no source itself
+    assert shown and shown <= listed, (criterion, shown - listed)
+    label = an.ev.sources.set_index("source_id")["label"]
+    assert listed >= {label[s] for s in an.a.cited_sources(fit.reason.assumptions)}
+
+
+def test_a_sources_list_names_each_source_by_its_label(an):
+    """'Datawords (c. 2019)' in the citations is 'Datawords (c. 2019)' in the Sources list
+    too, with its publication date marked c. and how it was estimated."""
+    text = memo.sources(an.ev).data
+    assert text.startswith("### Sources\n\n")
+    entries = text.split("\n\n", 1)[1].splitlines()
+    labels = list(an.ev.sources["label"])
+    assert [e.split(": ", 1)[0] for e in entries] == [f"- {x}" for x in labels]
+    assert "Datawords (2019)" not in text and "Datawords (c. 2019): " in text
+    assert "published c. Jul 2019 (page shows only '2019'" in text
+    assert "Sinorblog (2019): Our quick-fire guide to WeChat mini programs. Dandan Cheng" in text
+    assert "published 2019-09-11." in text
+    assert not CODE_NAME.search(text), text
+    empty = memo.sources(an.ev, [], (), an.a).data
+    assert empty.startswith("### Sources\n\n- None")
 
 
 def test_price_table_never_rises_with_price_and_marks_the_brand_and_the_caution(an):

@@ -2,15 +2,18 @@
 
 They live in ``datasets/assumptions.yaml``, apart from the evidence: each a 90% interval
 ``[low, high]`` (or a Dirichlet mean) with its ``dist``, ``unit``, a ``label`` for readers,
-a ``rationale`` and what it is ``needed_for``; plus ``statements`` (how figures combine)
+a ``rationale``, what it is ``needed_for`` and the sources its rationale ``cites``; plus
+``statements`` (how figures combine, each a ``label``, a ``rationale`` and its ``cites``)
 and the verdict's ``policy``. The file is read with the YAML 1.2 core schema (``1e3`` is
 a number) and checked with pydantic models: no unknown keys (the closest name is
 suggested), finite numbers, non-empty texts, ranges a distribution can have, policy values
-within [0, 1]. Any failure is one line, ``<file>: <dotted.key>: <problem>``.
+within [0, 1], cited sources that ``sources.csv`` beside the file holds. Any failure is one
+line, ``<file>: <dotted.key>: <problem>``.
 """
 
 from __future__ import annotations
 
+import csv
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -80,6 +83,7 @@ class Assumption(_Strict):
     unit: Text
     rationale: Text
     needed_for: Text
+    cites: list[Text] = Field(default_factory=list)
     low: Number | None = None
     high: Number | None = None
     mean: list[Number] | None = None
@@ -124,6 +128,14 @@ class Assumption(_Strict):
         return format_range(self.low, self.high, lambda x: f"{x:g}")
 
 
+class Statement(_Strict):
+    """A structural assumption: how figures combine, named for readers, with its reason."""
+
+    label: Text
+    rationale: Text
+    cites: list[Text] = Field(default_factory=list)
+
+
 class Policy(_Strict):
     """The verdict's cut-offs on the probability of the GO event (0-1)."""
 
@@ -143,7 +155,7 @@ class _PolicyBlock(_Strict):
 
 class _File(_Strict):
     assumptions: dict[str, Assumption]
-    statements: dict[str, Text] = Field(default_factory=dict)
+    statements: dict[str, Statement] = Field(default_factory=dict)
     policy: _PolicyBlock
 
 
@@ -153,7 +165,7 @@ class Assumptions:
 
     path: Path
     items: dict[str, Assumption]
-    statements: dict[str, str]
+    statements: dict[str, Statement]
     policy: Policy
 
     def __getitem__(self, name: str) -> Assumption:
@@ -183,17 +195,23 @@ class Assumptions:
                     }
                 )
             elif name in self.statements:
-                label = name.replace("_", " ").capitalize()
+                st = self.statements[name]
                 rows.append(
                     {
                         "name": name,
-                        "label": label,
+                        "label": st.label,
                         "range": "statement",
                         "unit": "",
-                        "rationale": self.statements[name],
+                        "rationale": st.rationale,
                     }
                 )
         return tuple(rows)
+
+    def cited_sources(self, names: Sequence[str]) -> tuple[str, ...]:
+        """Return the source ids the rationales of the named assumptions and statements
+        quote, in order, each once (names that are neither are skipped)."""
+        found = [self.items.get(n) or self.statements.get(n) for n in dict.fromkeys(names)]
+        return tuple(dict.fromkeys(s for x in found if x is not None for s in x.cites))
 
 
 def _message(path: Path, err: dict) -> str:
@@ -223,6 +241,8 @@ def _message(path: Path, err: dict) -> str:
         problem = "is required (a non-empty text)"
     elif kind in ("dict_type", "model_type"):
         problem = "must be a mapping"
+    elif kind == "list_type" and loc and loc[-1] == "cites":
+        problem = f"{value!r} must be a list of source ids (source_id in sources.csv)"
     else:
         problem = err.get("msg", kind)
     where = ".".join(loc) or "assumptions"
@@ -241,11 +261,48 @@ def load_assumptions(datasets: str | Path | None = None) -> Assumptions:
         raise DataFileError(f"{display(path)}: file not found") from None
     if not path.is_file():
         raise DataFileError(f"{display(path)}: is not a regular file")
-    return _load_cached(path, stat.st_mtime_ns, stat.st_size)
+    sources = path.with_name("sources.csv")
+    try:
+        s = sources.stat()
+        stamp = (s.st_mtime_ns, s.st_size)
+    except OSError:
+        stamp = None
+    return _load_cached(path, stat.st_mtime_ns, stat.st_size, stamp)
+
+
+def _source_ids(path: Path) -> list[str] | None:
+    """Return the source ids of ``sources.csv``, or None when it cannot be read (the
+    evidence loader, which reads it properly, then says why)."""
+    try:
+        with path.open(encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+    if not rows or "source_id" not in rows[0]:
+        return None
+    return [str(r["source_id"]).strip() for r in rows]
+
+
+def _check_cites(path: Path, a: Assumptions) -> None:
+    """Raise when a rationale cites a source that ``sources.csv`` beside ``path`` lacks."""
+    known = _source_ids(path.with_name("sources.csv"))
+    if known is None:
+        return
+    blocks = (("assumptions", a.items), ("statements", a.statements))
+    for block, entries in blocks:
+        for name, entry in entries.items():
+            for i, sid in enumerate(entry.cites):
+                if sid not in known:
+                    raise DataFileError(
+                        f"{display(path)}: {block}.{name}.cites.{i}: '{sid}' is not a source_id "
+                        f"of sources.csv{closest(sid, known)}"
+                    )
 
 
 @functools.lru_cache(maxsize=8)
-def _load_cached(path: Path, mtime: int, size: int) -> Assumptions:
+def _load_cached(
+    path: Path, mtime: int, size: int, sources_stamp: tuple[int, int] | None
+) -> Assumptions:
     try:
         raw = parse_yaml(path.read_bytes())
     except YamlError as err:
@@ -258,12 +315,14 @@ def _load_cached(path: Path, mtime: int, size: int) -> Assumptions:
         parsed = _File.model_validate(raw)
     except ValidationError as err:
         raise DataFileError(_message(path, err.errors()[0])) from None
-    return Assumptions(
+    out = Assumptions(
         path=path,
         items=dict(parsed.assumptions),
         statements=dict(parsed.statements),
         policy=parsed.policy.verdict,
     )
+    _check_cites(path, out)
+    return out
 
 
 def resolve(ev=None, a: Assumptions | None = None):

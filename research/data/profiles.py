@@ -217,7 +217,7 @@ class BrandProfile(BaseModel):
         ge=0,
         le=PRICE_MAX_RMB,
         allow_inf_nan=False,
-        description="typical spend, RMB per customer per month (0 to 10,000,000)",
+        description="the typical price a customer pays in one purchase, RMB (0 to 10,000,000)",
         json_schema_extra=_rule("a number from 0 to 10,000,000 (RMB per customer per month)"),
     )
     channels: tuple[Annotated[str, Field(strict=True)], ...] = Field(

@@ -78,7 +78,13 @@ def _provenance(ins, p: BrandProfile) -> dict:
     aud = p.audience
     all_tiers = len(aud.city_tiers) == 5
     names = {
-        "audience_fit": ("female_share", "age_le_share", "age_log_spread"),
+        # the fit's own inputs, and those of the audience share its sentence quotes
+        "audience_fit": tuple(
+            dict.fromkeys(
+                ("female_share", "age_le_share", "age_log_spread")
+                + market.step_inputs("audience", p.category, (), aud.gender, 0, all_tiers)
+            )
+        ),
         "price_fit": market.step_inputs(
             "price", p.category, p.channels, aud.gender, 1.0, all_tiers
         ),
@@ -142,17 +148,21 @@ def assess(
     users = _interval(users_quantiles(f1["reach"], ctx.conversion))
     conv = _interval([ctx.conversion.quantile(q) for q in (0.05, 0.5, 0.95)])
     need = _need(ev1, profile, ctx)
-    reach_iv = u.summarise(f1["reach"])
     gates = reasons.gates(profile, ev1.gates, ctx, u.summarise(f1["price_share"]))
     crits = reasons.criteria(profile, f1, ctx, _provenance(ins, profile))
     stages = market.stages(f1, ins, profile, v, ctx.anchors)
     reach_stage = stages[-1]
+    # The reach the text quotes is the funnel's last stage, so page, deck and JSON agree.
+    reach_iv = u.Interval(
+        reach_stage.p5, reach_stage.p50, reach_stage.p95, float(np.mean(f1["reach"]))
+    )
     reach_reason = reasons.reach_reason(
         reach_iv,
         users,
         need,
         conv,
         float(ev1.p_reach[0]),
+        float(ev1.p_go[0]),
         reach_stage.sources,
         (
             *reach_stage.assumptions,
@@ -171,7 +181,7 @@ def assess(
         profile=profile,
         verdict=verdict,
         p_go=float(ev1.p_go[0]),
-        p_go_event=reasons.p_go_event(need.daily_users),
+        p_go_event=reasons.p_go_event(need.figure()),
         seed=seed,
         draws=draws,
         method=method,

@@ -12,6 +12,7 @@ from research.data.profiles import BrandProfile, profile_to_dict
 from research.decide.flips import Flip
 from research.decide.sensitivity import Swing
 from research.decide.voi import Value
+from research.formats import format_range, format_users
 from research.model.distributions import Interval
 from research.model.funnel import Stage
 
@@ -46,7 +47,7 @@ class Gate:
     p_pass: float  # probability it passes, 0-1 (1 or 0 unless an input is assumed)
     caps: str
     reason: Reason
-    limit: float | None = None  # the gate's limit in its unit (RMB a month, MB), if any
+    limit: float | None = None  # the gate's limit in its unit (RMB, MB), if any
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,13 @@ class Need:
     high: float
     basis: str  # stated or assumed
     assumption: str | None
+
+    def figure(self) -> str:
+        """Return the need as a reader should see it: a stated range as its range ('200 to
+        800'), else its median ('1.6k')."""
+        if self.basis == "stated" and self.low < self.high:
+            return format_range(self.low, self.high, format_users)
+        return format_users(self.daily_users)
 
 
 @dataclass(frozen=True)

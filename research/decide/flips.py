@@ -31,7 +31,7 @@ from research.formats import format_rmb
 from research.model.factors import Brands
 from research.vocab import GENDERS, TIERS
 
-#: Prices tried first, RMB a month (the caution point is added); then refined.
+#: Prices tried first, RMB (the caution point is added); then refined.
 PRICE_GRID = np.geomspace(1.0, 100_000.0, 49)
 #: Variants of the price evaluated at a time while looking for the nearest flip.
 CHUNK = 8
@@ -47,7 +47,7 @@ class Flip:
     change: str  # the change, in words
     verdict: str
     p_go: float
-    value: float | None = None  # the price (RMB a month) or package size (MB) it flips at
+    value: float | None = None  # the price (RMB) or package size (MB) it flips at
 
 
 def _repeat(br1: Brands, rows: list[dict]) -> Brands:
@@ -108,9 +108,9 @@ def _price_flip(v, br1: Brands, verdict: str, ctx: Context, base: Evaluation) ->
         if side == "down" and pts[hit] == ctx.caution.value:
             flipped = float(ctx.caution.value)
         if side == "up":
-            words = f"A price above {format_rmb(kept, sig=2)} a month"
+            words = f"A price above {format_rmb(kept, sig=2)}"
         else:
-            words = f"A price of {format_rmb(flipped, sig=2)} a month or less"
+            words = f"A price of {format_rmb(flipped, sig=2)} or less"
         return Flip("price", words, got2[j], p_go2[j], flipped)
     return None
 

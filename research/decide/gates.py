@@ -5,7 +5,7 @@
 * ``package`` - the code package fits the platform's 10 MB limit; a stated size over it is
   NO-GO, an unstated size passes with the assumed probability that it fits.
 * ``price`` - with the objective ``sales``, a price above the articles' caution point
-  (1,000 RMB a month) is NO-GO: the article advises a native app instead.
+  (products above 1,000 RMB) is NO-GO: the article advises a native app instead.
 * ``use`` - the articles document Mini Programs of the brand's category used for its
   objective; if not, the verdict is at most CONDITIONAL (pilot first).
 """

@@ -36,6 +36,11 @@ def audience_words(p: BrandProfile) -> str:
     return f"{who} aged {p.audience.age_min}-{p.audience.age_max} in {where}"
 
 
+def _about(figure: str) -> str:
+    """Return 'about 1.6k', or 'fewer than 1' for '<1'."""
+    return "fewer than 1" if figure == "<1" else f"about {figure}"
+
+
 def _iv(i: Interval, fmt) -> str:
     return format_range(i.p5, i.p95, fmt)
 
@@ -59,9 +64,9 @@ def gates(p: BrandProfile, g: GateArrays, ctx: Context, price_share: Interval) -
     else:
         more = len(bringing) - 1
         text = (
-            f"{bringing[0]} brings users new to the brand"
-            + (f", as do {more} more of its touch points" if more > 1 else "")
-            + (", as does one more of its touch points" if more == 1 else "")
+            f"{bringing[0]} is a touch point that brings users to a Mini Program"
+            + (f", as are {more} more of the brand's" if more > 1 else "")
+            + (", as is one more of the brand's" if more == 1 else "")
         )
     out = [
         Gate(
@@ -103,14 +108,15 @@ def gates(p: BrandProfile, g: GateArrays, ctx: Context, price_share: Interval) -
         )
     elif p.price_rmb <= caution.value:
         text = (
-            f"At {format_rmb(p.price_rmb)} a month the price is within the "
+            f"At {format_rmb(p.price_rmb)} the price is within the "
             f"{format_rmb(caution.value)} above which the articles advise a native app"
         )
     else:
         text = (
-            f"At {format_rmb(p.price_rmb)} a month the price is above the "
+            f"At {format_rmb(p.price_rmb)} the price is above the "
             f"{format_rmb(caution.value)} at which the articles advise a native app instead of "
-            f"selling in a Mini Program; {format_share(price_share.p50)} of users spend that much"
+            f"selling in a Mini Program; {format_share(price_share.p50)} of users spend that much "
+            "a month in Mini Programs"
         )
     out.append(
         Gate(
@@ -147,15 +153,19 @@ def reach_reason(
     need,
     conversion: Interval,
     p_reach: float,
+    p_go: float,
     sources,
     assumptions,
 ) -> Reason:
-    """Return the reach-against-need sentence."""
+    """Return the reach-against-need sentence (and what the gates take off the chance)."""
+    chance = f"{format_probability(p_reach)} chance of clearing the need"
+    if format_probability(p_go) != format_probability(p_reach):
+        chance += f"; {format_probability(p_go)} with every gate passed"
     text = (
-        f"It can reach about {format_users(reach.p50)} users a day "
-        f"({_iv(reach, format_users)}); converting {_iv(conversion, format_share)} of them gives "
-        f"about {format_users(users.p50)} daily users against the {format_users(need.daily_users)} "
-        f"it needs ({format_probability(p_reach)} chance of clearing the need)"
+        f"About {format_users(reach.p50)} users a day in its audience and category use the "
+        f"kinds of touch points it is on ({_iv(reach, format_users)}); converting {_iv(conversion, format_share)} of them gives "
+        f"{_about(format_users(users.p50))} daily users against the {need.figure()} it needs "
+        f"({chance})"
     )
     return Reason(text, tuple(sources), tuple(assumptions))
 
@@ -191,8 +201,8 @@ def criteria(p: BrandProfile, f1: dict, ctx: Context, provenance: dict) -> tuple
     )
     if p.objective != "sales":
         text = (
-            f"The Mini Program does not sell, so its price of {format_rmb(p.price_rmb)} a month "
-            f"does not limit its reach ({text[:1].lower()}{text[1:]})"
+            f"The Mini Program does not sell ({p.objective}), so its price of "
+            f"{format_rmb(p.price_rmb)} does not limit who it can reach"
         )
     rows.append(("price_fit", "Users who can pay the price", "price_share", "share of users", text))
     games = ctx.games_penetration.value / 100
@@ -243,11 +253,11 @@ def ordered(verdict: str, gates_: tuple[Gate, ...], reach: Reason, crits) -> tup
     return tuple(head + [c.reason for c in crits] + passed)
 
 
-def p_go_event(need_users: float) -> str:
-    """Return the event p_go is the probability of, for a need of ``need_users`` a day."""
+def p_go_event(need: str) -> str:
+    """Return the event p_go is the probability of, for a need written ``need`` ('1.6k')."""
     from research.decide.engine import EVENT
 
-    return EVENT.format(need=format_users(need_users))
+    return EVENT.format(need=need)
 
 
 def evidence_dates(ctx: Context) -> tuple:

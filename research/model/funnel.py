@@ -1,8 +1,9 @@
 """The market funnel: from Mini Program daily users to the users a brand can reach, a day.
 
 Stages (users a day, p5 / p50 / p95): all daily users -> in the target audience -> who
-spend at least the price -> who use the category -> reachable through the brand's
-channels. Stages multiply as independent (the statement ``stage_independence``). Each
+spend at least the price -> who use the category -> who use the kinds of touch points the
+brand is on (its reach: the users it can address; the share of them it wins is the
+conversion, an assumption of the decision, not of the funnel). Stages multiply as independent (the statement ``stage_independence``). Each
 stage says what its number rests on: ``sourced`` only if every input behind it is an
 article figure, ``assumed`` if every one is an assumption, ``mixed`` otherwise.
 
@@ -57,7 +58,7 @@ STEPS = (
     ("category", "who use the category", "category_penetration", ("stage_independence",)),
     (
         "reach",
-        "reachable through the brand's channels",
+        "who use the kinds of touch points it is on",
         "channel_share",
         ("stage_independence", "touchpoint_independence"),
     ),

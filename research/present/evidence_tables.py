@@ -3,11 +3,14 @@
 Brand-independent tables for the notebooks (through :mod:`research.present.memo`'s
 ``table``): every figure with its unit, date, source, locator and flags, the pairs of
 sources that disagree, the figures repeated as if current, how many figures each source
-gives, the games engagement figures and the touch-point taxonomy.
+gives, the games engagement figures and the touch-point taxonomy. Tables are for readers:
+sources are named by their ``label`` (``sources.csv``), segments, groups and phases in
+words; only the ``#`` column (the figure's ``obs_id``, which the flags refer to) is an id.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -18,6 +21,71 @@ from research.data.consistency import find_conflicts, find_growth, find_stale_re
 from research.data.evidence import Evidence, figures_table
 from research.formats import format_date, format_pct
 from research.model import categories
+from research.present.labels import source_label
+
+#: Segments in words, where neither a touch point nor a category names them.
+SEGMENT_LABELS = {
+    "apple_app_store": "Apple App Store",
+    "google_play": "Google Play",
+    "apple_app_store_and_google_play": "Apple App Store and Google Play",
+    "female": "Women",
+    "male": "Men",
+    "any": "Everyone",
+}
+#: Dated platform events (segments of ``timeline_event``) in words.
+EVENT_LABELS = {
+    "launch": "Launch",
+    "store_mini_program": "Store Mini Program",
+    "mini_programs_nearby": "Mini Programs Nearby",
+}
+#: The touch-point groups of the taxonomy in the article's words (``TouchpointGroup``).
+GROUP_LABELS = {
+    "system_level": "System level",
+    "free_traffic": "Free traffic",
+    "paid": "Paid traffic",
+    "offline": "Offline",
+    "partnerships_external": "Partnerships and external platforms",
+}
+#: The engagement phases in the article's words.
+PHASE_LABELS = {
+    "discovery": "Discovery",
+    "retention": "Retention",
+    "re_engagement": "Re-engagement",
+}
+
+
+def _words(identifier: str) -> str:
+    """Return an id in words, first letter capital (``'tier_2_to_4'`` -> ``'Tier 2 to 4'``)."""
+    text = str(identifier).replace("_", " ").replace("-", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def segment_label(ev: Evidence, metric: str, segment: object) -> str:
+    """Return a figure's segment in words ('' for none): a touch point's or a category's
+    label, a city tier, an age or spend band, an event, else the id in words."""
+    if segment is None or pd.isna(segment) or segment == "":
+        return ""
+    seg = str(segment)
+    touchpoints = ev.touchpoints.set_index("touchpoint_id")["label"]
+    if seg in SEGMENT_LABELS:
+        return SEGMENT_LABELS[seg]
+    if seg in EVENT_LABELS:
+        return EVENT_LABELS[seg]
+    if seg in touchpoints.index:
+        return str(touchpoints[seg])
+    if seg in categories.LABELS:
+        return categories.LABELS[seg]
+    if m := re.fullmatch(r"tier_(\d+)(?:_to_(\d+))?", seg):
+        tiers = m[1] if m[2] is None else f"{m[1]} to {m[2]}"
+        return f"Tier {tiers} cities"
+    if m := re.fullmatch(r"(le|gt)_(\d+(?:\.\d+)?)", seg):
+        below = m[1] == "le"
+        if "spend" in metric:
+            return f"{m[2]} RMB or less a month" if below else f"Over {m[2]} RMB a month"
+        if "age" in metric:
+            return f"Aged {m[2]} or younger" if below else f"Aged over {m[2]}"
+        return f"{m[2]} or less" if below else f"Over {m[2]}"
+    return _words(seg)
 
 
 def figures(ev: Evidence, topic: str) -> pd.DataFrame:
@@ -40,7 +108,10 @@ def figures(ev: Evidence, topic: str) -> pd.DataFrame:
         {
             "#": table["obs_id"].astype(int).to_numpy(),
             "figure": _metric_labels(ev, table["metric"]),
-            "segment": table["segment"].fillna("").to_numpy(),
+            "segment": [
+                segment_label(ev, m, s)
+                for m, s in zip(table["metric"], table["segment"], strict=True)
+            ],
             "value": [
                 _value_text(v, q, _unit_label(ev, u_))
                 for v, q, u_ in zip(table["value"], table["qualifier"], table["unit"], strict=True)
@@ -49,7 +120,7 @@ def figures(ev: Evidence, topic: str) -> pd.DataFrame:
                 format_date(d, estimated=e)
                 for d, e in zip(table["as_of"], table["as_of_is_estimated"], strict=True)
             ],
-            "source": table["source_id"].to_numpy(),
+            "source": [source_label(ev, s) for s in table["source_id"]],
             "locator": table["locator"].to_numpy(),
             "flags": flags,
         }
@@ -75,12 +146,22 @@ def _value_text(value: float, qualifier: str, unit: str) -> str:
 
 
 def _figure(ev: Evidence, obs_id: int, with_source: bool = True) -> str:
-    """Return one figure as text with its unit and date (``'170 million users (guide_2018,
-    c. Jan 2018)'``), the date marked ``c.`` when it is estimated."""
+    """Return one figure as text with its unit and date, then its source's label
+    (``'170 million users (c. Jan 2018), Guide to WeChat Mini-Programs (c. 2018)'``), the
+    date marked ``c.`` when it is estimated."""
     row = ev.observations.set_index("obs_id").loc[int(obs_id)]
     value = _value_text(row["value"], row["qualifier"], _unit_label(ev, row["unit"]))
     date = format_date(row["as_of"], estimated=bool(row["as_of_is_estimated"]))
-    return f"{value} ({row['source_id']}, {date})" if with_source else f"{value} ({date})"
+    text = f"{value} ({date})"
+    return f"{text}, {source_label(ev, row['source_id'])}" if with_source else text
+
+
+def published_text(ev: Evidence, source_id: str) -> str:
+    """Return a source's label and publication date: ``'Sinorblog (2019), published Sep
+    2019'`` (the date marked ``c.`` when it is estimated)."""
+    row = ev.sources.set_index("source_id").loc[source_id]
+    when = format_date(row["published"], estimated=bool(row["is_published_estimated"]))
+    return f"{source_label(ev, source_id)}, published {when}"
 
 
 def conflicts(ev: Evidence) -> pd.DataFrame:
@@ -89,8 +170,8 @@ def conflicts(ev: Evidence) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "figure": _metric_labels(ev, c["metric"]),
-            "a": [_figure(ev, i) for i in c["obs_id_a"]],
-            "b": [_figure(ev, i) for i in c["obs_id_b"]],
+            "one source": [_figure(ev, i) for i in c["obs_id_a"]],
+            "the other": [_figure(ev, i) for i in c["obs_id_b"]],
         }
     )
 
@@ -118,10 +199,7 @@ def stale_repeats(ev: Evidence) -> pd.DataFrame:
         {
             "figure": _metric_labels(ev, s["metric"]),
             "value": [_figure(ev, i, with_source=False) for i in s["obs_id"]],
-            "restated by": [
-                f"{x} (published {format_date(d)})"
-                for x, d in zip(s["source_id"], s["published"], strict=True)
-            ],
+            "restated by": [published_text(ev, x) for x in s["source_id"]],
             "first given by": [_figure(ev, i) for i in s["original_obs_id"]],
         }
     )
@@ -144,7 +222,7 @@ def summary_text(ev: Evidence) -> str:
         lines.append(f"  {r.figure}: {r.value} restated by {r[2]}; first given by {r[3]}")
     lines += ["", f"Conflicts ({len(confs)}): sources that disagree about the same period"]
     for r in conflicts(ev).itertuples(index=False):
-        lines.append(f"  {r.figure}: {r.a} vs {r.b}")
+        lines.append(f"  {r[0]}: {r[1]} vs {r[2]}")
     if confs.empty:
         lines.append("  none")
     lines += ["", f"Growth ({len(grow)}): the same metric in different periods"]
@@ -155,13 +233,14 @@ def summary_text(ev: Evidence) -> str:
 
 
 def evidence_counts(ev: Evidence) -> pd.DataFrame:
-    """Return how many figures each source gives, by topic (a source x topic count table)."""
+    """Return how many figures each source gives, by topic (a source x topic count table),
+    sources named by their label in the order of ``sources.csv``."""
     topic = ev.observations["metric"].map(ev.metrics.set_index("metric")["topic"])
-    return (
-        pd.crosstab(ev.observations["source_id"].astype(str), topic.astype(str))
-        .rename_axis(index="source", columns=None)
-        .reset_index()
-    )
+    counts = pd.crosstab(ev.observations["source_id"].astype(str), topic.astype(str))
+    order = [s for s in ev.sources["source_id"] if s in counts.index]
+    counts = counts.loc[order]
+    counts.index = [source_label(ev, s) for s in counts.index]
+    return counts.rename_axis(index="source", columns=None).reset_index()
 
 
 def games_engagement(ev: Evidence) -> pd.DataFrame:
@@ -175,13 +254,18 @@ def games_engagement(ev: Evidence) -> pd.DataFrame:
                 _value_text(value, "exact", _unit_label(ev, units[m]))
                 for m, (value, _) in figures_.items()
             ],
-            "source": [source for _, source in figures_.values()],
+            "source": [source_label(ev, source) for _, source in figures_.values()],
         }
     )
 
 
 def taxonomy(ev: Evidence, channels: Sequence[str] = ()) -> pd.DataFrame:
-    """Return the touch-point taxonomy by engagement phase and group, the brand's marked."""
+    """Return the touch-point taxonomy by engagement phase and group, the brand's marked.
+
+    Phases and groups are in the article's words; 'phase and group from' names who placed
+    each touch point (its article, by label, or the analyst); a touch point the taxonomy's
+    article does not name is marked as the analyst's addition, with the article it is from.
+    """
     order = {
         col: {v: i for i, v in enumerate(descriptor.enum_of(ev.datasets_dir, "touchpoints", col))}
         for col in ("phase", "group")
@@ -191,17 +275,34 @@ def taxonomy(ev: Evidence, channels: Sequence[str] = ()) -> pd.DataFrame:
         key=lambda c: c.map(order[c.name]) if c.name in order else c,
         kind="stable",
     )
+
+    def added(label: str, is_added: bool, source_id: str) -> str:
+        return (
+            f"{label} (analyst's addition, from {source_label(ev, source_id)})"
+            if is_added
+            else label
+        )
+
+    def basis(phase: str, group: str, source_id: str) -> str:
+        """Who placed the touch point: its article, the analyst, or each for one."""
+        who = {"article": source_label(ev, source_id), "analyst": "the analyst"}
+        if phase == group:
+            return who.get(phase, phase)
+        return f"phase: {who.get(phase, phase)}; group: {who.get(group, group)}"
+
     return pd.DataFrame(
         {
-            "phase": tp["phase"].str.replace("_", "-").to_numpy(),
-            "group": tp["group"].str.replace("_", " ").to_numpy(),
+            "phase": [PHASE_LABELS.get(x, _words(x)) for x in tp["phase"]],
+            "group": [GROUP_LABELS.get(x, _words(x)) for x in tp["group"]],
             "touch point": [
-                label + (" (analyst's addition)" if added else "")
-                for label, added in zip(tp["label"], tp["is_analyst_addition"], strict=True)
+                added(*row)
+                for row in zip(tp["label"], tp["is_analyst_addition"], tp["source_id"], strict=True)
             ],
             "phase and group from": [
-                f"phase: {p}, group: {g}"
-                for p, g in zip(tp["phase_basis"], tp["group_basis"], strict=True)
+                basis(p, g, s)
+                for p, g, s in zip(
+                    tp["phase_basis"], tp["group_basis"], tp["source_id"], strict=True
+                )
             ],
             "paid": ["yes" if x else "" for x in tp["is_paid"]],
             "brand uses": ["yes" if x in channels else "" for x in tp["touchpoint_id"]],

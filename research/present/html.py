@@ -180,6 +180,8 @@ def render_analysis(
             charts=chart_rows,
             funnel=funnel,
             changes=story.change_rows(r),
+            recommendation_title=story.recommendation(r)[0],
+            recommendation_steps=story.recommendation(r)[1],
             research=story.research_rows(r),
             assumptions=list(r.assumptions),
             sources=[s["citation"] for s in r.sources],

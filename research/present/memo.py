@@ -25,16 +25,29 @@ from research.data import profile_files
 from research.data.assumptions import Assumptions, load_assumptions
 from research.data.consistency import find_conflicts, find_stale_repeats
 from research.data.evidence import Evidence, load_evidence
-from research.data.profiles import BrandProfile, fields_table, profile_from_mapping, profile_to_dict
+from research.data.profiles import (
+    BrandProfile,
+    fields_table,
+    profile_from_mapping,
+    profile_to_dict,
+)
 from research.decide import portfolio
 from research.decide.assess import DEFAULT_DRAWS, DEFAULT_SEED, assess
 from research.decide.assessment import Assessment
-from research.formats import format_probability, format_rmb, format_share, format_users
+from research.formats import (
+    format_date,
+    format_number_word,
+    format_probability,
+    format_rmb,
+    format_share,
+    format_users,
+)
 from research.model import access, categories, dau, spend
 from research.model.factors import compute_factors, make_anchors, make_brands
 from research.present import exhibits, plots, story, style
 from research.present import text as summary
 from research.present.escape import markdown_prose, markdown_text
+from research.present.labels import lower_first, source_label
 from research.present.portfolio_chart import plot_portfolio
 from research.present.timeline_chart import plot_timeline, timeline_text
 from research.vocab import CATEGORIES, TIERS
@@ -112,19 +125,61 @@ def warning(r: Assessment) -> Markdown:
     return Markdown(f"*{markdown_prose(story.data_age(r))}*")
 
 
+def source_entry(ev: Evidence, source_id: str) -> str:
+    """Return one source as a Sources list names it, plain text: its label (as every other
+    place names it), title, author and publisher, kind, publication date (``c.`` and how
+    it was estimated when the source is undated), address and access date.
+
+    ``'Sinorblog (2019): Our quick-fire guide to WeChat mini programs. Dandan Cheng,
+    Sinorblog; agency blog, published 2019-09-11. Accessed 2026-11-29.'``
+    """
+    row = ev.sources.set_index("source_id").loc[source_id]
+
+    def field(name: str) -> str:
+        value = row.get(name)
+        return "" if value is None or pd.isna(value) else str(value).strip()
+
+    estimated = bool(row["is_published_estimated"])
+    when = format_date(row["published"], estimated=estimated, day=not estimated)
+    if estimated and field("published_note"):
+        when += f" ({lower_first(field('published_note'))})"
+    by = ", ".join(x for x in dict.fromkeys((field("author"), field("producer"))) if x)
+    text = f"{source_label(ev, source_id)}: {field('title')}. {by}; "
+    text += f"{field('kind').replace('_', ' ')}, published {when}."
+    if field("url"):
+        text += f" {field('url')}"
+    if field("accessed"):
+        text += f" Accessed {format_date(row['accessed'], day=True)}."
+    return text
+
+
 def sources(
     ev: Evidence,
     source_ids: Sequence[str] | None = None,
     assumptions: Sequence[str] = (),
     a: Assumptions | None = None,
 ) -> Markdown:
-    """Return the Sources cell: each source's citation, then the assumptions used, in words."""
-    src = ev.sources.set_index("source_id")["citation"]
-    ids = list(src.index) if source_ids is None else list(dict.fromkeys(source_ids))
-    text = "### Sources\n\n" + "\n".join(f"- {markdown_prose(src[s])}" for s in ids)
+    """Return the Sources cell: every source named by its label with its details, then the
+    assumptions used, in words.
+
+    The sources are ``source_ids`` (every source when None) and the sources the rationales
+    of ``assumptions`` quote (their ``cites`` in ``assumptions.yaml``), so every figure the
+    cell's text and tables show has its source listed.
+    """
     names = list(dict.fromkeys(assumptions))
+    if names and a is None:
+        a = load_assumptions(ev.datasets_dir)
+    if source_ids is None:
+        ids = list(ev.sources["source_id"])
+    else:
+        cited = a.cited_sources(names) if a is not None else ()
+        ids = list(dict.fromkeys([*source_ids, *cited]))
+    lines = [f"- {markdown_prose(source_entry(ev, s))}" for s in ids]
+    text = "### Sources\n\n" + (
+        "\n".join(lines) or "- None: what is shown rests on the assumptions below."
+    )
     if names:
-        rows = (a or load_assumptions(ev.datasets_dir)).describe(names)
+        rows = a.describe(names)
         table_rows = [[x["label"], x["range"], x["rationale"]] for x in rows]
         text += "\n\n### Assumptions used\n\n" + _markdown_table(
             ["Assumption", "Range", "Why"], table_rows
@@ -215,43 +270,92 @@ def market_answer(ev: Evidence, as_of: str | None = None) -> str:
     """Return the market overview's answer: the timeline's takeaway, where the funnel starts,
     and how the figures relate."""
     obs, when, years = dau.dau_anchor(ev, as_of)
+    date = format_date(obs.as_of, estimated=bool(obs.as_of_is_estimated))
     start = (
-        f"The funnel starts from {obs.value:,.0f}M users a day ({obs.source_id}, {obs.as_of:%B %Y})"
+        f"The funnel starts from {obs.value:,.0f}M users a day as of {date}, the figure in "
+        f"{source_label(ev, obs.source_id)}"
     )
     if years > 0:
-        start += f", grown by the assumed rate for {years:.1f} years to {when:%B %Y}"
-    n_conf, n_stale = len(find_conflicts(ev)), len(find_stale_repeats(ev))
-    stale = "1 is a stale repeat" if n_stale == 1 else f"{n_stale} are stale repeats"
-    return (
-        f"{timeline_text(ev, as_of).title}. {start}. {n_conf} pairs of sources disagree about "
-        f"the same period and {stale}; all are kept and flagged below."
-    )
+        start += f", grown by the assumed rate for {years:.1f} years to {format_date(when)}"
+    return f"{timeline_text(ev, as_of).title}. {start}. {relations_text(ev)}"
+
+
+def relations_text(ev: Evidence) -> str:
+    """Return how the articles' figures relate, in words: the sources that disagree about
+    the same period, and the stale repeats with the sources that make them."""
+    n_conf = len(find_conflicts(ev))
+    if n_conf == 0:
+        conf = "No two sources disagree about the same period"
+    elif n_conf == 1:
+        conf = "One pair of sources disagrees about the same period"
+    else:
+        conf = f"{format_number_word(n_conf)} pairs of sources disagree about the same period"
+    stale = find_stale_repeats(ev)
+    by = " and ".join(source_label(ev, s) for s in dict.fromkeys(stale["source_id"]))
+    n = len(stale)
+    if n == 0:
+        rep = "no figure is a stale repeat"
+    elif n == 1:
+        rep = f"one figure is a stale repeat, from {by}"
+    else:  # count the sources that repeat, not only the figures
+        whose = ("both" if n == 2 else "all") if stale["source_id"].nunique() == 1 else ""
+        rep = f"{format_number_word(n)} figures are stale repeats, {whose} from {by}"
+    rep = " ".join(rep.split())
+    return f"{conf[:1].upper()}{conf[1:]}, and {rep}; all are kept and flagged below."
 
 
 # --------------------------------------------------------------------------- the brand
 
 
 def profile_fields() -> pd.DataFrame:
-    """Return the fields of a brand profile file with what they mean (from the model)."""
-    return pd.DataFrame(fields_table())
+    """Return the fields of a brand profile file with what they mean (from the model).
+
+    A field inside an optional section (``needs.daily_users``) is required only when the
+    section is given, and says so, rather than 'yes'.
+    """
+    rows = []
+    for row in fields_table():
+        section, _, _ = row["field"].rpartition(".")
+        parent = BrandProfile.model_fields.get(section)
+        if section and parent is not None and not parent.is_required() and row["required"] == "yes":
+            row = row | {"required": f"no; yes when {section} is given"}
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
-def profile_table(profile: BrandProfile) -> pd.DataFrame:
-    """Return a profile as a two-column (field, value) table."""
+#: What a field left out of a profile means, shown in place of an empty value.
+_UNSTATED = {
+    "needs": "not stated: assumed for its objective",
+    "package_size_mb": "not stated: assumed",
+    "as_of": "not set: the latest figures",
+    "description": "none",
+}
+
+
+def profile_table(profile: BrandProfile, ev: Evidence | None = None) -> pd.DataFrame:
+    """Return a profile as a two-column (field, value) table: the field as written in a
+    profile file, its value in words (touch points by their labels; what a field left out
+    means)."""
     flat: dict[str, object] = {}
     for key, value in profile_to_dict(profile).items():
         if isinstance(value, dict):
             flat |= {f"{key}.{k}": v for k, v in value.items()}
         else:
             flat[key] = value
+    ev = load_evidence() if ev is None else ev
+    touchpoints = ev.touchpoints.set_index("touchpoint_id")["label"]
 
-    def shown(v: object) -> str:
+    def shown(field: str, v: object) -> str:
+        if field == "channels" and isinstance(v, list | tuple):
+            return ", ".join(str(touchpoints.get(c, c)) for c in v) or "none"
+        if v is None or v == "":
+            return _UNSTATED.get(field, "")
         if isinstance(v, list | tuple):
-            return ", ".join(map(str, v))
-        return f"{v:,.10g}" if isinstance(v, float) else "" if v is None else str(v)
+            return ", ".join(f"{x:,.10g}" if isinstance(x, float) else str(x) for x in v)
+        return f"{v:,.10g}" if isinstance(v, float) else str(v)
 
     return pd.DataFrame(
-        {"field": list(flat), "value": [markdown_text(shown(v)) for v in flat.values()]}
+        {"field": list(flat), "value": [markdown_text(shown(k, v)) for k, v in flat.items()]}
     )
 
 

@@ -38,48 +38,49 @@ def warning(r: Assessment, subject: str = "this verdict") -> str:
     if r.evidence_age_days <= STALE_AFTER_DAYS:
         return ""
     when = r.evidence_as_of.strftime("%B %Y")
+    prefix = "about " if r.evidence_as_of_is_estimated else ""
     return (
-        f"The newest figure behind {subject} is from {when}, {_years(r.evidence_age_days)} "
-        "before this analysis; add newer sources (README, Adding a source)."
+        f"The newest market figure behind {subject} is from {prefix}{when}, "
+        f"{_years(r.evidence_age_days)} before this analysis; add newer market figures before "
+        "relying on it."
     )
 
 
 def need_words(r: Assessment) -> str:
     """Return the need in words: '1.6k daily users (assumed for a sales Mini Program)'."""
     if r.need.basis == "stated":
-        return f"{format_users(r.need.daily_users)} daily users"
-    return f"{format_users(r.need.daily_users)} daily users (assumed for {r.profile.objective})"
+        return f"{r.need.figure()} daily users"
+    return f"{r.need.figure()} daily users (assumed for {r.profile.objective})"
 
 
 def headline(r: Assessment) -> str:
     """Return the recommendation as a full sentence: the executive summary's title."""
     failed = r.failed_gates()
     hard = [g for g in failed if g.caps == "NO-GO"]
-    users, need = format_users(r.users.p50), format_users(r.need.daily_users)
+    users, need = format_users(r.users.p50), r.need.figure()
+    users = "fewer than 1" if users == "<1" else f"about {users}"
     if r.verdict == "GO":
-        return (
-            f"Build the Mini Program: it can win about {users} daily users against the "
-            f"{need} it needs"
-        )
+        return f"Build the Mini Program: it can win {users} daily users against the {need} it needs"
     if hard:
         gate = hard[0].name
         if gate == "price":
             return (
-                f"Do not sell through a Mini Program at {format_rmb(r.profile.price_rmb)} a "
-                f"month: the articles advise a native app above {format_rmb(_caution(r))}"
+                f"Do not sell through a Mini Program at {format_rmb(r.profile.price_rmb)}: the "
+                f"articles advise a native app for products above {format_rmb(_caution(r))}"
             )
         if gate == "package":
-            return "Do not build it as planned: the code is over the 10 MB package limit"
+            limit = r.gate("package").limit or 0.0
+            return f"Do not build it as planned: the code is over the {limit:g} MB package limit"
         return "Do not build it yet: none of its touch points brings new users"
     if r.verdict == "NO-GO":
         return (
-            f"Do not build a Mini Program: it would win about {users} daily users against "
+            f"Do not build a Mini Program: it would win {users} daily users against "
             f"the {need} it needs"
         )
     if any(g.name == "use" for g in failed):
         return "Pilot before building: the articles show no brand using a Mini Program this way"
     return (
-        f"Pilot before building: about {users} daily users against the {need} it needs is "
+        f"Pilot before building: {users} daily users against the {need} it needs is "
         "too close to call"
     )
 
@@ -91,7 +92,7 @@ def _caution(r: Assessment) -> float:
 def probability_line(r: Assessment) -> str:
     """Return the chance behind the verdict and the event it is the chance of, in words."""
     return (
-        f"{format_probability(r.p_go)} chance that it wins the {format_users(r.need.daily_users)}"
+        f"{format_probability(r.p_go)} chance that it wins the {r.need.figure()}"
         " daily users it needs and passes every gate"
     )
 
@@ -161,29 +162,59 @@ def recommendation(r: Assessment) -> tuple[str, tuple[str, ...]]:
     steps: list[str] = []
     top = [x for x in r.research_first[:2] if x.value_of_information >= 0.005]
     research = " and ".join(labels.the(x.label) for x in top)
+    hard = [g for g in r.failed_gates() if g.caps == "NO-GO"]
     if r.verdict == "GO":
         title = "Go ahead: build the Mini Program and track its daily users against the need"
         steps.append(
-            f"Build for the {format_users(r.need.daily_users)} daily users it needs; expect "
+            f"Build for the {r.need.figure()} daily users it needs; expect "
             f"{format_users(r.users.p5)} to {format_users(r.users.p95)} a day (90% range)"
         )
+        if research:
+            steps.append(f"Track {research} from launch: it moves the answer most")
     elif r.verdict == "CONDITIONAL":
         title = "Run a pilot first, and decide on what it shows"
         steps.append("Build a small pilot and measure the daily users it wins")
+        if research:
+            steps.append(f"Before committing, pin down {research}")
+    elif hard and not r.flips:
+        title = "Do not build as planned: " + " and ".join(_GATE_SHORT[g.name] for g in hard)
     else:
         title = "Do not build now; revisit if one of the levers changes"
-    if research:
-        steps.append(f"Before committing, pin down {research}")
+        if research:
+            steps.append(f"Before deciding again, pin down {research}")
+    steps += [_GATE_STEP[g.name](r) for g in hard]
     for f in r.flips[:2]:
         steps.append(f"Watch the lever: {labels.lower_first(f.change)} would make it {f.verdict}")
     if warning(r):
-        steps.append("Add figures newer than the articles' before relying on the verdict")
+        steps.append("Add market figures newer than the articles' before relying on the verdict")
     if r.need.basis != "stated":
         steps.append(
-            f"Replace the assumed need of {format_users(r.need.daily_users)} daily users with "
-            "the brand's own target"
+            f"Replace the assumed need of {r.need.figure()} daily users with the brand's own target"
         )
     return title, tuple(steps)
+
+
+#: What a failed NO-GO gate is, in a few words (for the recommendation's title).
+_GATE_SHORT = {
+    "channels": "no touch point brings new users",
+    "package": "the code is over the package limit",
+    "price": "the price is above the articles' caution point",
+}
+
+#: What to do about each failed NO-GO gate (the articles' remedies).
+_GATE_STEP = {
+    "channels": lambda r: (
+        "Add a touch point that brings new users, such as shared links or QR codes"
+    ),
+    "package": lambda r: (
+        f"Split the features over several Mini Programs so each fits the "
+        f"{(r.gate('package').limit or 0.0):g} MB limit, or serve media from a server"
+    ),
+    "price": lambda r: (
+        f"Sell products above {format_rmb(_caution(r))} in a native app; a Mini Program that "
+        "does not sell (loyalty or service) is not held to this caution"
+    ),
+}
 
 
 def method_points(r: Assessment, a: Assumptions) -> tuple[str, ...]:
@@ -193,13 +224,13 @@ def method_points(r: Assessment, a: Assumptions) -> tuple[str, ...]:
         f"The chance is of one event: {r.p_go_event}.",
         "Reach is the funnel: Mini Program users a day x the target's share x those who can "
         "pay x users of the category x the share the brand's touch points reach.",
-        "Gates cap the verdict: a touch point that brings new users, the code package within "
-        "the limit, and for a shop a price within the articles' caution point; an undocumented "
-        "use caps it at CONDITIONAL.",
+        "Gates the chance cannot buy back: with no touch point that brings new users, a code "
+        "package over the limit, or a shop priced above the articles' caution point, the "
+        "verdict is NO-GO; a use the articles do not document caps it at CONDITIONAL.",
         f"GO at a chance of {format_probability(pol.go_at_least)} or more, NO-GO below "
         f"{format_probability(pol.no_go_below)}, CONDITIONAL between.",
-        f"Computed from {r.draws:,} scrambled Sobol draws of the uncertain inputs (seed "
-        f"{r.seed}); the conversion and the need enter exactly (conditional Monte Carlo).",
+        f"Computed from {r.draws:,} draws of every uncertain input (seed {r.seed}, so a rerun "
+        "gives the same numbers); the conversion and the need are integrated exactly.",
         f"Analysis date {r.analysis_date:%d %B %Y}"
         + (
             f"; market figures dated on or before {r.profile.as_of:%d %B %Y} (the profile's "
@@ -215,6 +246,6 @@ def brand_line(r: Assessment) -> str:
     """Return the brand in one line for covers and the index: category, objective, price."""
     p = r.profile
     return (
-        f"{CATEGORY_LABELS[p.category]} | {p.objective} | {format_rmb(p.price_rmb)} a month | "
+        f"{CATEGORY_LABELS[p.category]} | {p.objective} | price {format_rmb(p.price_rmb)} | "
         f"{labels.audience_words(p)}"
     )

@@ -32,19 +32,14 @@ def to_text(r: Assessment) -> str:
     ]
     if story.warning(r):
         lines += ["", "WARNING: " + story.warning(r)]
-    lines += [
-        "",
-        f"Reach:  {format_users(r.reach.p50)} users a day "
-        f"({format_range(r.reach.p5, r.reach.p95, format_users)})",
-        f"Users:  {format_users(r.users.p50)} a day "
-        f"({format_range(r.users.p5, r.users.p95, format_users)}) against a need of "
-        f"{story.need_words(r)}",
-        "",
-        "Gates:",
-    ]
+    # Reach, users and need are in the reasons (the reach reason says all three).
+    lines += ["", "Gates:"]
     for g in r.gates:
         mark = "pass" if g.passed else ("caps at CONDITIONAL" if g.caps != "NO-GO" else "FAIL")
         lines.append(f"  {g.label:<36}{mark}: {g.reason.text}")
+    title, steps = story.recommendation(r)
+    lines += ["", f"Recommendation: {title}"]
+    lines += [f"  {i}. {step}" for i, step in enumerate(steps, 1)]
     lines += ["", "Why, most decisive first:"]
     lines += [f"  - {x}" for x in story.summary_points(r, 5)]
     lines += ["", "Funnel (users a day, median and 90% interval):"]
@@ -60,11 +55,13 @@ def to_text(r: Assessment) -> str:
     ]
     lines += ["", "Research first:"]
     lines += [f"  - {what}: {why}" for what, why in story.research_rows(r)]
-    lines += ["", story.data_age(r)]
+    if not story.warning(r):  # the warning at the top already says how old the data is
+        lines += ["", story.data_age(r)]
     return "\n".join(lines) + "\n"
 
 
 SECTION_HEADINGS = {
+    "recommendation": "Recommendation",
     "reasons": "Why, most decisive first",
     "gates": "Gates",
     "funnel": "Reach: the market funnel (users a day)",
@@ -92,6 +89,10 @@ def markdown_sections(r: Assessment, ev: Evidence, a: Assumptions) -> dict[str, 
             + (f"\n\n> **Warning.** {md(story.warning(r))}" if story.warning(r) else "")
         )
     }
+    title, steps = story.recommendation(r)
+    out["recommendation"] = f"**{md(title)}.**\n\n" + "\n".join(
+        f"{i}. {md(step)}" for i, step in enumerate(steps, 1)
+    )
     out["reasons"] = "\n".join(
         f"{i}. {md(x.text)}" + (f" ({md(_cited(ev, x.sources))})" if x.sources else "")
         for i, x in enumerate(r.reasons, 1)

@@ -29,6 +29,7 @@ from research.formats import (
     format_period,
     format_takeaway,
 )
+from research.present.evidence_tables import EVENT_LABELS
 from research.present.palette import ACCENT, MUTED, NEUTRAL, PRIMARY, TEXT, VERMILLION
 from research.present.style import (
     ANNOTATION_SIZE,
@@ -47,11 +48,7 @@ from research.present.style import (
 _DAU = "mini_program_dau"
 _COUNT = "mini_program_count"
 _EVENT = "timeline_event"
-_EVENT_LABELS = {
-    "launch": "Launch",
-    "store_mini_program": "Store Mini Program",
-    "mini_programs_nearby": "Mini Programs Nearby",
-}
+_EVENT_LABELS = EVENT_LABELS
 _METRIC_NOUNS = {_DAU: "DAU figure", _COUNT: "Mini Program count"}
 _LABEL_BOX = {"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.9}
 #: Height of one row of event labels, points.
@@ -119,7 +116,8 @@ def timeline_text(ev: Evidence, as_of: str | pd.Timestamp | None = None) -> Char
     """Return the timeline's title and source line, generated from the plotted figures.
 
     The title gives the first and latest Mini Program DAU (millions of users a day),
-    ignoring stale repeats, and says how many sources repeat an older figure as current;
+    ignoring stale repeats, and says how many sources (not figures) repeat an older figure
+    as current, naming the figures when one source repeats them all;
     the source line cites every source the timeline plots (DAU, program count, events),
     oldest first. Nothing in the timeline is assumed ('Assumed: none.').
     """
@@ -149,17 +147,28 @@ def timeline_text(ev: Evidence, as_of: str | pd.Timestamp | None = None) -> Char
             v1=last["value"],
             t1=last["as_of"],
         )
-    if len(data.stale) == 1:
+    n_sources = data.stale["source_id"].nunique()
+    if n_sources == 1:  # one source may repeat several figures: count sources, not figures
         rep = data.stale.iloc[0]
+        periods = data.stale["original_as_of"].dt.year.unique()
+        if len(data.stale) == 1:
+            what = format_takeaway(
+                "the {orig:year} {noun}",
+                orig=rep["original_as_of"],
+                noun=_METRIC_NOUNS.get(rep["metric"], "figure"),
+            )
+        elif len(periods) == 1:
+            what = format_takeaway(
+                "{n:word} {orig:year} figures", n=len(data.stale), orig=rep["original_as_of"]
+            )
+        else:
+            what = format_takeaway("{n:word} older figures", n=len(data.stale))
         title += format_takeaway(
-            "; one {rep:year} source repeats the {orig:year} {noun} as current",
-            rep=rep["as_of"],
-            orig=rep["original_as_of"],
-            noun=_METRIC_NOUNS.get(rep["metric"], "figure"),
+            "; one {rep:year} source repeats {what} as current", rep=rep["published"], what=what
         )
-    elif len(data.stale) > 1:
+    elif n_sources > 1:
         title += format_takeaway(
-            "; {n:word} later sources repeat older figures as current", n=len(data.stale)
+            "; {n:word} later sources repeat older figures as current", n=n_sources
         )
     return ChartText(title=title, source_line=make_source_line(ev, data.source_ids))
 
