@@ -7,7 +7,8 @@ Titles are put together by :func:`format_takeaway`, which refuses digits typed b
 
 A :class:`NumberFormat` pairs the Excel number format a native PowerPoint chart shows with
 the same format as Python text, so the deck can size its labels in the words PowerPoint
-will show (:data:`SHARE`, :data:`SCORE`, :data:`USERS`, :data:`COUNT`).
+will show (:data:`SHARE`, :data:`PROBABILITY`, :data:`POINTS`, :data:`SCORE`, :data:`USERS`,
+:data:`COUNT`).
 """
 
 from __future__ import annotations
@@ -120,7 +121,9 @@ def format_musers(x: float, decimals: int = 0, *, with_unit: bool = True) -> str
 
 def format_users(x: float) -> str:
     """Return a count of users (not millions), rounded to two significant digits as the
-    uncertainty supports: ``'300M'``, ``'88M'``, ``'1.6k'``, ``'43k'``, ``'69'``."""
+    uncertainty supports: ``'300M'``, ``'88M'``, ``'1.6k'``, ``'43k'``, ``'69'``, ``'<1'``."""
+    if 0 < float(x) < 0.5:
+        return "<1"  # a fraction of a user a day is not 'about 0'
     x = significant(max(float(x), 0.0), 2) + 0.0  # + 0.0 turns -0.0 into 0.0
     for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
         if x >= size:
@@ -302,3 +305,19 @@ def _users_as_excel(x: float) -> str:
 USERS = NumberFormat("users", '[>=1000000]#,##0.0,,"M";[>=1000]#,##0,"k";0', _users_as_excel)
 #: Whole counts with thousands separators (``'1,235'``).
 COUNT = NumberFormat("count", "#,##0", format_count)
+
+
+def _points_as_excel(x: float) -> str:
+    """Return percentage points as :data:`POINTS`' Excel code shows them (``'<1'``, ``'4'``)."""
+    x = float(x)
+    if x == 0:
+        return "0"
+    if x < 0.5:
+        return "<1"
+    return f"{math.floor(x + 0.5):.0f}"  # Excel rounds halves away from zero
+
+
+#: Percentage points (a difference of two chances, 0-100) as whole points, ``'<1'`` from
+#: just above 0 to half a point (``'0'``, ``'<1'``, ``'4'``); the axis label says
+#: "percentage points".
+POINTS = NumberFormat("points", '[=0]0;[<0.5]"<1";0', _points_as_excel, "0")

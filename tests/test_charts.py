@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import matplotlib
+import pptx
 import pytest
 from matplotlib.axes import Axes
 from matplotlib.colors import to_hex
@@ -23,10 +24,12 @@ from research.data import profile_files
 from research.data.assumptions import load_assumptions
 from research.data.consistency import find_stale_repeats
 from research.data.evidence import Evidence, load_evidence, observations_for
+from research.data.profiles import Needs
 from research.decide.assess import assess
 from research.errors import InputError
 from research.formats import (
     COUNT,
+    POINTS,
     SCORE,
     SHARE,
     USERS,
@@ -42,16 +45,19 @@ from research.formats import (
     format_takeaway,
     format_users,
 )
-from research.model import categories
+from research.model import access, categories
 from research.paths import BRANDS_DIR
 from research.present import exhibits, labels, plots
 from research.present import style as charts
+from research.present.deck import KEY_SHAPE, KEY_SWATCH
+from research.present.deck.native_chart import add_key, add_native_chart, key_entries
 from research.present.palette import (
     ACCENT,
     CHART_FONT,
     NEUTRAL,
     PALETTE,
     PRIMARY,
+    SKY,
     VERDICT_COLOURS,
 )
 from research.present.style import (
@@ -198,6 +204,10 @@ def test_formatters(text: str, expected: str) -> None:
         (USERS, 296_600_000, "296.6M"),
         (USERS, 42_000, "42k"),
         (USERS, 69, "69"),
+        (POINTS, 4.15, "4"),
+        (POINTS, 2.5, "3"),
+        (POINTS, 0.07, "<1"),
+        (POINTS, 0.0, "0"),
     ],
 )
 def test_number_formats_write_what_their_excel_code_shows(number_format, value, text) -> None:
@@ -383,7 +393,8 @@ def test_export_chart_refuses_unfinished_figures_low_dpi_and_formats(tmp_path: P
 def test_timeline_text_is_generated_from_the_figures(ev: Evidence) -> None:
     text = timeline_text(ev)
     assert "170M" in text.title and "300M" in text.title
-    assert "repeat older figures as current" in text.title
+    # the stale repeats are named ('... repeats two 2018 figures as current')
+    assert re.search(r"\brepeats? .+ as current", text.title), text.title
     for producer in ("Agency insight page", "Datawords", "Sinorblog", "Nora Holtmann"):
         assert producer in text.source_line
     assert text.source_line.startswith("Sources: ")
@@ -588,7 +599,8 @@ def test_brand_chart_draws_the_exhibits_numbers_and_colours(
     rendered: dict, assessed: dict, slug: str, name: str
 ) -> None:
     """Bars are the exhibit's values, the highlighted ones (only) in the brand's colour, each
-    labelled in house words: a probability never reads 0% or 100%."""
+    labelled in the words the deck's native chart shows (its number format): a probability
+    never reads 0% or 100%."""
     ax = rendered[slug, name]
     ex = assessed[slug][1][name]
     bars, values = _bars(ax), _shown_values(ex)
@@ -601,9 +613,8 @@ def test_brand_chart_draws_the_exhibits_numbers_and_colours(
             assert brand == [i in ex.highlight for i in range(len(series))]
     verdict_colours = {c.lower() for c in VERDICT_COLOURS.values()}
     assert not {to_hex(r.get_facecolor()) for c in bars for r in c} & verdict_colours
-    fmt = format_probability if ex.is_probability else format_share
     shown = sorted(t.get_text() for t in ax.texts if t.get_visible())
-    assert shown == sorted(fmt(v) for series in values for v in series)
+    assert shown == sorted(ex.number_format.text(v) for series in values for v in series)
     if ex.is_probability:
         assert not [s for s in shown if CERTAIN.fullmatch(s)], shown
 
@@ -646,6 +657,14 @@ def _medians(ex) -> list[float]:
     return list(ex.series_dict()["median"])
 
 
+def _overlaps(label: str, aud) -> bool:
+    """Return whether an age band ('31-40', '51+') holds any of the target's ages."""
+    if not label[:1].isdigit():
+        return False
+    lo, _, hi = label.rstrip("+").partition("-")
+    return not (int(hi or 100) < aud.age_min or int(lo) > aud.age_max)
+
+
 @pytest.mark.parametrize("slug", EXAMPLES)
 def test_audience_title_names_the_highlighted_groups(assessed: dict, slug: str) -> None:
     r, exs = assessed[slug]
@@ -663,10 +682,11 @@ def test_audience_title_names_the_highlighted_groups(assessed: dict, slug: str) 
     genders = {"Women": {"Female"}, "Men": {"Male"}, "People": {"Female", "Male"}}[m[1]]
     assert lit & {"Female", "Male"} == genders
     for label, group in zip(ex.categories, ex.groups, strict=True):
-        if group == "Age":
+        if group == "Age":  # the brand's when at least half of the band's ages are targeted
             lo, _, hi = label.rstrip("+").partition("-")
-            overlaps = not (int(hi or 100) < aud.age_min or int(lo) > aud.age_max)
-            assert (label in lit) == overlaps, label
+            ages = range(int(lo), int(hi or 100) + 1)
+            targeted = [x for x in ages if aud.age_min <= x <= aud.age_max]
+            assert (label in lit) == (2 * len(targeted) >= len(ages)), label
     tiers = [int(c.split()[1]) for c in lit if c.startswith("Tier")]
     if m[4] == "every city tier":
         assert sorted(tiers) == [1, 2, 3, 4, 5]
@@ -674,12 +694,16 @@ def test_audience_title_names_the_highlighted_groups(assessed: dict, slug: str) 
         ends = [int(x) for x in re.split(r"[-, ]+", m[5])]
         named = list(range(ends[0], ends[-1] + 1)) if "-" in m[5] else ends
         assert sorted(tiers) == named == list(aud.city_tiers)
-    # the audience is inside each trait's highlighted groups: never more than their sum
+    # the audience is inside the groups it overlaps: never more than their sum
     share = _pct(m[6])
     med = _medians(ex)
     for group in set(ex.groups):
-        lit_sum = sum(v for i, v in enumerate(med) if ex.groups[i] == group and i in ex.highlight)
-        assert share <= lit_sum + 0.01, (group, share, lit_sum)
+        touched = [
+            v
+            for i, v in enumerate(med)
+            if ex.groups[i] == group and (i in ex.highlight or _overlaps(ex.categories[i], aud))
+        ]
+        assert share <= sum(touched) + 0.01, (group, share, sum(touched))
 
 
 @pytest.mark.parametrize("slug", EXAMPLES)
@@ -749,7 +773,9 @@ def test_channels_title_agrees_with_the_highlighted_total(assessed, slug) -> Non
     med = _medians(ex)
     n = 1 if m[1] == "one" else int(m[1])
     assert n == len(r.profile.channels) == len(ex.categories) - 1 - ("not use" in m[3])
-    assert ex.highlight == (len(med) - 1,) and ex.categories[-1] == "All the brand's touch points"
+    # every bar is the brand's but shared links it does not use
+    assert ex.categories[-1] == "All the brand's touch points"
+    assert ex.highlight == tuple(i for i, c in enumerate(ex.categories) if "(not used)" not in c)
     assert m[2] == format_share(med[-1])
     (shared,) = [i for i, c in enumerate(ex.categories) if c.startswith("One-on-one or group")]
     assert m[4] == format_share(med[shared])
@@ -763,11 +789,13 @@ def test_funnel_title_is_the_last_steps_users(assessed, slug) -> None:
     r, exs = assessed[slug]
     ex = exs["funnel"]
     m = re.fullmatch(
-        r"About (\S+) users a day are within the brand's reach, out of (\S+) Mini Program users",
+        r"About (\S+) users a day are within the brand's reach, out of (\S+) Mini Program users "
+        r"a day \((.+)\)",
         ex.title,
     )
     assert m, ex.title
     assert m[2] == format_users(r.funnel[0].p50)
+    assert m[3] == _dau_date(), "the daily users are dated by the figure they start from"
     assert ex.categories[-1].endswith(f": {m[1]}") and ex.highlight == (len(ex.categories) - 1,)
     users = [_users(m[2])] + [_users(c.rsplit(": ", 1)[1]) for c in ex.categories]
     assert users == sorted(users, reverse=True)
@@ -818,16 +846,16 @@ def test_tornado_title_names_the_input_that_moves_the_chance_most(assessed, slug
 def test_research_title_names_the_highlighted_largest_bar(assessed, slug) -> None:
     _, exs = assessed[slug]
     ex = exs["research"]
-    ((_, drops),) = ex.series
+    ((_, drops),) = ex.series  # percentage points, as the title says them
     if ex.title.startswith("Nothing left to research"):
-        assert max(drops) < 0.0005 and not ex.highlight and not ex.informative
+        assert max(drops) < 0.05 and not ex.highlight and not ex.informative
         return
     assert ex.informative
     assert ex.highlight == (0,) and drops[0] == max(drops)
     assert ex.title.startswith(f"Pin down {labels.the(ex.categories[0])} first")
     points = re.search(r"by (\d+) points?", ex.title)
-    if points:
-        assert int(points[1]) == round(100 * drops[0])
+    if points:  # the title's points are the highlighted bar's label
+        assert points[1] == ex.number_format.text(drops[0])
 
 
 @pytest.mark.parametrize("slug", EXAMPLES)
@@ -837,6 +865,300 @@ def test_exhibit_words_hold_no_code_names(assessed, slug) -> None:
         words += [*ex.categories, *ex.groups, *(k for k, _ in ex.series)]
         for text in words:
             assert not CODE_NAME.search(text), (name, text)
+
+
+# ------------------------------------ what the PNG and the deck show, the same in both
+
+
+def _dau_date() -> str:
+    """Return the date of the latest daily-user figure in the articles, as a reader sees it."""
+    rows = observations_for(load_evidence(), "mini_program_dau").sort_values("as_of")
+    row = rows.iloc[-1]
+    return format_date(row["as_of"], estimated=bool(row["as_of_is_estimated"]))
+
+
+def _native(ex):
+    """Return the deck's native chart of an exhibit and the slide it is drawn on."""
+    prs = pptx.Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    spec, box = ex.to_chart_slide(), (0, 0, 11_000_000, 4_500_000)
+    if key_entries(spec):  # the key above the chart, as the deck's chart slides have it
+        box = add_key(slide, key_entries(spec), box)
+    add_native_chart(slide, spec, box)
+    return next(s.chart for s in slide.shapes if s.has_chart), slide
+
+
+def _drawn(ex) -> Axes:
+    """Return an exhibit drawn as the report draws it (full size, laid out)."""
+    with house_style():
+        ax = plots.plot_exhibit(ex, "full")
+        ax.get_figure(root=True).canvas.draw()
+    return ax
+
+
+def _deck_colours(chart) -> list[str]:
+    """Return the fill of every bar of a one-series native chart, as '#rrggbb'."""
+    series = chart.plots[0].series[0]
+    base = str(series.format.fill.fore_color.rgb)
+    points = {
+        int(i): str(series.points[int(i)].format.fill.fore_color.rgb)
+        for i in series._element.xpath("./c:dPt/c:idx/@val")
+    }
+    return [f"#{points.get(i, base)}".lower() for i in range(len(chart.plots[0].categories))]
+
+
+def _assessed_with(slug: str, **changes):
+    """Return an example brand assessed (512 draws) with ``changes`` to its profile, and its
+    exhibits."""
+    ev = load_evidence()
+    a = load_assumptions(ev.datasets_dir)
+    profile = profile_files.load_profile(BRANDS_DIR / f"{slug}.yaml", ev)
+    r = assess(profile.model_copy(update=changes), ev=ev, a=a, draws=512, seed=7, analysis_date=DAY)
+    return r, exhibits.build_exhibits(r, ev, a)
+
+
+@pytest.mark.parametrize("slug", ["fast-fashion", "b2b-equipment"])
+def test_channel_chart_shows_every_touch_point_of_the_brand_in_its_colour(assessed, slug):
+    """Blue is the brand's: each touch point it uses and all of them together, in the PNG and
+    the deck; grey only shared links when the brand does not use them."""
+    r, exs = assessed[slug]
+    ex = exs["channels"]
+    brands = [not c.endswith("(not used)") for c in ex.categories]
+    assert brands.count(False) == (access.SHARED not in r.profile.channels)
+    want = [PRIMARY.lower() if b else NEUTRAL.lower() for b in brands]
+    ax = _drawn(ex)
+    assert [to_hex(bar.get_facecolor()) for bar in _bars(ax)[0]] == want
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[0] == "the brand's touch points"
+    assert ("others" in legend) == (not all(brands))
+    chart, slide = _native(ex)
+    assert _deck_colours(chart) == want
+    key = _by_name(slide, KEY_SHAPE).text_frame.text
+    assert key.startswith(f"{KEY_SWATCH} the brand's touch points")
+    assert ("others" in key) == (not all(brands))
+
+
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_every_chart_cites_the_source_of_each_sourced_bar(assessed, ev, slug):
+    """The channel chart cites the shared-links figure it always shows (used or not); the
+    audience chart cites the gender, age and city-tier figures it shows, from two articles."""
+    r, exs = assessed[slug]
+    cited = {
+        "channels": ["access_share"],
+        "audience": ["user_gender_share", "user_age_share", "user_city_tier_share"],
+    }
+    for name, metrics in cited.items():
+        line = exs[name].source_line
+        assert not line.startswith("Sources: none."), (name, line)
+        for metric in metrics:
+            rows = observations_for(ev, metric)
+            for source_id in set(rows.loc[rows["kind"] == "reported", "source_id"]):
+                assert labels.source_label(ev, source_id) in line, (name, metric, line)
+    tier_sources = set(observations_for(ev, "user_city_tier_share")["source_id"])
+    gender_sources = set(observations_for(ev, "user_gender_share")["source_id"])
+    assert tier_sources - gender_sources, "the tier shares come from another article"
+
+
+def test_tornado_series_colours_mean_nothing_else_and_match_in_png_and_deck(assessed):
+    ex = assessed["fast-fashion"][1]["tornado"]
+    ax = _drawn(ex)
+    png = [{to_hex(bar.get_facecolor()) for bar in bars} for bars in _bars(ax)]
+    assert all(len(c) == 1 for c in png) and len(png) == 2
+    png_colours = [c.pop() for c in png]
+    chart, slide = _native(ex)
+    deck_colours = [f"#{s.format.fill.fore_color.rgb}".lower() for s in chart.plots[0].series]
+    assert png_colours == deck_colours
+    assert len(set(png_colours)) == 2
+    # neither reads as the brand's (blue or sky blue), context (grey) or a verdict
+    taken = {PRIMARY, SKY, NEUTRAL, *VERDICT_COLOURS.values()}
+    assert not set(png_colours) & {c.lower() for c in taken}
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == [name for name, _ in ex.series]
+    key = _by_name(slide, KEY_SHAPE)
+    swatches = [
+        f"#{r.font.color.rgb}".lower()
+        for p in key.text_frame.paragraphs
+        for r in p.runs
+        if r.text.strip() == KEY_SWATCH
+    ]
+    assert swatches == png_colours
+
+
+def _label_gaps_pt(ax: Axes) -> list[float]:
+    """Return how far (pt) each value label of a horizontal bar chart starts past its bar."""
+    fig = ax.get_figure(root=True)
+    renderer = fig.canvas.get_renderer()
+    ends = sorted(
+        (
+            (bar.get_y() + bar.get_height() / 2, bar.get_x() + bar.get_width())
+            for c in _bars(ax)
+            for bar in c
+        ),
+    )
+    gaps = []
+    for text in ax.texts:
+        box = text.get_window_extent(renderer)
+        y_mid = ax.transData.inverted().transform(((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2))[1]
+        _, end = min(ends, key=lambda e: abs(e[0] - y_mid))
+        end_px = ax.transData.transform((end, 0))[0]
+        gaps.append((box.x0 - end_px) * 72 / fig.dpi)
+    return gaps
+
+
+def _visible_ticks(ax: Axes) -> list[str]:
+    """Return the x tick labels drawn inside the view."""
+    lo, hi = ax.get_xlim()
+    return [
+        t.get_text()
+        for t in ax.get_xticklabels()
+        if t.get_text() and lo - 1e-9 <= t.get_position()[0] <= hi + 1e-9
+    ]
+
+
+def _by_name(slide, name: str):
+    (shape,) = [s for s in slide.shapes if s.name == name]
+    return shape
+
+
+@pytest.mark.parametrize("drops", [None, (0.07, 0.03, 0.01), (38.0, 12.0, 0.4)])
+def test_research_chart_reads_in_points_alike_in_png_and_deck(assessed, drops):
+    """The drops are percentage points, as the title says: '4' and '<1', never '4%' or a
+    share; the PNG and the deck write the same words; labels sit just past their bars at any
+    scale; no two ticks read the same."""
+    ex = assessed["fast-fashion"][1]["research"]
+    if drops is not None:
+        ex = dataclasses.replace(ex, series=((ex.series[0][0], drops),))
+    ((_, values),) = ex.series
+    points = re.search(r"by (\d+) points", ex.title)
+    if drops is None:
+        assert points and points[1] == POINTS.text(values[0]) and "%" not in POINTS.text(values[0])
+    words = [POINTS.text(v) for v in values]
+    ax = _drawn(ex)
+    assert sorted(t.get_text() for t in ax.texts) == sorted(words)
+    assert ax.get_xlabel() == "drop in the chance of a wrong call, percentage points"
+    assert all(0.0 <= gap <= 2 * plots.LABEL_PAD_PT for gap in _label_gaps_pt(ax))
+    visible = _visible_ticks(ax)
+    assert len(set(visible)) == len(visible) >= 3, visible
+    assert not any(t.endswith("%") for t in visible)
+    chart, _ = _native(ex)
+    assert chart.plots[0].data_labels.number_format == POINTS.excel
+    assert chart.value_axis.axis_title.text_frame.text == ex.axis_label
+    assert [float(v) for v in chart.plots[0].series[0].values] == pytest.approx(values)
+
+
+@pytest.mark.parametrize("values", [(0.012, 0.004, 0.001), (0.0007, 0.0002, 0.0001)])
+def test_png_ticks_of_small_shares_never_repeat(assessed, values):
+    """'0%, 0%, 1%, 1%': a share axis over a small range writes the decimals its step needs."""
+    ex = dataclasses.replace(
+        assessed["fast-fashion"][1]["research"],
+        series=(("drop", values),),
+        number_format=SHARE,
+        axis_label="share",
+    )
+    ax = _drawn(ex)
+    visible = _visible_ticks(ax)
+    assert len(set(visible)) == len(visible) >= 3, visible
+    assert sorted(t.get_text() for t in ax.texts) == sorted(SHARE.text(v) for v in values)
+
+
+def test_audience_chart_highlights_a_band_only_when_half_its_ages_are_targeted(assessed):
+    """Men aged 35-60: 31-40 (six of its ten ages) and 41-50 are the brand's, 51+ (ten of
+    its fifty) is not; women aged 25-45: 41-50 (five of ten) is."""
+    for slug, want in (
+        ("b2b-equipment", {"31-40", "41-50"}),
+        ("luxury-direct", {"25-30", "31-40", "41-50"}),
+    ):
+        ex = assessed[slug][1]["audience"]
+        ages = {
+            c for i, c in enumerate(ex.categories) if ex.groups[i] == "Age" and i in ex.highlight
+        }
+        assert ages == want, slug
+    ex = assessed["b2b-equipment"][1]["audience"]
+    ax = _drawn(ex)
+    colours = [to_hex(bar.get_facecolor()) for bar in _bars(ax)[0]]
+    assert colours[ex.categories.index("51+")] == NEUTRAL.lower()
+    assert colours[ex.categories.index("41-50")] == PRIMARY.lower()
+
+
+def test_funnel_title_dates_the_daily_users_it_starts_from():
+    r, exs = _assessed_with("fast-fashion")
+    assert exs["funnel"].title.endswith(
+        f"out of {format_users(r.funnel[0].p50)} Mini Program users a day ({_dau_date()})"
+    )
+    # figures read at an earlier date start from the figure of then, grown to that date
+    r, exs = _assessed_with("fast-fashion", as_of=dt.date(2018, 6, 1))
+    assert exs["funnel"].title.endswith(
+        f"out of {format_users(r.funnel[0].p50)} Mini Program users a day "
+        "(projected to Jun 2018 from c. Jan 2018)"
+    )
+
+
+def test_reach_title_says_the_need_is_assumed_not_the_chance(assessed):
+    ex = assessed["fast-fashion"][1]["reach"]
+    assert ex.title.endswith("daily users it needs (an assumed need)"), ex.title
+    assert "(assumed)" not in ex.title
+
+
+@pytest.mark.parametrize(
+    ("need", "words", "category"),
+    [((200.0, 800.0), "200 to 800", "200 to 800"), (500.0, "500", "500+")],
+)
+def test_reach_title_names_a_stated_need_as_stated(need, words, category):
+    r, exs = _assessed_with("fast-fashion", needs=Needs(daily_users=need))
+    ex = exs["reach"]
+    ((_, chances),) = ex.series
+    (i,) = ex.highlight
+    assert ex.title == (
+        f"{format_probability(chances[i])} chance of winning the {words} daily users it needs"
+    )
+    assert ex.categories[i] == category
+    assert words in ex.notes
+
+
+#: Each touch point as written inside a sentence: lower case, but for WeChat's and other
+#: apps' names and acronyms.
+IN_SENTENCE = {
+    "Top bar entry (saved or pinned Mini Programs)": (
+        "top bar entry (saved or pinned Mini Programs)"
+    ),
+    "Discover > Mini Programs": "Discover > Mini Programs",
+    "Mini Programs Nearby": "Mini Programs Nearby",
+    "Me > Services": "Me > Services",
+    "One-on-one or group chat sharing": "one-on-one or group chat sharing",
+    "Official Account menu": "Official Account menu",
+    "Official Account pushes": "Official Account pushes",
+    "Subscription messages": "subscription messages",
+    "Mobile number authentication": "mobile number authentication",
+    "H5 page links": "H5 page links",
+    "Moments ads": "Moments ads",
+    "Weixin Search Zone ads": "Weixin Search Zone ads",
+    "QR codes": "QR codes",
+    "Indoor navigation": "indoor navigation",
+    "In-store member registration": "in-store member registration",
+    "In-store customer service": "in-store customer service",
+    "Store Mini Program (store business card)": "store Mini Program (store business card)",
+    "Exchange partnerships": "exchange partnerships",
+    "Xiaohongshu (RED) links": "Xiaohongshu (RED) links",
+    "External SDK apps": "external SDK apps",
+}
+
+
+def test_tornado_and_research_rows_write_touch_points_inside_the_sentence(assessed, ev):
+    """'Users reached through one-on-one or group chat sharing', not '... through One-on-one';
+    names and acronyms keep their capitals ('through QR codes', 'through Moments ads')."""
+    assert set(IN_SENTENCE) == set(ev.touchpoints["label"])
+    rows = [
+        c.removeprefix("Users reached through ")
+        for _, exs in assessed.values()
+        for name in ("tornado", "research")
+        for c in exs[name].categories
+        if c.startswith("Users reached through ")
+    ]
+    assert set(rows) <= set(IN_SENTENCE.values()), sorted(set(rows) - set(IN_SENTENCE.values()))
+    assert "one-on-one or group chat sharing" in rows
+    assert "QR codes" in rows  # an acronym keeps its capitals
+    titles = [exs[n].title for _, exs in assessed.values() for n in ("tornado", "research")]
+    assert not [t for t in titles if "through One-on-one" in t]
 
 
 # ---------------------------------------------------------------------- the measurer

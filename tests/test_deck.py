@@ -18,7 +18,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
 from pptx.util import Pt
 
-from research.formats import COUNT, SHARE
+from research.formats import COUNT, POINTS, SHARE
 from research.formats import PROBABILITY as CHANCE
 from research.present.deck import (
     CONTEXT,
@@ -38,7 +38,7 @@ from research.present.deck import (
     write_deck,
 )
 from research.present.deck.look import MARGIN, SERIES_COLOURS, SLIDE_WIDTH, TEXT
-from research.present.deck.native_chart import LABEL_PAD_PT, plot_geometry
+from research.present.deck.native_chart import AXIS_TITLE_SHAPE, LABEL_PAD_PT, plot_geometry
 from research.present.deck.text import text_width_pt
 
 #: A brand name of 150 characters and a Chinese one of 80.
@@ -67,6 +67,7 @@ INTERVAL = ChartSlide(
     groups=("Gender", "Gender", "Age", "Age", "City tier", "City tier"),
     highlight_label="the brand's target",
     dividers=((4, "tiers below"),),
+    axis_label="share of Mini Program users",
 )
 #: A probability chart whose value axis runs 0 to 1, one interval reaching the top.
 PROBABILITY = ChartSlide(
@@ -84,6 +85,20 @@ PROBABILITY = ChartSlide(
     highlight=(3,),
     highlight_label="the answer",
     value_range=(0.0, 1.0),
+    axis_label="chance of each step",
+)
+#: Drops in the chance of a wrong call, in percentage points, the smallest under one.
+POINTS_CHART = ChartSlide(
+    title="Pin down the conversion first: knowing it would cut the chance of a wrong call",
+    source_line="Model estimate.",
+    notes="",
+    kind="bar",
+    categories=("Conversion", "Daily users needed", "Share of users aged 30 or below"),
+    series=(("drop in the chance of a wrong call", (4.15, 0.07, 0.0)),),
+    number_format=POINTS,
+    highlight=(0,),
+    highlight_label="research first",
+    axis_label="drop in the chance of a wrong call, percentage points",
 )
 QUESTIONS = (
     INTERVAL,
@@ -97,6 +112,7 @@ QUESTIONS = (
         highlight=(1,),
         highlight_label="the brand's price",
         dividers=((3, "caution point"),),
+        axis_label="share of users spending at least this many RMB a month",
     ),
     ChartSlide(
         title="Shared links and search bring most users in both years",
@@ -127,6 +143,7 @@ APPENDIX_CHARTS = (
         series=(("Monthly users (M)", (600.0, 700.0, 800.0, 900.0, 949.0)),),
         number_format=COUNT,
     ),
+    POINTS_CHART,
 )
 
 
@@ -583,6 +600,15 @@ def test_chart_key_of_an_interval_chart_names_the_highlight_and_the_interval(go)
     assert key_entries(dataclasses.replace(INTERVAL, highlight=()))[0][0] is None
 
 
+def test_chart_key_names_no_others_when_every_bar_is_highlighted(go):
+    """A chart whose bars are all the brand's (every touch point it uses) has no grey bars,
+    so its key names none."""
+    every = dataclasses.replace(INTERVAL, highlight=tuple(range(len(INTERVAL.categories))))
+    assert [text for _, text in key_entries(every)][:1] == ["the brand's target"]
+    assert (CONTEXT, "others") not in key_entries(every)
+    assert (CONTEXT, "others") in key_entries(INTERVAL)
+
+
 def test_interval_chart_draws_the_median_with_error_bars(go):
     chart = _chart(_slide(go, INTERVAL.title))
     plot = chart.plots[0]
@@ -641,9 +667,75 @@ def test_native_chart_style(go, go_spec):
         chart = _chart(slide)
         assert not chart.has_legend and not chart.has_title
         assert chart.plots[0].has_data_labels
+        assert chart.plots[0].data_labels.number_format == spec.number_format.excel
         axis_code = spec.number_format.axis_excel or spec.number_format.excel
-        assert chart.value_axis.tick_labels.number_format == axis_code
+        # the axis's own code, with only the decimals its step needs
+        shown = chart.value_axis.tick_labels.number_format
+        assert re.sub(r"\.0+", "", shown) == re.sub(r"\.0+", "", axis_code)
         assert chart.value_axis.has_major_gridlines
+
+
+def _excel_ticks(axis, number_format) -> list[str]:
+    """Return the value axis's tick labels as PowerPoint writes them with its code."""
+    code = axis.tick_labels.number_format
+    lo, hi, step = axis.minimum_scale, axis.maximum_scale, axis.major_unit
+    ticks = [lo + k * step for k in range(round((hi - lo) / step) + 1)]
+    plain = re.fullmatch(r"0(?:\.(0+))?(%?)", code)
+    if not plain:
+        assert code == (number_format.axis_excel or number_format.excel)
+        return [number_format.text(t) for t in ticks]
+    decimals, percent = len(plain[1] or ""), plain[2] == "%"
+    return [f"{t * (100 if percent else 1):.{decimals}f}{plain[2]}" for t in ticks]
+
+
+def test_value_axis_ticks_never_read_the_same(go, go_spec):
+    for slide, spec in _chart_slides(go, go_spec):
+        ticks = _excel_ticks(_chart(slide).value_axis, spec.number_format)
+        assert len(set(ticks)) == len(ticks) >= 3, (spec.title, ticks)
+
+
+@pytest.mark.parametrize(
+    ("number_format", "values", "code"),
+    [
+        (POINTS, (4.15, 0.07, 0.0), "0"),
+        (POINTS, (0.07, 0.03, 0.01), "0.00"),
+        (SHARE, (0.009, 0.004, 0.001), "0.0%"),
+        (SHARE, (0.012, 0.004, 0.001), "0.00%"),
+        (SHARE, (0.0007, 0.0002, 0.0001), "0.00%"),
+    ],
+)
+def test_small_values_get_ticks_that_read_apart(number_format, values, code):
+    """Values far below one step of the format's whole numbers ('0%, 0%, 1%, 1%' before)
+    take the decimals that tell their ticks apart."""
+    chart = dataclasses.replace(POINTS_CHART, number_format=number_format, series=(("v", values),))
+    prs = build_deck(_make_spec(appendix_charts=(chart,)))
+    axis = _chart(_slide(prs, chart.title)).value_axis
+    assert axis.tick_labels.number_format == code
+    ticks = _excel_ticks(axis, number_format)
+    assert len(set(ticks)) == len(ticks) >= 3, ticks
+    assert axis.maximum_scale >= max(values)
+
+
+def test_value_axis_says_what_the_values_are(go, go_spec):
+    """Under a horizontal chart the axis title, one line read left to right; above a column
+    chart a line of text (applications wrap a native title there into the labels)."""
+    for slide, spec in _chart_slides(go, go_spec):
+        chart, frame = _chart(slide), next(s for s in slide.shapes if s.has_chart)
+        texts = [s for s in slide.shapes if s.name == AXIS_TITLE_SHAPE]
+        if not spec.axis_label:
+            assert not chart.value_axis.has_title and not texts
+        elif spec.kind in ("bar", "stacked_bar", "interval_bar"):
+            assert chart.value_axis.has_title and not texts
+            title = chart.value_axis.axis_title
+            assert title.text_frame.text == spec.axis_label
+            body = title._element.find(qn("c:tx")).find(qn("c:rich")).find(qn("a:bodyPr"))
+            assert (body.get("rot"), body.get("wrap")) == ("0", "none")
+        else:
+            assert not chart.value_axis.has_title
+            (text,) = texts
+            assert text.text_frame.text == spec.axis_label
+            assert text.top + text.height <= frame.top and text.left == frame.left
+    assert POINTS_CHART in go_spec.appendix_charts
 
 
 def test_divider_is_drawn_between_its_categories(go):
@@ -812,6 +904,10 @@ def test_specs_are_frozen(go_spec):
         ({"source_line": " "}, "source_line"),
         ({"kind": "image"}, "image"),
         ({"number_format": "0%"}, "NumberFormat"),
+        (
+            {"kind": "image", "image": "x.png", "categories": (), "series": (), "axis_label": "a"},
+            "axis_label",
+        ),
     ],
 )
 def test_chart_slide_rejects_bad_specs(kwargs, message):

@@ -210,7 +210,7 @@ DATA_CASES = {
         "did you mean 'policy'",
     ),
     "policy cut-off of 5": (
-        lambda d: _edit(d, "assumptions.yaml", "go_at_least: 0.70", "go_at_least: 5"),
+        lambda d: _edit(d, "assumptions.yaml", "go_at_least: 0.", "go_at_least: 5 #"),
         "outside [0, 1]",
     ),
     "policy cut-off of -1": (

@@ -145,9 +145,10 @@ def lognormal_product_quantiles(
             value = float(phi.mean())
             if not slope:
                 return value, np.nan
-            np.square(z, out=z)
-            z *= -0.5
-            dens = np.exp(z, out=z)
+            with np.errstate(over="ignore"):  # a huge z gives a density of exactly 0
+                np.square(z, out=z)
+                z *= -0.5
+                dens = np.exp(z, out=z)
             if capped:
                 dens = np.where(m >= log_c, 0.0, dens)
             return value, float(dens.mean()) / (sigma * _SQRT_2PI)

@@ -20,16 +20,19 @@ from research.decide.assessment import Assessment
 from research.decide.context import make_context
 from research.decide.engine import Needs, success
 from research.formats import (
+    POINTS,
     PROBABILITY,
     SHARE,
     NumberFormat,
+    format_date,
     format_points,
     format_probability,
+    format_range,
     format_rmb,
     format_share,
     format_users,
 )
-from research.model import access, audience, categories, spend
+from research.model import access, audience, categories, dau, spend
 from research.model.distributions import Z95, summarise
 from research.present import labels
 from research.present.deck.spec import INTERVAL_SERIES, ChartSlide
@@ -111,6 +114,7 @@ class Exhibit:
             highlight_label=self.highlight_label,
             dividers=self.dividers,
             value_range=self.value_range,
+            axis_label=self.axis_label,
         )
 
 
@@ -124,17 +128,38 @@ def _basis_note(basis: str) -> str:
     return "" if basis == "sourced" else f" ({basis})"
 
 
+def _sources_of(inputs) -> tuple[list[str], list[str]]:
+    """Return (source ids, assumption names) behind ``inputs``, in order."""
+    inputs = list(inputs)
+    return (
+        [x for i in inputs for x in i.sources],
+        [x for i in inputs for x in i.assumptions],
+    )
+
+
+def band_in_target(band: tuple[int, int], age_min: int, age_max: int) -> bool:
+    """Return whether at least half of the whole-year ages of ``band`` (low, high, inclusive)
+    lie in the target's ``age_min`` to ``age_max``: a band the target only grazes is not
+    the brand's."""
+    lo, hi = band
+    inside = max(0, min(hi, age_max) - max(lo, age_min) + 1)
+    return 2 * inside >= hi - lo + 1
+
+
+def _in_target(trait: str, key, aud) -> bool:
+    if trait == "age":
+        return band_in_target(key, aud.age_min, aud.age_max)
+    return audience.group_in_target(
+        trait, key, aud.gender, aud.age_min, aud.age_max, aud.city_tiers
+    )
+
+
 def audience_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
-    """Return users by gender, age band and tier (0-1), the groups of the target highlighted."""
+    """Return users by gender, age band and tier (0-1), the groups of the target highlighted
+    (an age band when at least half of its ages are the target's)."""
     comp = audience.composition(r.values, audience.age_anchor(ev)[1])
     aud = r.profile.audience
-    hl = tuple(
-        i
-        for i, row in enumerate(comp.itertuples())
-        if audience.group_in_target(
-            row.trait, row.key, aud.gender, aud.age_min, aud.age_max, aud.city_tiers
-        )
-    )
+    hl = tuple(i for i, row in enumerate(comp.itertuples()) if _in_target(row.trait, row.key, aud))
     fit = r.criterion("audience_fit")
     share = summarise(r.factors["audience_share"]).p50
     who = labels.audience_words(r.profile)
@@ -142,10 +167,14 @@ def audience_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
         f"{who} are {format_share(share)} of Mini Program users; "
         f"{format_share(fit.value)} of them are in the articles' core segment of young women"
     )
+    # the bars show every trait (gender, age, city tier): cite the figures behind each
+    srcs, assumed = _sources_of(audience.inputs(ev, a).values())
     return Exhibit(
         "audience",
         title,
-        labels.source_line(ev, a, fit.reason.sources, fit.reason.assumptions),
+        labels.source_line(
+            ev, a, [*fit.reason.sources, *srcs], [*fit.reason.assumptions, *assumed]
+        ),
         fit.reason.text,
         "interval_bar",
         tuple(comp["group"]),
@@ -244,7 +273,8 @@ def categories_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
 
 def channels_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
     """Return the share of users each of the brand's touch points reaches and all of them
-    together (0-1, highlighted); shared links shown even when the brand does not use them."""
+    together (0-1), the brand's bars highlighted; shared links shown (not highlighted) even
+    when the brand does not use them."""
     tp = ev.touchpoints.set_index("touchpoint_id")
     shown = list(r.profile.channels)
     if access.SHARED not in shown:
@@ -254,10 +284,14 @@ def channels_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
         str(tp.at[t, "label"]) + ("" if t in r.profile.channels else " (not used)") for t in shown
     ]
     fit = r.criterion("channel_reach")
+    hl = tuple(i for i, t in enumerate(shown) if t in r.profile.channels)
     if r.profile.channels:
         names.append("All the brand's touch points")
         draws.append(np.asarray(r.factors["channel_share"], float))
-    hl = (len(names) - 1,) if r.profile.channels else ()
+        hl = (*hl, len(names) - 1)
+    # every bar's figure is cited, the shared-links bar too when the brand does not use it
+    ins = access.inputs(ev, a)
+    srcs, assumed = _sources_of(ins[access.input_name(t)] for t in shown)
     shared = summarise(draws[shown.index(access.SHARED)]).p50
     n = len(r.profile.channels)
     if not n:
@@ -281,17 +315,27 @@ def channels_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
     return Exhibit(
         "channels",
         title,
-        labels.source_line(ev, a, fit.reason.sources, fit.reason.assumptions),
+        labels.source_line(
+            ev, a, [*fit.reason.sources, *srcs], [*fit.reason.assumptions, *assumed]
+        ),
         fit.reason.text + ". Each touch point's share is of all users; a user can use several.",
         "interval_bar",
         tuple(names),
         _band(draws),
         SHARE,
         hl,
-        highlight_label="the brand's touch points together" if hl else "",
+        highlight_label="the brand's touch points" if hl else "",
         axis_label="share of users reached",
         value_range=(0.0, 1.0),
     )
+
+
+def dau_date(r: Assessment, ev: Evidence) -> str:
+    """Return when the daily-user figure the funnel starts from holds, in words: the quoted
+    figure's date (``'c. Jul 2019'``), or the date it is projected to from it."""
+    obs, when, years = dau.dau_anchor(ev, r.profile.as_of)
+    quoted = format_date(obs.as_of, estimated=obs.as_of_is_estimated)
+    return quoted if years <= 0 else f"projected to {format_date(when)} from {quoted}"
 
 
 def funnel_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
@@ -308,7 +352,7 @@ def funnel_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
     cats = tuple(f"{s.label[:1].upper()}{s.label[1:]}: {format_users(s.p50)}" for s in st[1:])
     title = (
         f"About {format_users(st[-1].p50)} users a day are within the brand's reach, "
-        f"out of {format_users(st[0].p50)} Mini Program users"
+        f"out of {format_users(st[0].p50)} Mini Program users a day ({dau_date(r, ev)})"
     )
     srcs = [x for s in st for x in s.sources]
     assumed = [x for s in st for x in s.assumptions]
@@ -350,15 +394,20 @@ def reach_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
     chances = [chance(x, spread if x == need else 0.0) for x in levels]
     hl = (levels.index(need),)
     chance = chances[hl[0]]
+    stated = r.need.basis == "stated"
+    # a stated range is named as the brand gave it, not as its median
+    is_range = stated and r.need.low != r.need.high
+    need_words = format_range(r.need.low, r.need.high, format_users) if is_range else None
     title = (
-        f"{format_probability(chance)} chance of winning the {format_users(need)} daily "
-        f"users it needs{'' if r.need.basis == 'stated' else ' (assumed)'}"
+        f"{format_probability(chance)} chance of winning the "
+        f"{need_words or format_users(need)} daily users it needs"
+        f"{'' if stated else ' (an assumed need)'}"
     )
-    basis = "stated in the brand's profile" if r.need.basis == "stated" else "assumed"
+    basis = "stated in the brand's profile" if stated else "assumed"
     notes = (
         f"Users the brand can reach a day times the share it converts "
         f"({format_share(r.conversion.p5)} to {format_share(r.conversion.p95)}, assumed); "
-        f"the need of {format_users(need)} daily users is {basis}."
+        f"the need of {need_words or format_users(need)} daily users is {basis}."
     )
     assumed = ["reach_to_users_share", *([r.need.assumption] if r.need.assumption else [])]
     srcs = [x for s in r.funnel for x in s.sources]
@@ -368,7 +417,7 @@ def reach_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
         labels.source_line(ev, a, srcs, assumed + [x for s in r.funnel for x in s.assumptions]),
         notes,
         "column",
-        tuple(f"{format_users(x)}+" for x in levels),
+        tuple(need_words if x == need and need_words else f"{format_users(x)}+" for x in levels),
         (("chance", tuple(chances)),),
         PROBABILITY,
         hl,
@@ -379,16 +428,44 @@ def reach_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
     )
 
 
+#: First words of touch-point labels that are names (WeChat's features, other apps): they
+#: keep their capital inside a sentence, as acronyms (QR, H5, SDK) do.
+NAMES = frozenset(
+    {"Discover", "Me", "Mini", "Moments", "Official", "WeChat", "Weixin", "Xiaohongshu"}
+)
+
+
+def in_sentence(label: str) -> str:
+    """Return a touch point's label as written inside a sentence: its first letter in lower
+    case ('One-on-one or group chat sharing' -> 'one-on-one ...'), unless it begins with a
+    name or an acronym ('Moments ads', 'QR codes' stay as they are)."""
+    first = label.split(" ", 1)[0]
+    if first in NAMES or any(c.isupper() or c.isdigit() for c in first[1:]):
+        return label
+    return labels.lower_first(label)
+
+
+def input_label(name: str, label: str, ev: Evidence) -> str:
+    """Return an uncertain input's label for a chart row: a touch point named inside it is
+    written as inside a sentence ('Users reached through one-on-one or group chat
+    sharing')."""
+    for t, words in ev.touchpoints.set_index("touchpoint_id")["label"].items():
+        if name == access.input_name(str(t)) and not label.startswith(str(words)):
+            return label.replace(str(words), in_sentence(str(words)))
+    return label
+
+
 def tornado_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
     """Return the chance of the GO event (0-1) with each uncertain input at its low and at
     its high end, the others as drawn: the inputs that move it most first."""
     rows = r.sensitivity[:TOP_INPUTS]
+    names = [input_label(s.input, s.label, ev) for s in rows]
     first = rows[0]
     if first.swing < 0.005:
         title = "No uncertain input moves the answer: " + labels.decided_by(r)
     else:
         title = (
-            f"{labels.the(first.label, start=True)} moves the chance most: from "
+            f"{labels.the(names[0], start=True)} moves the chance most: from "
             f"{format_probability(first.p_go_low)} to {format_probability(first.p_go_high)} "
             "across its range"
         )
@@ -399,11 +476,11 @@ def tornado_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
         title,
         labels.source_line(ev, a, srcs, assumed),
         "; ".join(
-            f"{s.label}: {format_probability(s.p_go_low)} to {format_probability(s.p_go_high)}"
-            for s in rows
+            f"{n}: {format_probability(s.p_go_low)} to {format_probability(s.p_go_high)}"
+            for n, s in zip(names, rows, strict=True)
         ),
         "bar",
-        tuple(s.label for s in rows),
+        tuple(names),
         (
             ("at its low end", tuple(s.p_go_low for s in rows)),
             ("at its high end", tuple(s.p_go_high for s in rows)),
@@ -417,18 +494,20 @@ def tornado_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
 
 
 def research_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
-    """Return how far knowing each input first would cut the chance of a wrong call (0-1)."""
+    """Return how far knowing each input first would cut the chance of a wrong call, in
+    percentage points (0-100), as the title says it."""
     rows = [x for x in r.research_first if x.value_of_information >= 0.0005][:5]
     rows = rows if len(rows) >= 3 else list(r.research_first[:3])
+    names = [input_label(s.input, s.label, ev) for s in rows]
     top = rows[0]
     if top.value_of_information < 0.0005:
         title = "Nothing left to research before deciding: " + labels.decided_by(r)
     else:
         title = (
-            f"Pin down {labels.the(top.label)} first: knowing it would cut the chance of "
+            f"Pin down {labels.the(names[0])} first: knowing it would cut the chance of "
             f"a wrong call by {format_points(top.value_of_information)}"
             if top.value_of_information >= 0.005
-            else f"Pin down {labels.the(top.label)} first: little else could change the answer"
+            else f"Pin down {labels.the(names[0])} first: little else could change the answer"
         )
     assumed = [x for s in rows for x in labels.assumption_names(s.input, r, a)]
     return Exhibit(
@@ -438,12 +517,17 @@ def research_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
         "Expected drop in the chance of a wrong call if the input were known before deciding "
         "(expected value of partial perfect information, from the assessment's own draws).",
         "bar",
-        tuple(s.label for s in rows),
-        (("drop in the chance of a wrong call", tuple(s.value_of_information for s in rows)),),
-        SHARE,
+        tuple(names),
+        (
+            (
+                "drop in the chance of a wrong call",
+                tuple(100 * s.value_of_information for s in rows),
+            ),
+        ),
+        POINTS,
         (0,) if top.value_of_information >= 0.0005 else (),
         highlight_label="research first" if top.value_of_information >= 0.0005 else "",
-        axis_label="drop in the chance of a wrong call",
+        axis_label="drop in the chance of a wrong call, percentage points",
         informative=top.value_of_information >= 0.0005,
     )
 

@@ -226,12 +226,13 @@ def present(
 
 def exhibit_table(ex: exhibits.Exhibit, label: str = "group") -> pd.DataFrame:
     """Return an exhibit's data as a table: one row per bar, the brand's marked."""
-    fmt = "chance" if ex.is_probability else "share"
-    data = {label: list(ex.categories)} | {k: list(v) for k, v in ex.series}
+    data = {label: list(ex.categories)} | {
+        k: [ex.number_format.text(x) for x in v] for k, v in ex.series
+    }  # written as the chart writes them ('<1%', '4' points)
     df = pd.DataFrame(data)
     if ex.highlight:
         df["the brand's"] = ["yes" if i in ex.highlight else "" for i in range(len(df))]
-    return present(df, {k: fmt for k, _ in ex.series})
+    return df
 
 
 # --------------------------------------------------------------------------- charts

@@ -21,7 +21,7 @@ GREEN: str = "#009E73"
 VERMILLION: str = "#D55E00"
 #: Okabe-Ito reddish purple.
 PURPLE: str = "#CC79A7"
-#: Okabe-Ito sky blue.
+#: Okabe-Ito sky blue (not on data charts: beside the brand's blue it reads as the brand's).
 SKY: str = "#56B4E9"
 #: Okabe-Ito yellow (weak on white: use for fills, not lines or text).
 YELLOW: str = "#F0E442"
@@ -35,8 +35,9 @@ PALETTE: tuple[str, ...] = (PRIMARY, ACCENT, GREEN, VERMILLION, PURPLE, SKY, YEL
 #: NO-GO vermillion.
 VERDICT_COLOURS: dict[str, str] = {"GO": GREEN, "CONDITIONAL": ACCENT, "NO-GO": VERMILLION}
 #: Series of a chart with several (the tornado's low and high ends), in order: neither the
-#: brand's blue, nor grey (context), nor a verdict colour, so each colour keeps one meaning.
-SERIES: tuple[str, ...] = (PURPLE, SKY, BLACK)
+#: brand's blue nor the sky blue that reads as it, nor grey (context), nor a verdict colour,
+#: so each colour keeps one meaning. Yellow, weak on white, only fills a third series.
+SERIES: tuple[str, ...] = (PURPLE, BLACK, YELLOW)
 
 # ------------------------------------------------------------------------- chart greys
 

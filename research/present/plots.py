@@ -7,7 +7,10 @@ one thing each: the brand's bars in :data:`~research.present.palette.PRIMARY`, o
 light grey; verdict colours never appear on a data chart.
 
 Legends sit above the plot, outside the data, so they never cover a bar or a label; axis
-labels are short and wrapped to the plot's width, so nothing is cut off at half size.
+labels are short and wrapped to the plot's width, so nothing is cut off at half size. Value
+labels sit a few points past their bar (or its interval line) whatever the scale, and read
+exactly as on the deck's native chart (the exhibit's :class:`~research.formats.NumberFormat`);
+ticks take as many decimals as their step needs, so no two read the same.
 """
 
 from __future__ import annotations
@@ -17,14 +20,56 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import Formatter, MultipleLocator
 from matplotlib.transforms import blended_transform_factory
 
-from research.formats import format_probability, format_share, interval_coverage
+from research.formats import NumberFormat, interval_coverage
 from research.present import palette, style
+from research.present.deck.native_chart import tick_words, value_scale
 from research.present.exhibits import Exhibit
 
 #: Words for the whisker of an interval chart (from the series names p5 and p95).
 INTERVAL_WORDS = f"{interval_coverage('p5', 'p95')} (p5 to p95)"
+#: Gap (pt) between the end of a bar (or of its interval line) and its value label.
+LABEL_PAD_PT = 4.0
+
+
+class StepFormatter(Formatter):
+    """Tick labels in a number format's axis code, with the decimals the tick step needs
+    (the native chart's :func:`~research.present.deck.native_chart.axis_code`), so no two
+    ticks read the same: '0%, 0.5%, 1%' is written '0.0%, 0.5%, 1.0%'."""
+
+    def __init__(self, number_format: NumberFormat) -> None:
+        self.number_format = number_format
+        self.words = tick_words(number_format, None)
+
+    def set_locs(self, locs) -> None:
+        super().set_locs(locs)
+        steps = np.diff(np.unique(np.asarray(locs, float)))
+        self.words = tick_words(self.number_format, float(steps.min()) if steps.size else None)
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return self.words(x)
+
+
+def _value_axis(ax: Axes, ex: Exhibit, which: str) -> None:
+    """Write the ticks of the value axis (``'x'`` or ``'y'``) in the exhibit's format."""
+    axis = ax.xaxis if which == "x" else ax.yaxis
+    axis.set_major_formatter(StepFormatter(ex.number_format))
+
+
+def _label(ax: Axes, text: str, xy: tuple[float, float], horizontal: bool) -> None:
+    """Write a value label a few points past ``xy`` (right of a bar, above a column)."""
+    offset = (LABEL_PAD_PT, 0.0) if horizontal else (0.0, LABEL_PAD_PT)
+    ax.annotate(
+        text,
+        xy,
+        xytext=offset,
+        textcoords="offset points",
+        ha="left" if horizontal else "center",
+        va="center" if horizontal else "bottom",
+        fontsize=style.ANNOTATION_SIZE,
+    )
 
 
 def _axes(ax: Axes | None, size: str = "full") -> Axes:
@@ -149,10 +194,9 @@ def _colours(ex: Exhibit, n: int) -> list[str]:
 def _key(ex: Exhibit, whiskers: bool = True) -> list[Artist]:
     handles: list[Artist] = []
     if ex.highlight:
-        handles += [
-            Patch(color=palette.PRIMARY, label=ex.highlight_label or "the brand's"),
-            Patch(color=CONTEXT, label="others"),
-        ]
+        handles.append(Patch(color=palette.PRIMARY, label=ex.highlight_label or "the brand's"))
+        if len(set(ex.highlight)) < len(ex.categories):  # some bars are grey
+            handles.append(Patch(color=CONTEXT, label="others"))
     if whiskers:
         handles.append(_whisker_handle())
     return handles
@@ -175,7 +219,8 @@ def _wrapped(ax: Axes, labels: list[str], share: float) -> list[str]:
 
 
 def _text(ex: Exhibit, value: float) -> str:
-    return format_probability(value) if ex.is_probability else format_share(value)
+    """Return a value label as the deck's native chart writes it."""
+    return ex.number_format.text(float(value))
 
 
 def plot_intervals(ex: Exhibit, ax: Axes | None = None, *, size: str = "full") -> Axes:
@@ -190,7 +235,7 @@ def plot_intervals(ex: Exhibit, ax: Axes | None = None, *, size: str = "full") -
         med, y, xerr=[med - lo, hi - med], fmt="none", ecolor=palette.TEXT, capsize=4, lw=1.2
     )
     for yi, m, h in zip(y, med, hi, strict=True):
-        ax.text(h + 0.01, yi, format_share(m), va="center", fontsize=style.ANNOTATION_SIZE)
+        _label(ax, _text(ex, m), (h, yi), horizontal=True)
     ax.set_yticks(ticks, _wrapped(ax, tick_labels, 0.3))
     headings = set(ex.groups)
     for tick in ax.get_yticklabels():
@@ -201,7 +246,7 @@ def plot_intervals(ex: Exhibit, ax: Axes | None = None, *, size: str = "full") -
     ax.set_ylim(min(ticks) - 0.6, max(ticks) + 0.6)
     lo_x, hi_x = _value_limits(ex, float(max(hi)))
     ax.set_xlim(lo_x, min(hi_x, max(float(max(hi)) * 1.25 + 0.05, 0.1)))
-    style.pct_axis(ax, "x")
+    _value_axis(ax, ex, "x")
     for k, label in ex.dividers:
         ax.axhline((y[k - 1] + y[k]) / 2, color=palette.AXIS, lw=1.2, ls="--", label=label)
     _set_xlabel(ax, ex.axis_label or "share of users")
@@ -226,11 +271,11 @@ def plot_interval_columns(ex: Exhibit, ax: Axes | None = None, *, size: str = "f
         x, med, yerr=[med - lo, hi - med], fmt="none", ecolor=palette.TEXT, capsize=4, lw=1.2
     )
     for xi, m, h in zip(x, med, hi, strict=True):
-        ax.text(xi, h + 0.02, format_share(m), ha="center", fontsize=style.ANNOTATION_SIZE)
+        _label(ax, _text(ex, m), (xi, h), horizontal=False)
     ax.set_xticks(x, _wrapped(ax, list(ex.categories), 0.75 / len(x)))
     ax.tick_params(axis="x", length=0)
     ax.set_ylim(*_value_limits(ex, float(max(hi))))
-    style.pct_axis(ax, "y")
+    _value_axis(ax, ex, "y")
     for k, label in ex.dividers:
         ax.axvline(k - 0.5, color=palette.AXIS, lw=1.2, ls="--", label=label)
     ax.set_ylabel(style.wrap_to_width(ex.axis_label, 150, style.LABEL_SIZE))
@@ -248,11 +293,11 @@ def plot_columns(ex: Exhibit, ax: Axes | None = None, *, size: str = "full") -> 
     x = np.arange(len(values))
     ax.bar(x, values, color=_colours(ex, len(values)), width=0.65)
     for xi, v in zip(x, values, strict=True):
-        ax.text(xi, v + 0.02, _text(ex, v), ha="center", fontsize=style.ANNOTATION_SIZE)
+        _label(ax, _text(ex, v), (xi, v), horizontal=False)
     ax.set_xticks(x, _wrapped(ax, list(ex.categories), 0.75 / len(x)))
     ax.tick_params(axis="x", length=0)
     ax.set_ylim(*_value_limits(ex, float(max(values))))
-    style.pct_axis(ax, "y")
+    _value_axis(ax, ex, "y")
     ax.set_ylabel(style.wrap_to_width(ex.axis_label, 150, style.LABEL_SIZE))
     if ex.highlight:
         _legend_above(ax, _key(ex, whiskers=False))
@@ -273,13 +318,17 @@ def plot_bars(ex: Exhibit, ax: Axes | None = None, *, size: str = "full") -> Axe
         colours = _colours(ex, len(v)) if n == 1 else [shades[j]] * len(v)
         ax.barh(y - offset, v, height=height * 0.95, color=colours, label=name)
         for yi, val in zip(y - offset, v, strict=True):
-            ax.text(val + 0.01, yi, _text(ex, val), va="center", fontsize=style.ANNOTATION_SIZE)
+            _label(ax, _text(ex, val), (val, yi), horizontal=True)
     ax.set_yticks(y, _wrapped(ax, list(ex.categories), 0.3))
     ax.tick_params(axis="y", length=0)
-    top = max(max(v) for _, v in ex.series)
-    lo_x, hi_x = _value_limits(ex, float(top))
-    ax.set_xlim(lo_x, hi_x if ex.value_range else max(top * 1.25, 0.01))
-    style.pct_axis(ax, "x")
+    top = float(max(max(v) for _, v in ex.series))
+    if ex.value_range:
+        ax.set_xlim(*_value_limits(ex, top))
+    else:  # the deck's scale: round steps from zero, a step more when a label needs room
+        lo_x, hi_x, unit = value_scale(0.0, max(top, 1e-9), False)
+        ax.set_xlim(lo_x, hi_x + unit if top > 0.85 * hi_x else hi_x)
+        ax.xaxis.set_major_locator(MultipleLocator(unit))
+    _value_axis(ax, ex, "x")
     _set_xlabel(ax, ex.axis_label)
     handles = list(ax.get_legend_handles_labels()[0]) if n > 1 else _key(ex, whiskers=False)
     if handles:

@@ -157,8 +157,12 @@ def research_rows(r: Assessment, n: int = 3) -> tuple[tuple[str, str], ...]:
     return tuple(rows)
 
 
-def recommendation(r: Assessment) -> tuple[str, tuple[str, ...]]:
-    """Return the recommendation slide: its title and the next steps, in order."""
+def recommendation(r: Assessment, *, levers: bool = True) -> tuple[str, tuple[str, ...]]:
+    """Return the recommendation slide: its title and the next steps, in order.
+
+    ``levers=False`` leaves out the levers to watch, for outputs that list the changes that
+    would flip the verdict right beside it.
+    """
     steps: list[str] = []
     top = [x for x in r.research_first[:2] if x.value_of_information >= 0.005]
     research = " and ".join(labels.the(x.label) for x in top)
@@ -183,7 +187,7 @@ def recommendation(r: Assessment) -> tuple[str, tuple[str, ...]]:
         if research:
             steps.append(f"Before deciding again, pin down {research}")
     steps += [_GATE_STEP[g.name](r) for g in hard]
-    for f in r.flips[:2]:
+    for f in r.flips[:2] if levers else ():
         steps.append(f"Watch the lever: {labels.lower_first(f.change)} would make it {f.verdict}")
     if warning(r):
         steps.append("Add market figures newer than the articles' before relying on the verdict")

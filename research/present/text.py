@@ -37,7 +37,7 @@ def to_text(r: Assessment) -> str:
     for g in r.gates:
         mark = "pass" if g.passed else ("caps at CONDITIONAL" if g.caps != "NO-GO" else "FAIL")
         lines.append(f"  {g.label:<36}{mark}: {g.reason.text}")
-    title, steps = story.recommendation(r)
+    title, steps = story.recommendation(r, levers=False)  # the changes are listed below
     lines += ["", f"Recommendation: {title}"]
     lines += [f"  {i}. {step}" for i, step in enumerate(steps, 1)]
     lines += ["", "Why, most decisive first:"]

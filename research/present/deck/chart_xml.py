@@ -1,8 +1,9 @@
 """Chart settings python-pptx has no property for, written into the chart's XML (DrawingML).
 
 Each function changes one thing of a native chart: where its plot area sits, custom error
-bars, the offset of one data label, leader lines, a log axis, which category labels show
-and where the value axis crosses. Elements are inserted where the schema wants them.
+bars, the offset of one data label, leader lines, a log axis, which category labels show,
+where the value axis crosses, and where an axis title sits and which way it reads.
+Elements are inserted where the schema wants them.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from lxml import etree
-from pptx.chart.axis import CategoryAxis, ValueAxis
+from pptx.chart.axis import AxisTitle, CategoryAxis, ValueAxis
 from pptx.chart.chart import Chart
 from pptx.chart.datalabel import DataLabel
 from pptx.chart.series import BarSeries
@@ -135,3 +136,24 @@ def cross_at_last_category(value_axis: ValueAxis) -> None:
     """
     for crosses in value_axis._element.findall(qn("c:crosses")):
         crosses.set("val", "max")
+
+
+def horizontal_title(title: AxisTitle) -> None:
+    """Make an axis title read left to right (a vertical axis's title is turned by default)."""
+    body = title._title.find(qn("c:tx")).find(qn("c:rich")).find(qn("a:bodyPr"))
+    body.set("rot", "0")
+    body.set("vert", "horz")
+    body.set("wrap", "none")
+
+
+def place_title(title: AxisTitle, x: float, y: float) -> None:
+    """Put an axis title's top left corner at ``x``, ``y`` (fractions of the chart frame)."""
+    layout = title._title.find(qn("c:layout"))
+    if layout is None:
+        layout = etree.Element(qn("c:layout"))
+        insert_before(title._title, layout, ("c:overlay", "c:spPr", "c:txPr", "c:extLst"))
+    for child in list(layout):
+        layout.remove(child)
+    manual = etree.SubElement(layout, qn("c:manualLayout"))
+    for tag, val in (("c:xMode", "edge"), ("c:yMode", "edge"), ("c:x", x), ("c:y", y)):
+        etree.SubElement(manual, qn(tag)).set("val", val if isinstance(val, str) else f"{val:.6f}")

@@ -9,16 +9,20 @@ opposite orders. Interval charts (``'interval_bar'``, ``'interval_column'``) dra
 median as bars and p5 to p95 as custom error bars, each value label moved just past its
 line; grouped categories get a two-level axis. The plot area and value scale are placed by
 hand from measured label widths, so labels have room whichever application draws the chart;
-a ``value_range`` fixes the value scale (a probability runs 0 to 1). Colours have one
-meaning each: blue the bars the chart is about (the highlighted ones, or every bar of an
-unhighlighted single series), grey the others, dark grey dividers; verdict colours never
-appear on a chart.
+a ``value_range`` fixes the value scale (a probability runs 0 to 1). The value axis's ticks
+take as many decimals as their step needs, so no two read the same, and the spec's
+``axis_label`` says what the values are and their unit: a native axis title under a
+horizontal chart, a line of text above a column chart (where applications would wrap a
+native title into the data labels). Colours have one meaning each: blue the bars the
+chart is about (the highlighted ones, or every bar of an unhighlighted single series),
+grey the others, dark grey dividers; verdict colours never appear on a chart.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 from xml.sax.saxutils import escape as xml_escape
@@ -33,7 +37,7 @@ from pptx.enum.text import PP_ALIGN
 from pptx.slide import Slide
 from pptx.util import Pt
 
-from research.formats import interval_coverage
+from research.formats import NumberFormat, format_pct, interval_coverage
 from research.present.deck import chart_xml
 from research.present.deck.look import (
     CHART_TEXT_PT,
@@ -77,6 +81,10 @@ NATIVE_KINDS: Final[dict[str, XL_CHART_TYPE]] = {
 }
 #: Gap (pt) between the end of an interval's line and its data label.
 LABEL_PAD_PT: Final[float] = 8.0
+#: Room (pt) besides its line of text between the value axis's title and what is next to it.
+AXIS_TITLE_PAD_PT: Final[float] = 8.0
+#: Name of the text box holding a column chart's axis label, above the chart.
+AXIS_TITLE_SHAPE: Final[str] = "Axis title"
 
 
 # --- the key above a chart ----------------------------------------------------------------------
@@ -86,14 +94,16 @@ def key_entries(spec: ChartSlide) -> list[tuple[RGBColor | None, str]]:
     """Return the key of a native chart: ``(swatch colour or None, text)`` in reading order.
 
     Several series are listed in series order, each with its colour; highlighted bars
-    (blue) are named by ``highlight_label`` and the others (grey) are "others"; an interval
-    chart says what its bars and lines are.
+    (blue) are named by ``highlight_label`` and the others (grey), if any, are "others"; an
+    interval chart says what its bars and lines are.
     PowerPoint and LibreOffice order a horizontal bar chart's legend differently, so the
     deck writes this key instead of a legend.
     """
     entries: list[tuple[RGBColor | None, str]] = []
     if spec.highlight:
-        entries += [(PRIMARY, spec.highlight_label or "highlighted"), (CONTEXT, "others")]
+        entries.append((PRIMARY, spec.highlight_label or "highlighted"))
+        if len(set(spec.highlight)) < len(spec.categories):
+            entries.append((CONTEXT, "others"))
     if spec.kind in INTERVAL_KINDS:
         low, mid, high = INTERVAL_SERIES
         entries.append(
@@ -201,6 +211,45 @@ def value_scale(
     return lo, (hi if hi > lo else lo + unit), unit
 
 
+def step_decimals(step: float) -> int:
+    """Return the decimals that tell ticks ``step`` apart: 0 for 20, 1 for 0.5, 2 for 0.25."""
+    for decimals in range(7):
+        scaled = abs(step) * 10**decimals
+        if abs(scaled - round(scaled)) < 1e-6 * max(1.0, scaled):
+            return decimals
+    return 6
+
+
+#: Plain axis codes whose decimals follow the tick step (a percentage, a number).
+_STEPPED_CODES: Final[tuple[str, ...]] = ("0%", "0")
+#: An axis code :func:`axis_code` writes: '0', '0.00', '0%', '0.0%'.
+_PLAIN_CODE: Final[re.Pattern[str]] = re.compile(r"0(?:\.0+)?%?")
+
+
+def axis_code(number_format: NumberFormat, unit: float | None) -> str:
+    """Return the Excel code of a value axis ticking every ``unit``: the format's axis code
+    with as many decimals as the step needs, so no two ticks read the same ('0%' for a
+    step of 0.2, '0.5%' steps as '0.0%', points stepping 0.02 as '0.00')."""
+    code = number_format.axis_excel or number_format.excel
+    if unit is None or code not in _STEPPED_CODES:
+        return code
+    percent = code.endswith("%")
+    decimals = step_decimals(unit * (100 if percent else 1))
+    return "0" + ("." + "0" * decimals if decimals else "") + ("%" if percent else "")
+
+
+def tick_words(number_format: NumberFormat, unit: float | None) -> Callable[[float], str]:
+    """Return how the value axis writes a tick when it ticks every ``unit``: in
+    :func:`axis_code`'s code (``'20%'``, ``'2.5%'``, ``'0.02'``), else as the format's text."""
+    code = axis_code(number_format, unit)
+    if not _PLAIN_CODE.fullmatch(code):
+        return number_format.text
+    decimals = len(code.partition(".")[2].rstrip("%"))
+    if code.endswith("%"):
+        return lambda value: format_pct(value, decimals)
+    return lambda value: f"{float(value) + 0.0:.{decimals}f}"
+
+
 def check_value_range(spec: ChartSlide) -> None:
     """Raise ``ValueError`` if a value (or an interval end) lies outside ``value_range``."""
     if spec.value_range is None:
@@ -236,15 +285,16 @@ def plot_geometry(spec: ChartSlide, box: Box) -> Geometry:
     values = [v for _, vs in spec.series for v in vs]
     lo, hi, unit = value_scale(min(values), max(values), spec.log_scale, spec.value_range)
     labelled = spec.series[1][1] if spec.kind in INTERVAL_KINDS else values
-    words = spec.number_format.text
+    words, ticks = spec.number_format.text, tick_words(spec.number_format, unit)
     label_w = max(text_width_pt(words(v), size) for v in labelled)
-    tick_w = max(text_width_pt(words(v), size) for v in (lo, hi))
+    tick_w = max(text_width_pt(ticks(v), size) for v in (lo, hi))
     group_room = line + 12 if spec.groups else 0.0
     if spec.kind in HORIZONTAL_KINDS:
+        title_room = line + AXIS_TITLE_PAD_PT if spec.axis_label else 0.0
         cat_w = min(max(text_width_pt(c, size) for c in spec.categories), 0.35 * w_pt)
         left = cat_w + group_room + 14
         right = max(label_w + 2 * LABEL_PAD_PT, tick_w / 2 + 4)
-        top, bottom = 4.0, line + 12
+        top, bottom = 4.0, line + 12 + title_room
     else:
         left, right = tick_w + 14, 8.0
         slot = (w_pt - left - right) / len(spec.categories)
@@ -308,6 +358,8 @@ def add_native_chart(slide: Slide, spec: ChartSlide, box: Box) -> None:
     interval = spec.kind in INTERVAL_KINDS
     stacked = spec.kind == "stacked_bar"
     number_format = spec.number_format.excel
+    if spec.axis_label and spec.kind not in HORIZONTAL_KINDS:
+        box = _add_axis_text(slide, spec.axis_label, box)
     frame = slide.shapes.add_chart(NATIVE_KINDS[spec.kind], *box, _chart_data(spec))
     frame.name = "Chart"
     set_alt_text(frame, spec.title)
@@ -343,8 +395,10 @@ def add_native_chart(slide: Slide, spec: ChartSlide, box: Box) -> None:
             point.format.fill.fore_color.rgb = PRIMARY
 
     value_axis = chart.value_axis
-    # Log axes tick at whole decades, which need no decimals ('1,000M', not '1,000.0M').
-    axis_format = spec.number_format.axis_excel or number_format
+    g = None if stacked else plot_geometry(spec, box)
+    # Log axes tick at whole decades, which need no decimals ('1,000M', not '1,000.0M');
+    # linear ones take the decimals their step needs.
+    axis_format = axis_code(spec.number_format, g.unit if g is not None else None)
     axis_format = re.sub(r"\.0+", "", axis_format) if spec.log_scale else axis_format
     value_axis.tick_labels.number_format = axis_format
     value_axis.tick_labels.number_format_is_linked = False
@@ -368,14 +422,15 @@ def add_native_chart(slide: Slide, spec: ChartSlide, box: Box) -> None:
         category_axis.reverse_order = True
         chart_xml.cross_at_last_category(value_axis)
 
-    if stacked:
+    if g is None:  # stacked bars: the application places the plot
         if spec.value_range is not None:
             lo, hi, unit = value_scale(0.0, 1.0, spec.log_scale, spec.value_range)
             value_axis.minimum_scale, value_axis.maximum_scale = lo, hi
             if unit is not None:
                 value_axis.major_unit = unit
+                value_axis.tick_labels.number_format = axis_code(spec.number_format, unit)
+        _add_axis_title(value_axis, spec, None)
         return
-    g = plot_geometry(spec, box)
     chart_xml.set_plot_area(chart, g.x, g.y, g.w, g.h)
     value_axis.minimum_scale = g.lo
     value_axis.maximum_scale = g.hi
@@ -385,6 +440,40 @@ def add_native_chart(slide: Slide, spec: ChartSlide, box: Box) -> None:
         _draw_interval(plot.series[0], spec, g)
     for k, label in spec.dividers:
         _add_divider(slide, spec, box, g, k, label)
+    _add_axis_title(value_axis, spec, g)
+
+
+def _add_axis_text(slide: Slide, label: str, box: Box) -> Box:
+    """Write a column chart's axis label above its value axis, reading left to right, and
+    return the box left below it (an application would wrap a native title there)."""
+    left, top, width, height = box
+    text_h = text_height(count_lines(label, CHART_TEXT_PT, width), CHART_TEXT_PT)
+    shape = slide.shapes.add_textbox(left, top, width, text_h)
+    shape.name = AXIS_TITLE_SHAPE
+    write_text(shape.text_frame, [label], CHART_TEXT_PT, colour=TEXT)
+    return left, top + text_h, width, height - text_h
+
+
+def _add_axis_title(value_axis, spec: ChartSlide, g: Geometry | None) -> None:
+    """Title a horizontal chart's value axis with ``spec.axis_label``, centred under its
+    tick labels in the room :func:`plot_geometry` left (where the application places it
+    when ``g`` is None)."""
+    if not spec.axis_label or spec.kind not in HORIZONTAL_KINDS:
+        return
+    value_axis.has_title = True
+    frame = value_axis.axis_title.text_frame
+    frame.text = spec.axis_label
+    for run in frame.paragraphs[0].runs:
+        run.font.name, run.font.size, run.font.bold = FONT, Pt(CHART_TEXT_PT), False
+        run.font.color.rgb = TEXT
+    chart_xml.horizontal_title(value_axis.axis_title)
+    if g is None:
+        return
+    line = CHART_TEXT_PT * LINE_SPACING
+    width = text_width_pt(spec.axis_label, CHART_TEXT_PT) / g.width_pt
+    x = max(0.0, g.x + g.w / 2 - width / 2)
+    y = 1.0 - (line + AXIS_TITLE_PAD_PT / 2) / g.height_pt
+    chart_xml.place_title(value_axis.axis_title, x, y)
 
 
 def _draw_interval(series, spec: ChartSlide, g: Geometry) -> None:

@@ -90,6 +90,10 @@ class ChartSlide:
     value_range
         ``(minimum, maximum)`` of the value axis, fixed (a probability chart runs 0 to 1);
         ``None`` lets the deck choose from the data.
+    axis_label
+        What the values are, with their unit (``"share of users reached"``): the value
+        axis's title, one line, horizontal (under a horizontal chart's axis, above a
+        column chart's). Empty for none.
     """
 
     title: str
@@ -106,6 +110,7 @@ class ChartSlide:
     highlight_label: str = ""
     dividers: tuple[tuple[int, str], ...] = ()
     value_range: tuple[float, float] | None = None
+    axis_label: str = ""
 
     def __post_init__(self) -> None:
         """Check the spec and normalise its sequences to tuples of plain Python values."""
@@ -138,14 +143,16 @@ class ChartSlide:
         object.__setattr__(self, "groups", groups)
         object.__setattr__(self, "dividers", dividers)
         object.__setattr__(self, "highlight_label", str(self.highlight_label).strip())
+        object.__setattr__(self, "axis_label", " ".join(str(self.axis_label).split()))
         object.__setattr__(self, "image", image)
         if self.kind == "image":
             if image is None:
                 raise ValueError(f"{where}: kind 'image' needs an image path.")
-            if categories or series or highlight or groups or dividers:
+            if categories or series or highlight or groups or dividers or self.axis_label:
                 raise ValueError(
                     f"{where}: an 'image' slide holds a picture, not data; leave categories, "
-                    "series, highlight, groups and dividers empty or use a native kind."
+                    "series, highlight, groups, dividers and axis_label empty or use a native "
+                    "kind."
                 )
             return
         if image is not None:
