@@ -86,9 +86,9 @@ def the(label: str, *, start: bool = False) -> str:
 
 
 _DECIDED_BY = {
-    "channels": "no touch point brings new users, and that decides it",
-    "package": "the package is over the size limit, and that decides it",
-    "price": "the price is above the articles' caution point for selling, and that decides it",
+    "channels": "no touch point brings new users",
+    "package": "the package is over the size limit",
+    "price": "the price is above the articles' caution point for selling",
 }
 
 
@@ -96,7 +96,8 @@ def decided_by(r: Assessment) -> str:
     """Return what decides a verdict no uncertainty can move, in words."""
     failed = [g for g in r.gates if not g.passed and g.caps == "NO-GO"]
     if failed:
-        return _DECIDED_BY[failed[0].name]
+        what = " and ".join(_DECIDED_BY[g.name] for g in failed)
+        return what + (", and that decides it" if len(failed) == 1 else ", and those decide it")
     return "the reach is far from the need either way"
 
 

@@ -151,7 +151,8 @@ def research_rows(r: Assessment, n: int = 3) -> tuple[tuple[str, str], ...]:
         rows.append(
             (
                 "Nothing yet",
-                f"{why[:1].upper()}{why[1:]}; research matters only once that changes",
+                f"{why[:1].upper()}{why[1:]}; research matters only once "
+                + ("those change" if why.endswith("those decide it") else "that changes"),
             )
         )
     return tuple(rows)
