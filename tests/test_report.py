@@ -13,7 +13,9 @@ import html
 import io
 import json
 import re
+import shutil
 import stat
+import subprocess
 import time
 from pathlib import Path
 
@@ -324,3 +326,30 @@ def test_bad_profile_writes_nothing(tmp_path):
     assert len(err.splitlines()) == 1
     assert "bad.yaml" in err and "'objective'" in err and "did you mean 'sales'" in err
     assert not out.exists()
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed")
+def test_a_browser_opens_the_page_offline(run):
+    """Headless Chromium opens the analysis page from disk and renders it: the heading and
+    every chart are in the page it built."""
+    page = (run["folder"] / "analysis.html").as_uri()
+    proc = subprocess.run(
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--virtual-time-budget=5000",
+            "--run-all-compositor-stages-before-draw",
+            "--dump-dom",
+            page,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-500:]
+    dom = proc.stdout
+    assert "should it build a WeChat Mini Program?" in html.unescape(dom)
+    assert dom.count("<img ") == len(_drawn(run))
