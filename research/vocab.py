@@ -53,14 +53,6 @@ class Verdict(StrEnum):
     NO_GO = "NO-GO"
 
 
-class Basis(StrEnum):
-    """Where a number comes from: an article, an analyst's assumption, or both."""
-
-    SOURCED = "sourced"
-    ASSUMED = "assumed"
-    MIXED = "mixed"
-
-
 class Criterion(StrEnum):
     """The fit criteria a brand is scored on."""
 

@@ -51,6 +51,7 @@ from research.present import exhibits, labels, plots
 from research.present import style as charts
 from research.present.deck import KEY_SHAPE, KEY_SWATCH
 from research.present.deck.native_chart import add_key, add_native_chart, key_entries
+from research.present.figures import export_chart, new_figure, split_axes
 from research.present.palette import (
     ACCENT,
     CHART_FONT,
@@ -62,16 +63,14 @@ from research.present.palette import (
 )
 from research.present.style import (
     ChartText,
-    export_chart,
     finish,
     house_style,
     make_source_line,
     musers_axis,
-    new_figure,
     pct_axis,
-    split_axes,
 )
-from research.present.timeline_chart import plot_timeline, timeline_text
+from research.present.timeline_chart import plot_timeline
+from research.present.timeline_text import timeline_text
 
 
 def _finished(size: str = "full") -> tuple[Figure, Axes]:

@@ -322,3 +322,25 @@ def test_bad_csv_row_exits_2_with_one_line_naming_file_row_and_field(tmp_path):
     assert status == 2 and out == ""
     assert "Traceback" not in err and len(err.splitlines()) == 1, err
     assert "my-brands.csv row 2: field 'needs.daily_users'" in err
+
+
+def test_the_data_age_warning_follows_the_policy_in_the_assumptions_file(tmp_path):
+    """Every output warns when the newest figure is older than ``policy.data``'s age; the
+    age is the assumptions file's, not the code's."""
+    from helpers import CLI_CWD, copy_datasets, run_main
+
+    data = copy_datasets(tmp_path)
+    args = ["assess", str(CLI_CWD / "brands" / "fast-fashion.yaml"), "--draws", "256"]
+    args += ["--analysis-date", "2026-12-01", "--datasets", str(data)]
+    code, out, err = run_main(args)
+    assert code == 0, err
+    assert "WARNING: The newest market figure" in out
+    path = data / "assumptions.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("warn_after_years: 2 ", "warn_after_years: 10 "), "utf-8")
+    code, out, err = run_main(args)
+    assert code == 0, err
+    assert "WARNING" not in out and "Market figures: the newest is from about September 2019" in out
+    path.write_text(text.replace("warn_after_years: 2 ", "warn_after_years: -1 "), "utf-8")
+    code, _, err = run_main(args)
+    assert code == 2 and "warn_after_years" in err and err.count("\n") == 1

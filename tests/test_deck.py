@@ -37,8 +37,9 @@ from research.present.deck import (
     key_entries,
     write_deck,
 )
+from research.present.deck.chart_geometry import LABEL_PAD_PT, plot_geometry
 from research.present.deck.look import MARGIN, SERIES_COLOURS, SLIDE_WIDTH, TEXT
-from research.present.deck.native_chart import AXIS_TITLE_SHAPE, LABEL_PAD_PT, plot_geometry
+from research.present.deck.native_chart import AXIS_TITLE_SHAPE
 from research.present.deck.text import text_width_pt
 
 #: A brand name of 150 characters and a Chinese one of 80.

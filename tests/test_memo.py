@@ -15,7 +15,16 @@ from research import clock
 from research.decide import portfolio
 from research.formats import format_probability
 from research.paths import BRANDS_DIR
-from research.present import evidence_tables, exhibits, memo, plots, portfolio_chart, style
+from research.present import (
+    evidence_tables,
+    exhibits,
+    market_memo,
+    memo,
+    plots,
+    portfolio_chart,
+    portfolio_memo,
+    style,
+)
 from research.vocab import VERDICTS
 
 DRAWS = 512
@@ -40,7 +49,7 @@ def an() -> memo.Analysis:
 
 @pytest.fixture(scope="module")
 def folder():
-    return memo.assess_folder(BRANDS_DIR, draws=DRAWS, seed=3, analysis_date="2026-12-01")
+    return portfolio_memo.assess_folder(BRANDS_DIR, draws=DRAWS, seed=3, analysis_date="2026-12-01")
 
 
 def _pct(text: str) -> float:
@@ -136,7 +145,7 @@ def test_the_taxonomy_marks_only_touch_points_its_article_does_not_name(an):
 
 
 def test_the_market_answer_names_its_source_and_counts_sources_not_figures(an):
-    text = memo.market_answer(an.ev)
+    text = market_memo.market_answer(an.ev)
     assert "the figure in Datawords (c. 2019)" in text and "c. Jul 2019" in text
     assert not CODE_NAME.search(text), text
     # both stale repeats come from Sinorblog: one source, not two
@@ -293,7 +302,7 @@ def test_portfolio_ranks_by_verdict_then_chance(folder):
 
 def test_portfolio_table_writes_chances_as_a_consultant_does(folder):
     _, _, results = folder
-    shown = memo.portfolio_table(results)
+    shown = portfolio_memo.portfolio_table(results)
     assert "p_go" not in shown.columns and "chance" in shown.columns
     assert not {"0%", "100%"} & set(shown["chance"])
     assert "<1%" in set(shown["chance"])  # the NO-GO examples
@@ -308,7 +317,7 @@ def test_portfolio_source_line_names_sources_and_assumptions_in_words(folder):
 
 def test_portfolio_chart_shows_every_brand(folder):
     ev, a, results = folder
-    image = memo.portfolio_chart(results, ev, a)
+    image = portfolio_memo.portfolio_chart(results, ev, a)
     assert image.data.startswith(b"\x89PNG")
     with style.house_style():
         ax = portfolio_chart.plot_portfolio(results, ev, a)

@@ -429,11 +429,13 @@ def test_data_the_models_cannot_use_raise_one_line_naming_the_metric(call, messa
     assert message in str(err.value)
 
 
-def test_dau_timeline_flags_the_stale_repeat():
-    t = evidence.dau_timeline(EV)
+def test_the_figures_table_flags_the_stale_repeat():
+    t = evidence.figures_table(EV)
+    t = t[t["metric"].isin(["mini_program_dau", "mini_program_count"])]
     dau_rows = t[t["metric"] == "mini_program_dau"]
-    stale = dau_rows[dau_rows["is_stale_repeat"]]
+    stale = dau_rows[dau_rows["repeats_obs_id"].notna() & (dau_rows["repeats_obs_id"] != "")]
     assert list(stale["source_id"]) == ["sinorblog_2019"]
     assert list(stale["value"]) == [170.0]
-    assert not t.loc[t["source_id"] != "sinorblog_2019", "is_stale_repeat"].any()
+    flagged = t["repeats_obs_id"].notna() & (t["repeats_obs_id"] != "")
+    assert not (flagged & (t["source_id"] != "sinorblog_2019")).any()
     assert set(t["metric"]) == {"mini_program_dau", "mini_program_count"}

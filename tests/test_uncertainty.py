@@ -172,15 +172,6 @@ def test_trusted_share_outside_0_1_raises(share):
         u.TrustedShare(share, u.Fixed(100.0))
 
 
-def test_mean_share_has_the_mean_and_rejects_bad_means():
-    node = u.MeanShare(0.2, u.from_interval(20, 80))
-    for method in u.METHODS:
-        x = u.draw({"x": node}, 2**15, rng(1), method)["x"]
-        assert x.mean() == pytest.approx(0.2, abs=3e-3)
-    with pytest.raises(ValueError, match=r"^mean: "):
-        u.MeanShare(1.2, u.Fixed(10.0))
-
-
 # --- Dirichlet --------------------------------------------------------------------------------
 
 

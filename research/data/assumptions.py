@@ -149,8 +149,15 @@ class Policy(_Strict):
         return self
 
 
+class DataPolicy(_Strict):
+    """When the market figures are too old to rely on without a warning."""
+
+    warn_after_years: Annotated[Number, Field(gt=0, le=50)]  # years before the analysis
+
+
 class _PolicyBlock(_Strict):
     verdict: Policy
+    data: DataPolicy
 
 
 class _File(_Strict):
@@ -167,6 +174,7 @@ class Assumptions:
     items: dict[str, Assumption]
     statements: dict[str, Statement]
     policy: Policy
+    data_policy: DataPolicy
 
     def __getitem__(self, name: str) -> Assumption:
         if name not in self.items:
@@ -320,6 +328,7 @@ def _load_cached(
         items=dict(parsed.assumptions),
         statements=dict(parsed.statements),
         policy=parsed.policy.verdict,
+        data_policy=parsed.policy.data,
     )
     _check_cites(path, out)
     return out

@@ -40,11 +40,6 @@ _FIELD_PROPERTIES: dict[str, tuple[str, type]] = {
 # --------------------------------------------------------------------------- descriptor
 
 
-def load_descriptor(datasets_dir: Path) -> dict:
-    """Return the parsed, checked ``datapackage.json`` of ``datasets_dir`` (a fresh copy)."""
-    return copy.deepcopy(package_schemas(datasets_dir)[0])
-
-
 def enum_of(datasets_dir: Path, resource: str, field: str) -> tuple[str, ...]:
     """Return the allowed values of ``field`` in ``resource``, in the datapackage's order."""
     for res in package_schemas(datasets_dir)[0]["resources"]:

@@ -193,38 +193,3 @@ def cite(ev: Evidence, source_ids: list[str] | tuple[str, ...]) -> str:
         prefix = "c. " if row["is_published_estimated"] else ""
         parts.append(f"{row['producer']} ({prefix}{date})")
     return "; ".join(parts)
-
-
-def dau_timeline(ev: Evidence | None = None) -> pd.DataFrame:
-    """Return every dated DAU and program-count figure with its flags.
-
-    Columns: metric, as_of, value, unit, source_id, obs_id, as_of_is_estimated,
-    is_stale_repeat, is_in_conflict.
-    """
-    ev = ev or load_evidence()
-    stale = set(consistency.find_stale_repeats(ev)["obs_id"])
-    conflicts = consistency.find_conflicts(ev)
-    in_conflict = set(conflicts["obs_id_a"]) | set(conflicts["obs_id_b"])
-    frames = []
-    for metric in ("mini_program_dau", "mini_program_count"):
-        rows = observations_for(ev, metric)
-        frames.append(
-            rows.assign(
-                is_stale_repeat=rows["obs_id"].isin(stale),
-                is_in_conflict=rows["obs_id"].isin(in_conflict),
-            )
-        )
-    out = pd.concat(frames, ignore_index=True)
-    return out[
-        [
-            "metric",
-            "as_of",
-            "value",
-            "unit",
-            "source_id",
-            "obs_id",
-            "as_of_is_estimated",
-            "is_stale_repeat",
-            "is_in_conflict",
-        ]
-    ]

@@ -202,6 +202,7 @@ def assess(
         reasons=reasons.ordered(verdict, gates, reach_reason, crits),
         assumptions=_assumption_rows(a, used),
         sources=_source_rows(ev, cited),
+        warn_after_days=round(a.data_policy.warn_after_years * 365.25),
         values=v,
         factors=f1,
     )

@@ -110,6 +110,7 @@ class Assessment:
     reasons: tuple[Reason, ...]
     assumptions: tuple[dict, ...]
     sources: tuple[dict, ...]
+    warn_after_days: int  # the data is old beyond this many days (assumptions.yaml policy)
     values: dict = field(repr=False, compare=False)  # the draws of every input
     factors: dict = field(repr=False, compare=False)  # the brand's factors, 1-D draws each
 
@@ -122,6 +123,11 @@ class Assessment:
             else pd.Timestamp(self.analysis_date)
         )
         return int((until - self.evidence_as_of).days)
+
+    @property
+    def evidence_is_old(self) -> bool:
+        """Whether the newest figure is older than the policy's warning age."""
+        return self.evidence_age_days > self.warn_after_days
 
     def criterion(self, name: str) -> Criterion:
         """Return the evidence line ``name``."""
@@ -154,6 +160,7 @@ class Assessment:
             "evidence_as_of": self.evidence_as_of.strftime("%Y-%m-%d"),
             "evidence_as_of_is_estimated": self.evidence_as_of_is_estimated,
             "evidence_age_days": self.evidence_age_days,
+            "evidence_is_old": self.evidence_is_old,
             "profile": profile_to_dict(self.profile),
             "need": {
                 "daily_users": users(self.need.daily_users),

@@ -12,6 +12,9 @@ from research.decide.engine import Evaluation
 from research.decide.levers import Pinning, Uncertain, values_of
 from research.model.factors import Brands
 
+#: A swing below this (0-1) reads as the same whole percentage at both ends.
+MOVES_AT_LEAST = 0.005
+
 
 @dataclass(frozen=True)
 class Swing:
@@ -30,6 +33,12 @@ class Swing:
     def swing(self) -> float:
         """How far the probability moves across the input's range (0-1)."""
         return abs(self.p_go_high - self.p_go_low)
+
+    @property
+    def moves(self) -> bool:
+        """Whether the input moves the chance at all: by half a percentage point or more,
+        which shows as a different whole percentage."""
+        return self.swing >= MOVES_AT_LEAST
 
 
 def swings(

@@ -24,6 +24,11 @@ from research.decide.engine import Evaluation
 from research.decide.levers import Pinning, Uncertain, p_go_by_bin, values_of
 from research.model.factors import Brands
 
+#: Values of information (0-1) below this are the draws' noise: nothing to research.
+MATTERS_AT_LEAST = 0.0005
+#: From this value (0-1, half a percentage point) researching the input is recommended.
+WORTH_RESEARCH_AT_LEAST = 0.005
+
 
 @dataclass(frozen=True)
 class Value:
@@ -33,6 +38,17 @@ class Value:
     label: str
     basis: str
     value_of_information: float  # expected drop in the chance of a wrong call, 0-1
+
+    @property
+    def matters(self) -> bool:
+        """Whether knowing the input first could change the call at all (0.05 points or
+        more: less is the draws' noise)."""
+        return self.value_of_information >= MATTERS_AT_LEAST
+
+    @property
+    def worth_research(self) -> bool:
+        """Whether knowing it first is worth at least half a percentage point."""
+        return self.value_of_information >= WORTH_RESEARCH_AT_LEAST
 
 
 def evppi(p_given_x: np.ndarray, p: float) -> float:

@@ -200,35 +200,6 @@ class TrustedShare:
 
 
 @dataclass(frozen=True)
-class MeanShare:
-    """A share as a Beta with mean ``mean`` and concentration drawn from ``trust``.
-
-    By the Dirichlet aggregation property this is exactly the distribution of the summed
-    shares of a subset of Dirichlet components whose weights add up to ``mean``.
-    """
-
-    mean: float
-    trust: Node
-    dims: int = field(init=False)
-
-    def __post_init__(self) -> None:
-        check_share("mean", self.mean)
-        object.__setattr__(self, "dims", self.trust.dims + 1)
-
-    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        if self.mean in (0.0, 1.0):
-            return np.full(n, self.mean)
-        c = self.trust.sample(rng, n)
-        return rng.beta(self.mean * c, (1 - self.mean) * c)
-
-    def ppf(self, u: np.ndarray) -> np.ndarray:
-        if self.mean in (0.0, 1.0):
-            return np.full(len(u), self.mean)
-        c = self.trust.ppf(u[:, :-1])
-        return special.betaincinv(self.mean * c, (1 - self.mean) * c, u[:, -1])
-
-
-@dataclass(frozen=True)
 class Dirichlet:
     """Shares that sum to one: Dirichlet with mean ``mean`` and concentration from ``trust``.
 
@@ -338,11 +309,6 @@ def _check_draw_args(n: int, rng: np.random.Generator) -> int:
     if not isinstance(rng, np.random.Generator):
         raise InputError("rng: pass a numpy.random.Generator (numpy.random.default_rng(seed))")
     return int(n)
-
-
-def draw_inputs(inputs: Mapping[str, Input], n: int, seed: int, method: str = "qmc") -> Draws:
-    """Return ``n`` draws of named inputs from a generator seeded with ``seed``."""
-    return draw(nodes_of(inputs), n, np.random.default_rng(seed), method)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from research.decide.assessment import Assessment
 from research.files import write_atomic
 from research.present import deck, exhibits, html, labels, plots, story
 from research.present import text as summary
-from research.present.style import EXPORT_DPI, export_chart, house_style
+from research.present.figures import export_chart
+from research.present.style import EXPORT_DPI, house_style
 
 
 def write_charts(exs: dict, folder: Path) -> dict[str, tuple[Path, int, int]]:

@@ -16,11 +16,6 @@ _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def html_text(text: object) -> str:
-    """Return ``text`` safe to put in HTML text or an attribute value."""
-    return html.escape(str(text), quote=True)
-
-
 def markdown_text(text: object) -> str:
     """Return ``text`` safe to put in Markdown: HTML-escaped, Markdown punctuation escaped,
     one line."""

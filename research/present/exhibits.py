@@ -1,4 +1,5 @@
-"""Exhibits: the data, action title, source line and notes behind every chart of a brand.
+"""Exhibits: every chart of a brand, and the market's (audience, price, category, channels,
+funnel); the decision's are in :mod:`research.present.decision_exhibits`.
 
 Every exhibit is computed from the draws of the brand's one assessment
 (:attr:`research.decide.assessment.Assessment.values`), so chart bars, the deck's numbers
@@ -10,131 +11,29 @@ the sources, then the assumptions behind the numbers, in words.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from research.data.assumptions import Assumptions
 from research.data.evidence import Evidence
 from research.decide.assessment import Assessment
-from research.decide.context import make_context
-from research.decide.engine import Needs, success
 from research.formats import (
-    POINTS,
-    PROBABILITY,
     SHARE,
-    NumberFormat,
     format_date,
-    format_points,
-    format_probability,
-    format_range,
     format_rmb,
     format_share,
     format_users,
 )
 from research.model import access, audience, categories, dau, spend
-from research.model.distributions import Z95, summarise
+from research.model.distributions import summarise
 from research.present import labels
-from research.present.deck.spec import INTERVAL_SERIES, ChartSlide
+from research.present.decision_exhibits import reach_exhibit, research_exhibit, tornado_exhibit
+from research.present.exhibit import Exhibit, band, basis_note, sources_of
 from research.vocab import CATEGORIES
 
-SERIES = INTERVAL_SERIES
 #: The audience traits as the charts group them, in order.
 TRAIT_GROUPS = {"gender": "Gender", "age": "Age", "tier": "City tier"}
 #: Prices shown on the price chart besides the brand's own, RMB a month.
 PRICE_POINTS = (50.0, 200.0, 500.0, 1000.0, 2000.0, 5000.0)
-#: Inputs shown on the tornado and the research chart, at most.
-TOP_INPUTS = 8
-
-
-@dataclass(frozen=True)
-class Exhibit:
-    """One chart's data and words. ``series`` holds (name, values) per series."""
-
-    name: str
-    title: str
-    source_line: str
-    notes: str
-    #: Deck chart kind: a native kind of :data:`research.present.deck.KINDS` or ``'image'``.
-    kind: str
-    categories: tuple[str, ...]
-    series: tuple[tuple[str, tuple[float, ...]], ...]
-    #: How the values are written: Excel code on the native chart, words everywhere else.
-    number_format: NumberFormat
-    highlight: tuple[int, ...] = ()
-    #: Group label per category (a two-level axis), or empty.
-    groups: tuple[str, ...] = ()
-    #: What the highlighted categories are, for chart keys and legends.
-    highlight_label: str = ""
-    #: What the values are, with their unit, for the value axis ("share of users").
-    axis_label: str = ""
-    #: ``(k, label)``: a marked boundary between categories ``k - 1`` and ``k``.
-    dividers: tuple[tuple[int, str], ...] = ()
-    #: A fixed value axis (probabilities and shares run 0 to 1), or None.
-    value_range: tuple[float, float] | None = None
-    #: The values are probabilities (written '<1%' and '>99%' at the ends).
-    is_probability: bool = False
-    #: False when the chart would show nothing (a gate decides, so no input moves the
-    #: chance): the title says so and no chart is drawn.
-    informative: bool = True
-
-    def series_dict(self) -> dict[str, list[float]]:
-        """Return the series as ``{name: values}`` (rounded to 6 digits)."""
-        return {k: [round(float(x), 6) for x in v] for k, v in self.series}
-
-    def to_dict(self) -> dict:
-        """Return the exhibit as a JSON-safe dict."""
-        return {
-            "title": self.title,
-            "source_line": self.source_line,
-            "kind": self.kind,
-            "categories": list(self.categories),
-            "series": self.series_dict(),
-            "number_format": self.number_format.excel,
-            "highlight": list(self.highlight),
-            "highlight_label": self.highlight_label,
-            "groups": list(self.groups),
-            "axis_label": self.axis_label,
-            "dividers": [list(d) for d in self.dividers],
-            "value_range": list(self.value_range) if self.value_range else None,
-        }
-
-    def to_chart_slide(self) -> ChartSlide:
-        """Return the deck slide of this exhibit, a native chart from its data."""
-        return ChartSlide(
-            self.title,
-            self.source_line,
-            self.notes,
-            self.kind,
-            categories=self.categories,
-            series=self.series,
-            number_format=self.number_format,
-            highlight=self.highlight,
-            groups=self.groups,
-            highlight_label=self.highlight_label,
-            dividers=self.dividers,
-            value_range=self.value_range,
-            axis_label=self.axis_label,
-        )
-
-
-def _band(draws: list[np.ndarray]) -> tuple[tuple[str, tuple[float, ...]], ...]:
-    """Return p5, median and p95 series of a list of 1-D draws."""
-    q = np.array([np.quantile(np.asarray(x, float), [0.05, 0.5, 0.95]) for x in draws])
-    return tuple((name, tuple(float(v) for v in q[:, i])) for i, name in enumerate(SERIES))
-
-
-def _basis_note(basis: str) -> str:
-    return "" if basis == "sourced" else f" ({basis})"
-
-
-def _sources_of(inputs) -> tuple[list[str], list[str]]:
-    """Return (source ids, assumption names) behind ``inputs``, in order."""
-    inputs = list(inputs)
-    return (
-        [x for i in inputs for x in i.sources],
-        [x for i in inputs for x in i.assumptions],
-    )
 
 
 def band_in_target(band: tuple[int, int], age_min: int, age_max: int) -> bool:
@@ -168,7 +67,7 @@ def audience_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
         f"{format_share(fit.value)} of them are in the articles' core segment of young women"
     )
     # the bars show every trait (gender, age, city tier): cite the figures behind each
-    srcs, assumed = _sources_of(audience.inputs(ev, a).values())
+    srcs, assumed = sources_of(audience.inputs(ev, a).values())
     return Exhibit(
         "audience",
         title,
@@ -178,7 +77,7 @@ def audience_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
         fit.reason.text,
         "interval_bar",
         tuple(comp["group"]),
-        _band(list(comp["draws"])),
+        band(list(comp["draws"])),
         SHARE,
         hl,
         groups=tuple(TRAIT_GROUPS[t] for t in comp["trait"]),
@@ -223,7 +122,7 @@ def price_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
         fit.reason.text,
         "interval_column",
         tuple(f"{p:,.0f}+" for p in points),
-        _band(draws),
+        band(draws),
         SHARE,
         hl,
         highlight_label=f"the brand's price ({format_rmb(price)})" if hl else "",
@@ -238,7 +137,7 @@ def categories_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
     ins = categories.inputs(ev, a)
     pen = categories.penetration_matrix(r.values)
     cats = tuple(
-        f"{categories.LABELS[c]}{_basis_note(ins[categories.input_name(c)].basis)}"
+        f"{categories.LABELS[c]}{basis_note(ins[categories.input_name(c)].basis)}"
         for c in CATEGORIES
     )
     hl = (CATEGORIES.index(r.profile.category),)
@@ -262,7 +161,7 @@ def categories_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
         fit.reason.text + ". A user can use several categories, so the bars need not add up.",
         "interval_bar",
         cats,
-        _band(list(pen)),
+        band(list(pen)),
         SHARE,
         hl,
         highlight_label="the brand's category",
@@ -291,7 +190,7 @@ def channels_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
         hl = (*hl, len(names) - 1)
     # every bar's figure is cited, the shared-links bar too when the brand does not use it
     ins = access.inputs(ev, a)
-    srcs, assumed = _sources_of(ins[access.input_name(t)] for t in shown)
+    srcs, assumed = sources_of(ins[access.input_name(t)] for t in shown)
     shared = summarise(draws[shown.index(access.SHARED)]).p50
     n = len(r.profile.channels)
     if not n:
@@ -321,7 +220,7 @@ def channels_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
         fit.reason.text + ". Each touch point's share is of all users; a user can use several.",
         "interval_bar",
         tuple(names),
-        _band(draws),
+        band(draws),
         SHARE,
         hl,
         highlight_label="the brand's touch points" if hl else "",
@@ -369,167 +268,12 @@ def funnel_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
         notes,
         "interval_bar",
         cats,
-        _band(steps),
+        band(steps),
         SHARE,
         (len(cats) - 1,),
         highlight_label="the last step, the brand's touch points",
         axis_label="share of the stage before kept at this step",
         value_range=(0.0, 1.0),
-    )
-
-
-def reach_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
-    """Return the chance (0-1) that the brand wins at least each number of daily users, the
-    need highlighted (its bar is the chance of clearing the need)."""
-    need = r.need.daily_users
-    levels = sorted({need, *(need * k for k in (0.1, 0.3, 3.0, 10.0))})
-    reach = np.asarray(r.factors["reach"], float)[None, :]
-    conv = make_context(ev, a, r.profile.as_of).conversion
-    spread = (np.log(r.need.high) - np.log(r.need.low)) / (2 * Z95)
-
-    def chance(users: float, sigma: float) -> float:
-        needs = Needs(np.array([np.log(users)]), np.array([sigma]), np.array([True]))
-        return float(success(reach, needs, conv).mean())
-
-    # the need's own bar integrates its uncertainty, as the verdict does
-    chances = [chance(x, spread if x == need else 0.0) for x in levels]
-    hl = (levels.index(need),)
-    chance = chances[hl[0]]
-    stated = r.need.basis == "stated"
-    # a stated range is named as the brand gave it, not as its median
-    is_range = stated and r.need.low != r.need.high
-    need_words = format_range(r.need.low, r.need.high, format_users) if is_range else None
-    title = (
-        f"{format_probability(chance)} chance of winning the "
-        f"{need_words or format_users(need)} daily users it needs"
-        f"{'' if stated else ' (an assumed need)'}"
-    )
-    basis = "stated in the brand's profile" if stated else "assumed"
-    notes = (
-        f"Users the brand can reach a day times the share it converts "
-        f"({format_share(r.conversion.p5)} to {format_share(r.conversion.p95)}, assumed); "
-        f"the need of {need_words or format_users(need)} daily users is {basis}."
-    )
-    assumed = ["reach_to_users_share", *([r.need.assumption] if r.need.assumption else [])]
-    srcs = [x for s in r.funnel for x in s.sources]
-    return Exhibit(
-        "reach",
-        title,
-        labels.source_line(ev, a, srcs, assumed + [x for s in r.funnel for x in s.assumptions]),
-        notes,
-        "column",
-        tuple(need_words if x == need and need_words else f"{format_users(x)}+" for x in levels),
-        (("chance", tuple(chances)),),
-        PROBABILITY,
-        hl,
-        highlight_label="the users it needs",
-        axis_label="chance of at least this many daily users",
-        value_range=(0.0, 1.0),
-        is_probability=True,
-    )
-
-
-#: First words of touch-point labels that are names (WeChat's features, other apps): they
-#: keep their capital inside a sentence, as acronyms (QR, H5, SDK) do.
-NAMES = frozenset(
-    {"Discover", "Me", "Mini", "Moments", "Official", "WeChat", "Weixin", "Xiaohongshu"}
-)
-
-
-def in_sentence(label: str) -> str:
-    """Return a touch point's label as written inside a sentence: its first letter in lower
-    case ('One-on-one or group chat sharing' -> 'one-on-one ...'), unless it begins with a
-    name or an acronym ('Moments ads', 'QR codes' stay as they are)."""
-    first = label.split(" ", 1)[0]
-    if first in NAMES or any(c.isupper() or c.isdigit() for c in first[1:]):
-        return label
-    return labels.lower_first(label)
-
-
-def input_label(name: str, label: str, ev: Evidence) -> str:
-    """Return an uncertain input's label for a chart row: a touch point named inside it is
-    written as inside a sentence ('Users reached through one-on-one or group chat
-    sharing')."""
-    for t, words in ev.touchpoints.set_index("touchpoint_id")["label"].items():
-        if name == access.input_name(str(t)) and not label.startswith(str(words)):
-            return label.replace(str(words), in_sentence(str(words)))
-    return label
-
-
-def tornado_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
-    """Return the chance of the GO event (0-1) with each uncertain input at its low and at
-    its high end, the others as drawn: the inputs that move it most first."""
-    rows = r.sensitivity[:TOP_INPUTS]
-    names = [input_label(s.input, s.label, ev) for s in rows]
-    first = rows[0]
-    if first.swing < 0.005:
-        title = "No uncertain input moves the answer: " + labels.decided_by(r)
-    else:
-        title = (
-            f"{labels.the(names[0], start=True)} moves the chance most: from "
-            f"{format_probability(first.p_go_low)} to {format_probability(first.p_go_high)} "
-            "across its range"
-        )
-    assumed = [x for s in rows for x in labels.assumption_names(s.input, r, a)]
-    srcs = [s["source_id"] for s in r.sources]
-    return Exhibit(
-        "tornado",
-        title,
-        labels.source_line(ev, a, srcs, assumed),
-        "; ".join(
-            f"{n}: {format_probability(s.p_go_low)} to {format_probability(s.p_go_high)}"
-            for n, s in zip(names, rows, strict=True)
-        ),
-        "bar",
-        tuple(names),
-        (
-            ("at its low end", tuple(s.p_go_low for s in rows)),
-            ("at its high end", tuple(s.p_go_high for s in rows)),
-        ),
-        PROBABILITY,
-        axis_label="chance that it wins the users it needs and passes every gate",
-        value_range=(0.0, 1.0),
-        is_probability=True,
-        informative=first.swing >= 0.005,
-    )
-
-
-def research_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
-    """Return how far knowing each input first would cut the chance of a wrong call, in
-    percentage points (0-100), as the title says it."""
-    rows = [x for x in r.research_first if x.value_of_information >= 0.0005][:5]
-    rows = rows if len(rows) >= 3 else list(r.research_first[:3])
-    names = [input_label(s.input, s.label, ev) for s in rows]
-    top = rows[0]
-    if top.value_of_information < 0.0005:
-        title = "Nothing left to research before deciding: " + labels.decided_by(r)
-    else:
-        title = (
-            f"Pin down {labels.the(names[0])} first: knowing it would cut the chance of "
-            f"a wrong call by {format_points(top.value_of_information)}"
-            if top.value_of_information >= 0.005
-            else f"Pin down {labels.the(names[0])} first: little else could change the answer"
-        )
-    assumed = [x for s in rows for x in labels.assumption_names(s.input, r, a)]
-    return Exhibit(
-        "research",
-        title,
-        labels.source_line(ev, a, [s["source_id"] for s in r.sources], assumed),
-        "Expected drop in the chance of a wrong call if the input were known before deciding "
-        "(expected value of partial perfect information, from the assessment's own draws).",
-        "bar",
-        tuple(names),
-        (
-            (
-                "drop in the chance of a wrong call",
-                tuple(100 * s.value_of_information for s in rows),
-            ),
-        ),
-        POINTS,
-        (0,) if top.value_of_information >= 0.0005 else (),
-        highlight_label="research first" if top.value_of_information >= 0.0005 else "",
-        axis_label="drop in the chance of a wrong call, percentage points",
-        informative=top.value_of_information >= 0.0005,
     )
 
 

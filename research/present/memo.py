@@ -23,7 +23,6 @@ from matplotlib.figure import Figure
 from research import clock
 from research.data import profile_files
 from research.data.assumptions import Assumptions, load_assumptions
-from research.data.consistency import find_conflicts, find_stale_repeats
 from research.data.evidence import Evidence, load_evidence
 from research.data.profiles import (
     BrandProfile,
@@ -31,25 +30,22 @@ from research.data.profiles import (
     profile_from_mapping,
     profile_to_dict,
 )
-from research.decide import portfolio
 from research.decide.assess import DEFAULT_DRAWS, DEFAULT_SEED, assess
 from research.decide.assessment import Assessment
 from research.formats import (
     format_date,
-    format_number_word,
     format_probability,
     format_rmb,
     format_share,
     format_users,
 )
-from research.model import access, categories, dau, spend
+from research.model import access, categories, spend
 from research.model.factors import compute_factors, make_anchors, make_brands
 from research.present import exhibits, plots, story, style
 from research.present import text as summary
 from research.present.escape import markdown_prose, markdown_text
+from research.present.exhibit import Exhibit
 from research.present.labels import lower_first, source_label
-from research.present.portfolio_chart import plot_portfolio
-from research.present.timeline_chart import plot_timeline, timeline_text
 from research.vocab import CATEGORIES, TIERS
 
 #: Resolution of charts shown in notebooks (dots per inch); export uses style.EXPORT_DPI.
@@ -63,7 +59,7 @@ class Analysis:
     ev: Evidence
     a: Assumptions
     result: Assessment
-    exhibits: dict[str, exhibits.Exhibit]
+    exhibits: dict[str, Exhibit]
 
     @property
     def profile(self) -> BrandProfile:
@@ -224,7 +220,7 @@ def present(
     return out.rename(columns=dict(rename or {})).reset_index(drop=True)
 
 
-def exhibit_table(ex: exhibits.Exhibit, label: str = "group") -> pd.DataFrame:
+def exhibit_table(ex: Exhibit, label: str = "group") -> pd.DataFrame:
     """Return an exhibit's data as a table: one row per bar, the brand's marked."""
     data = {label: list(ex.categories)} | {
         k: [ex.number_format.text(x) for x in v] for k, v in ex.series
@@ -257,52 +253,6 @@ def chart(an: Analysis, name: str) -> Image | Markdown:
     with style.house_style():
         ax = plots.plot_exhibit(an.exhibits[name])
     return show(ax)
-
-
-def timeline_chart(ev: Evidence, as_of: str | None = None) -> Image:
-    """Return the daily-user and program-count timeline with its title and source line."""
-    with style.house_style():
-        ax = plot_timeline(ev, size="full")
-        style.finish(ax, timeline_text(ev, as_of))
-    return show(ax)
-
-
-def market_answer(ev: Evidence, as_of: str | None = None) -> str:
-    """Return the market overview's answer: the timeline's takeaway, where the funnel starts,
-    and how the figures relate."""
-    obs, when, years = dau.dau_anchor(ev, as_of)
-    date = format_date(obs.as_of, estimated=bool(obs.as_of_is_estimated))
-    start = (
-        f"The funnel starts from {obs.value:,.0f}M users a day as of {date}, the figure in "
-        f"{source_label(ev, obs.source_id)}"
-    )
-    if years > 0:
-        start += f", grown by the assumed rate for {years:.1f} years to {format_date(when)}"
-    return f"{timeline_text(ev, as_of).title}. {start}. {relations_text(ev)}"
-
-
-def relations_text(ev: Evidence) -> str:
-    """Return how the articles' figures relate, in words: the sources that disagree about
-    the same period, and the stale repeats with the sources that make them."""
-    n_conf = len(find_conflicts(ev))
-    if n_conf == 0:
-        conf = "No two sources disagree about the same period"
-    elif n_conf == 1:
-        conf = "One pair of sources disagrees about the same period"
-    else:
-        conf = f"{format_number_word(n_conf)} pairs of sources disagree about the same period"
-    stale = find_stale_repeats(ev)
-    by = " and ".join(source_label(ev, s) for s in dict.fromkeys(stale["source_id"]))
-    n = len(stale)
-    if n == 0:
-        rep = "no figure is a stale repeat"
-    elif n == 1:
-        rep = f"one figure is a stale repeat, from {by}"
-    else:  # count the sources that repeat, not only the figures
-        whose = ("both" if n == 2 else "all") if stale["source_id"].nunique() == 1 else ""
-        rep = f"{format_number_word(n)} figures are stale repeats, {whose} from {by}"
-    rep = " ".join(rep.split())
-    return f"{conf[:1].upper()}{conf[1:]}, and {rep}; all are kept and flagged below."
 
 
 # --------------------------------------------------------------------------- the brand
@@ -493,46 +443,3 @@ def machine_readable(r: Assessment) -> JSON:
 
 
 # --------------------------------------------------------------------------- portfolio
-
-
-def assess_folder(
-    folder: str | Path,
-    *,
-    seed: int = DEFAULT_SEED,
-    draws: int = DEFAULT_DRAWS,
-    datasets: str | Path | None = None,
-    analysis_date: str | None = None,
-) -> tuple[Evidence, Assumptions, list[Assessment]]:
-    """Return the evidence, assumptions and assessments of every profile in ``folder``."""
-    day = clock.pin(analysis_date) if analysis_date else clock.analysis_date()
-    ev = load_evidence(datasets)
-    a = load_assumptions(ev.datasets_dir)
-    profiles = profile_files.load_profiles([folder], ev)
-    return (
-        ev,
-        a,
-        [assess(p, ev=ev, a=a, draws=draws, seed=seed, analysis_date=day) for p in profiles],
-    )
-
-
-def portfolio_table(results: Sequence[Assessment]) -> pd.DataFrame:
-    """Return the ranked portfolio table for display."""
-    t = portfolio.table(results).drop(columns=["category", "objective"])
-    t["brand"] = [markdown_text(x) for x in t["brand"]]
-    return present(
-        t,
-        {"price_rmb": "rmb", "p_go": "chance", "reach": "users", "users": "users", "need": "users"},
-        rename={"price_rmb": "price", "p_go": "chance", "main_reason": "main reason"},
-    )
-
-
-def portfolio_sources(results: Sequence[Assessment], ev: Evidence, a: Assumptions) -> Markdown:
-    """Return the Sources cell of a portfolio: every source and assumption the brands used."""
-    return sources(ev, *portfolio.provenance(results), a)
-
-
-def portfolio_chart(results: Sequence[Assessment], ev: Evidence, a: Assumptions) -> Image:
-    """Return the portfolio chart: each brand's chance of winning the users it needs."""
-    with style.house_style():
-        ax = plot_portfolio(results, ev, a)
-    return show(ax)

@@ -1,8 +1,8 @@
 """The brand charts, drawn from exhibits in the house style of :mod:`research.present.style`.
 
-Each ``plot_*`` takes an :class:`~research.present.exhibits.Exhibit` (and ``ax=None``), draws the
+Each ``plot_*`` takes an :class:`~research.present.exhibit.Exhibit` (and ``ax=None``), draws the
 chart with its uncertainty (p5 to p95), writes the exhibit's action title and source line,
-and returns the Axes. Saving is :func:`research.present.style.export_chart`. Colours mean
+and returns the Axes. Saving is :func:`research.present.figures.export_chart`. Colours mean
 one thing each: the brand's bars in :data:`~research.present.palette.PRIMARY`, others in a
 light grey; verdict colours never appear on a data chart.
 
@@ -25,8 +25,9 @@ from matplotlib.transforms import blended_transform_factory
 
 from research.formats import NumberFormat, interval_coverage
 from research.present import palette, style
-from research.present.deck.native_chart import tick_words, value_scale
-from research.present.exhibits import Exhibit
+from research.present.deck.chart_geometry import tick_words, value_scale
+from research.present.exhibit import Exhibit
+from research.present.figures import new_figure
 
 #: Words for the whisker of an interval chart (from the series names p5 and p95).
 INTERVAL_WORDS = f"{interval_coverage('p5', 'p95')} (p5 to p95)"
@@ -36,7 +37,7 @@ LABEL_PAD_PT = 4.0
 
 class StepFormatter(Formatter):
     """Tick labels in a number format's axis code, with the decimals the tick step needs
-    (the native chart's :func:`~research.present.deck.native_chart.axis_code`), so no two
+    (the native chart's :func:`~research.present.deck.chart_geometry.axis_code`), so no two
     ticks read the same: '0%, 0.5%, 1%' is written '0.0%, 0.5%, 1.0%'."""
 
     def __init__(self, number_format: NumberFormat) -> None:
@@ -75,7 +76,7 @@ def _label(ax: Axes, text: str, xy: tuple[float, float], horizontal: bool) -> No
 def _axes(ax: Axes | None, size: str = "full") -> Axes:
     if ax is not None:
         return ax
-    _, ax = style.new_figure(size)
+    _, ax = new_figure(size)
     return ax
 
 

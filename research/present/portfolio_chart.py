@@ -18,7 +18,8 @@ from research.decide import portfolio
 from research.decide.assessment import Assessment
 from research.formats import format_probability
 from research.present import labels, palette
-from research.present.style import ANNOTATION_SIZE, ChartText, finish, new_figure, pct_axis
+from research.present.figures import new_figure
+from research.present.style import ANNOTATION_SIZE, ChartText, finish, pct_axis
 
 
 def source_line(results: Sequence[Assessment], ev: Evidence, a: Assumptions) -> str:

@@ -15,8 +15,6 @@ from research.formats import format_points, format_probability, format_rmb, form
 from research.model.categories import LABELS as CATEGORY_LABELS
 from research.present import labels
 
-#: Evidence older than this (days) gets a warning on every output.
-STALE_AFTER_DAYS = 2 * 365
 _NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 
@@ -35,7 +33,7 @@ def data_age(r: Assessment) -> str:
 
 def warning(r: Assessment, subject: str = "this verdict") -> str:
     """Return the plain warning about old data, or "" when the newest figure is recent."""
-    if r.evidence_age_days <= STALE_AFTER_DAYS:
+    if not r.evidence_is_old:
         return ""
     when = r.evidence_as_of.strftime("%B %Y")
     prefix = "about " if r.evidence_as_of_is_estimated else ""
@@ -119,7 +117,7 @@ def change_title(r: Assessment) -> str:
 
 def _research_clause(r: Assessment) -> str:
     top = r.research_first[0] if r.research_first else None
-    if top is None or top.value_of_information < 0.0005:
+    if top is None or not top.matters:
         return (
             "until then, no research can change the answer"
             if r.flips
@@ -137,12 +135,11 @@ def research_rows(r: Assessment, n: int = 3) -> tuple[tuple[str, str], ...]:
     """Return (what to pin down, why) rows for the top uncertainties."""
     rows = []
     for x in r.research_first[:n]:
-        if x.value_of_information < 0.0005:
+        if not x.matters:
             continue
-        points = 100 * x.value_of_information
         why = (
             f"knowing it would cut the chance of a wrong call by {format_points(x.value_of_information)}"
-            if points >= 0.5
+            if x.worth_research
             else "it could barely change the answer"
         )
         rows.append((x.label, why))
@@ -165,7 +162,7 @@ def recommendation(r: Assessment, *, levers: bool = True) -> tuple[str, tuple[st
     would flip the verdict right beside it.
     """
     steps: list[str] = []
-    top = [x for x in r.research_first[:2] if x.value_of_information >= 0.005]
+    top = [x for x in r.research_first[:2] if x.worth_research]
     research = " and ".join(labels.the(x.label) for x in top)
     hard = [g for g in r.failed_gates() if g.caps == "NO-GO"]
     if r.verdict == "GO":

@@ -2,8 +2,8 @@
 
 :func:`plot_timeline` draws every source's figure as a labelled point, marks stale repeats
 (a later source repeating an older figure as current) and same-period disagreements, and
-draws dated platform events; :func:`timeline_text` writes its title and source line from
-the same figures. Both take ``as_of`` to show only what was known at a date.
+draws dated platform events; :func:`research.present.timeline_text.timeline_text` writes
+its title and source line from the same figures. Both take ``as_of`` to show only what was known at a date.
 """
 
 from __future__ import annotations
@@ -17,160 +17,38 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import FixedLocator, MaxNLocator
 
-from research.data.consistency import find_conflicts, find_stale_repeats
 from research.data.evidence import (
     Evidence,
-    observations_for,
 )
 from research.errors import InputError
 from research.formats import (
     format_count,
     format_musers,
     format_period,
-    format_takeaway,
 )
 from research.present.evidence_tables import EVENT_LABELS
+from research.present.figures import new_figure, split_axes
 from research.present.palette import ACCENT, MUTED, NEUTRAL, PRIMARY, TEXT, VERMILLION
 from research.present.style import (
     ANNOTATION_SIZE,
-    ChartText,
     apply_house_style,
     count_axis,
     house_style,
-    make_source_line,
     musers_axis,
-    new_figure,
     root_figure,
-    split_axes,
     text_width_pt,
 )
+from research.present.timeline_text import (
+    COUNT,
+    DAU,
+    Timeline,
+    timeline_data,
+)
 
-_DAU = "mini_program_dau"
-_COUNT = "mini_program_count"
-_EVENT = "timeline_event"
 _EVENT_LABELS = EVENT_LABELS
-_METRIC_NOUNS = {_DAU: "DAU figure", _COUNT: "Mini Program count"}
 _LABEL_BOX = {"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.9}
 #: Height of one row of event labels, points.
 _EVENT_ROW_PT = 18.0
-
-
-@dataclass(frozen=True)
-class _Timeline:
-    """The evidence the timeline plots, cut at ``as_of``, with its flags."""
-
-    dau: pd.DataFrame
-    count: pd.DataFrame
-    events: pd.DataFrame
-    stale: pd.DataFrame
-    conflicts: pd.DataFrame
-    source_ids: tuple[str, ...]
-
-
-def _timeline_data(ev: Evidence, as_of: str | pd.Timestamp | None) -> _Timeline:
-    cutoff = None if as_of is None else pd.Timestamp(as_of)
-
-    def rows(metric: str) -> pd.DataFrame:
-        r = observations_for(ev, metric)
-        return r if cutoff is None else r[r["as_of"] <= cutoff].reset_index(drop=True)
-
-    dau, count = rows(_DAU), rows(_COUNT)
-    events = rows(_EVENT).drop_duplicates(["segment", "as_of"], keep="first")
-    if dau.empty:
-        when = f" on or before {cutoff.date()}" if cutoff is not None else ""
-        raise InputError(f"as_of: no Mini Program DAU figure{when} to plot")
-    shown_rows = pd.concat([dau, count, rows(_EVENT)])
-    shown = set(shown_rows["obs_id"].astype(int))
-    stale = find_stale_repeats(ev)
-    if cutoff is not None:  # a restatement published after the cut-off was not yet made
-        later = set(stale.loc[stale["published"] > cutoff, "obs_id"])
-        dau, count = (r[~r["obs_id"].isin(later)].reset_index(drop=True) for r in (dau, count))
-        shown -= later
-    stale = stale[stale["obs_id"].isin(shown) & stale["original_obs_id"].isin(shown)]
-    # A stale repeat is drawn when it was restated (its source's publication), not at the
-    # period it describes, with an arrow back to the original.
-    restated = stale.set_index("obs_id")["published"]
-    dau, count = (
-        r.assign(as_of=[restated.get(i, d) for i, d in zip(r["obs_id"], r["as_of"], strict=True)])
-        for r in (dau, count)
-    )
-    conflicts = find_conflicts(ev)
-    conflicts = conflicts[
-        conflicts["metric"].isin([_DAU, _COUNT])
-        & conflicts["obs_id_a"].isin(shown)
-        & conflicts["obs_id_b"].isin(shown)
-    ]
-    published = ev.sources.set_index("source_id")["published"]
-    order = sorted(shown_rows["source_id"].unique(), key=lambda s: (published[s], s))
-    return _Timeline(
-        dau=dau,
-        count=count,
-        events=events.reset_index(drop=True),
-        stale=stale.reset_index(drop=True),
-        conflicts=conflicts.reset_index(drop=True),
-        source_ids=tuple(order),
-    )
-
-
-def timeline_text(ev: Evidence, as_of: str | pd.Timestamp | None = None) -> ChartText:
-    """Return the timeline's title and source line, generated from the plotted figures.
-
-    The title gives the first and latest Mini Program DAU (millions of users a day),
-    ignoring stale repeats, and says how many sources (not figures) repeat an older figure
-    as current, naming the figures when one source repeats them all;
-    the source line cites every source the timeline plots (DAU, program count, events),
-    oldest first. Nothing in the timeline is assumed ('Assumed: none.').
-    """
-    data = _timeline_data(ev, as_of)
-    fresh = data.dau[~data.dau["obs_id"].isin(set(data.stale["obs_id"]))]
-    first, last = fresh.iloc[0], fresh.iloc[-1]
-    if len(fresh) == 1:
-        title = format_takeaway(
-            "Mini Program DAU was {v:m} users a day in {t:period}",
-            v=first["value"],
-            t=first["as_of"],
-        )
-    elif first["value"] == last["value"]:
-        title = format_takeaway(
-            "Mini Program DAU held at {v:m} users a day from {t0:period} to {t1:period}",
-            v=first["value"],
-            t0=first["as_of"],
-            t1=last["as_of"],
-        )
-    else:
-        title = format_takeaway(
-            "Mini Program DAU {verb} from {v0:m} users a day in {t0:period} to {v1:m} by "
-            "{t1:period}",
-            verb="rose" if last["value"] > first["value"] else "fell",
-            v0=first["value"],
-            t0=first["as_of"],
-            v1=last["value"],
-            t1=last["as_of"],
-        )
-    n_sources = data.stale["source_id"].nunique()
-    if n_sources == 1:  # one source may repeat several figures: count sources, not figures
-        rep = data.stale.iloc[0]
-        periods = data.stale["original_as_of"].dt.year.unique()
-        if len(data.stale) == 1:
-            what = format_takeaway(
-                "the {orig:year} {noun}",
-                orig=rep["original_as_of"],
-                noun=_METRIC_NOUNS.get(rep["metric"], "figure"),
-            )
-        elif len(periods) == 1:
-            what = format_takeaway(
-                "{n:word} {orig:year} figures", n=len(data.stale), orig=rep["original_as_of"]
-            )
-        else:
-            what = format_takeaway("{n:word} older figures", n=len(data.stale))
-        title += format_takeaway(
-            "; one {rep:year} source repeats {what} as current", rep=rep["published"], what=what
-        )
-    elif n_sources > 1:
-        title += format_takeaway(
-            "; {n:word} later sources repeat older figures as current", n=n_sources
-        )
-    return ChartText(title=title, source_line=make_source_line(ev, data.source_ids))
 
 
 def _slot_inches(ax: Axes) -> tuple[float, float]:
@@ -242,7 +120,7 @@ class _PointLabel:
 
 
 def _point_labels(
-    ev: Evidence, rows: pd.DataFrame, data: _Timeline, fmt: Callable[[float], str]
+    ev: Evidence, rows: pd.DataFrame, data: Timeline, fmt: Callable[[float], str]
 ) -> list[_PointLabel]:
     """Return the label of every figure of one metric (value, source, repeat note).
 
@@ -341,7 +219,7 @@ def _plot_series(ax: Axes, rows: pd.DataFrame, labels: list[_PointLabel], gid: s
 _CONFLICT_LABEL = "Sources\ndisagree"
 
 
-def _conflict_xs(metric: str, data: _Timeline) -> list[tuple[pd.Timestamp, float, float]]:
+def _conflict_xs(metric: str, data: Timeline) -> list[tuple[pd.Timestamp, float, float]]:
     """Return (x, low, high) of each bracket marking a same-period disagreement."""
     pairs = data.conflicts[data.conflicts["metric"] == metric]
     return [
@@ -353,7 +231,7 @@ def _conflict_xs(metric: str, data: _Timeline) -> list[tuple[pd.Timestamp, float
     ]
 
 
-def _plot_conflicts(ax: Axes, metric: str, data: _Timeline) -> None:
+def _plot_conflicts(ax: Axes, metric: str, data: Timeline) -> None:
     """Mark pairs of sources that disagree about the same period with a bracket."""
     for i, (x, lo, hi) in enumerate(_conflict_xs(metric, data)):
         ax.plot(
@@ -445,7 +323,7 @@ def plot_timeline(
     size : {"full", "half", "slide"}
         Figure size when ``ax`` is None.
     """
-    data = _timeline_data(ev, as_of)
+    data = timeline_data(ev, as_of)
     if ax is None:
         _, ax = new_figure(size)
     elif ax.get_subplotspec() is None:
@@ -462,7 +340,7 @@ def plot_timeline(
     bracket_pt = 16 + max(
         text_width_pt(t, ANNOTATION_SIZE, "bold") for t in _CONFLICT_LABEL.splitlines()
     )
-    needs += [(x, 0.0, bracket_pt) for m in (_DAU, _COUNT) for x, _, _ in _conflict_xs(m, data)]
+    needs += [(x, 0.0, bracket_pt) for m in (DAU, COUNT) for x, _, _ in _conflict_xs(m, data)]
     dates = pd.concat([data.dau, data.count, data.events])["as_of"]
     xlim = _fit_xlim(
         needs,
@@ -479,14 +357,14 @@ def plot_timeline(
         top.set_xlim(*xlim)
         _plot_events((top, bottom), data.events)
         _plot_series(top, data.dau, dau_labels, "dau")
-        _plot_conflicts(top, _DAU, data)
+        _plot_conflicts(top, DAU, data)
         top.set_ylim(0, data.dau["value"].max() / free)
         top.set_ylabel("Daily active users")
         musers_axis(top)
         _set_data_ticks(top.yaxis, data.dau["value"].max(), 4)
         if not data.count.empty:
             _plot_series(bottom, data.count, cnt_labels, "count")
-            _plot_conflicts(bottom, _COUNT, data)
+            _plot_conflicts(bottom, COUNT, data)
             bottom.set_ylim(0, data.count["value"].max() * 1.5)
         bottom.set_ylabel("Mini Programs")
         count_axis(bottom)

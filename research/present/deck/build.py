@@ -27,6 +27,7 @@ from pptx.presentation import Presentation
 from pptx.util import Emu
 
 from research.files import atomic_write
+from research.present.deck.change_slide import add_change_slide
 from research.present.deck.look import (
     FOOTER_TOP,
     FOOTNOTE_PT,
@@ -42,7 +43,6 @@ from research.present.deck.look import (
 )
 from research.present.deck.package import deck_bytes
 from research.present.deck.slides import (
-    add_change_slide,
     add_chart_slide,
     add_cover,
     add_divider,
