@@ -250,9 +250,8 @@ def funnel_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
     ]
     cats = tuple(f"{s.label[:1].upper()}{s.label[1:]}: {format_users(s.p50)}" for s in st[1:])
     title = (
-        f"About {format_users(st[-1].p50)} users a day are within the brand's reach (its "
-        f"audience and category, on its kinds of touch points), out of "
-        f"{format_users(st[0].p50)} Mini Program users a day ({dau_date(r, ev)})"
+        f"About {format_users(st[-1].p50)} users a day are within the brand's reach, "
+        f"out of {format_users(st[0].p50)} Mini Program users a day ({dau_date(r, ev)})"
     )
     srcs = [x for s in st for x in s.sources]
     assumed = [x for s in st for x in s.assumptions]
