@@ -10,7 +10,7 @@ import json
 import sys
 from collections.abc import Sequence
 
-from research.errors import InputError
+from research.errors import InputError, Interrupted
 
 #: research.decide.assess's defaults, repeated so that building the parser does not import the
 #: engine (numpy, pandas, scipy.stats: about a second, even for a usage error); a test
@@ -261,8 +261,6 @@ _COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (0 ok, 2 bad input, 130/143 stopped)."""
-    from research.workers import Interrupted
-
     try:
         args = build_parser().parse_args(argv)
         return _COMMANDS[args.command](args)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+
 
 class InputError(ValueError):
     """Bad input from a user: a data file, a brand profile or an argument.
@@ -29,3 +31,11 @@ def closest(word: str, allowed: list[str] | tuple[str, ...]) -> str:
 
     match = difflib.get_close_matches(str(word), [str(a) for a in allowed], n=1, cutoff=0.5)
     return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+class Interrupted(Exception):
+    """The run was stopped by a signal; ``status`` is the exit status to use (130, 143)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.status = 128 + signum

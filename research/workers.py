@@ -24,17 +24,11 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
 
+from research.errors import Interrupted
+
 #: Most worker processes a report starts (each holds the engine, about 0.3 GB).
 MAX_WORKERS = 2
 _PR_SET_PDEATHSIG = 1
-
-
-class Interrupted(Exception):
-    """The run was stopped by a signal; ``status`` is the exit status to use (130, 143)."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signal.Signals(signum).name)
-        self.status = 128 + signum
 
 
 def _die_with_parent(parent: int) -> None:

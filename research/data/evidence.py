@@ -125,21 +125,35 @@ def latest_value(
     False. Ties on ``as_of`` go to the source published later. Raises ``InputError`` when
     no figure is dated on or before ``as_of``.
     """
-    rows = observations_for(ev, metric, segment)
+    check_metric(ev, metric)
+    ranked = _ranked(ev)
+    keep = ranked["metric"] == metric
+    if segment is not None:
+        keep &= ranked["segment"].fillna("") == segment
     if skip_stale:
-        stale = set(consistency.find_stale_repeats(ev)["obs_id"])
-        rows = rows[~rows["obs_id"].isin(stale)]
+        keep &= ~ranked["_stale"]
     if as_of is not None:
-        cutoff = pd.Timestamp(as_of)
-        rows = rows[rows["as_of"] <= cutoff]
+        keep &= ranked["as_of"] <= pd.Timestamp(as_of)
+    rows = ranked[keep]
     if rows.empty:
         seg = f" segment '{segment}'" if segment else ""
         when = f" on or before {pd.Timestamp(as_of).date()}" if as_of is not None else ""
         where = "as_of" if as_of is not None else f"{ev.datasets_dir / 'observations.csv'}"
         raise InputError(f"{where}: no figure for metric '{metric}'{seg}{when}")
-    published = rows["source_id"].map(ev.sources.set_index("source_id")["published"])
-    rows = rows.assign(_published=published).sort_values(["as_of", "_published", "obs_id"])
     return _as_observation(rows.iloc[-1])
+
+
+@functools.lru_cache(maxsize=8)
+def _ranked(ev: Evidence) -> pd.DataFrame:
+    """Return the observations oldest first (ties: the source published earlier first), with
+    ``_stale`` marking stale repeats; cached per evidence (hashed by identity)."""
+    stale = set(consistency.find_stale_repeats(ev)["obs_id"])
+    published = ev.observations["source_id"].map(ev.sources.set_index("source_id")["published"])
+    return (
+        ev.observations.assign(_published=published, _stale=ev.observations["obs_id"].isin(stale))
+        .sort_values(["as_of", "_published", "obs_id"])
+        .reset_index(drop=True)
+    )
 
 
 def figures_table(ev: Evidence, metric: str | None = None) -> pd.DataFrame:
