@@ -84,6 +84,13 @@ def format_share(x: float) -> str:
     return format_pct(x)
 
 
+def whole_percent(x: float) -> int:
+    """Return a share or probability (0-1) as the whole percentage it is shown as
+    (``0.2989 -> 30``): what verdict cut-offs compare, so that a shown chance and its
+    verdict never disagree."""
+    return int(round(float(x) * 100.0))
+
+
 def format_probability(p: float) -> str:
     """Return a probability (0-1) as a whole percentage, never 0% or 100%: ``'<1%'``,
     ``'>99%'``."""
@@ -321,3 +328,20 @@ def _points_as_excel(x: float) -> str:
 #: just above 0 to half a point (``'0'``, ``'<1'``, ``'4'``); the axis label says
 #: "percentage points".
 POINTS = NumberFormat("points", '[=0]0;[<0.5]"<1";0', _points_as_excel, "0")
+
+
+#: First words of touch-point labels that are names (WeChat's features, other apps): they
+#: keep their capital inside a sentence, as acronyms (QR, H5, SDK) do.
+NAMES = frozenset(
+    {"Discover", "Me", "Mini", "Moments", "Official", "WeChat", "Weixin", "Xiaohongshu"}
+)
+
+
+def in_sentence(label: str) -> str:
+    """Return a touch point's label as written inside a sentence: its first letter in lower
+    case ('One-on-one or group chat sharing' -> 'one-on-one ...'), unless it begins with a
+    name or an acronym ('Moments ads', 'QR codes' stay as they are)."""
+    first = label.split(" ", 1)[0]
+    if first in NAMES or any(c.isupper() or c.isdigit() for c in first[1:]):
+        return label
+    return label[:1].lower() + label[1:]

@@ -627,3 +627,25 @@ def test_failing_examples_fail_for_the_articles_reasons(examples):
     assert set(_failed(examples["b2b-equipment"])) == {"package", "price"}
     for slug in ("fast-fashion", "casual-game", "luxury-loyalty"):
         assert not _failed(examples[slug]), slug
+
+
+@pytest.mark.parametrize(
+    ("p_go", "verdict"),
+    [(0.2949, "NO-GO"), (0.2989, "CONDITIONAL"), (0.7949, "CONDITIONAL"), (0.7951, "GO")],
+)
+def test_a_shown_chance_never_contradicts_its_verdict(p_go, verdict):
+    """The cut-offs read the chance as every output shows it: 29.89% is shown as 30%, which
+    is not "below 30%", so it is CONDITIONAL; 79.51% is shown as 80%, so it is GO."""
+    from types import SimpleNamespace
+
+    from research.decide.engine import verdicts
+    from research.formats import format_probability
+
+    pol = SimpleNamespace(no_go_below=0.30, go_at_least=0.80)
+    ev_ = SimpleNamespace(
+        p_go=np.array([p_go]), gates=SimpleNamespace(hard=np.ones(1), use=np.ones(1))
+    )
+    got = verdicts(ev_, SimpleNamespace(a=SimpleNamespace(policy=pol)))[0]
+    assert got == verdict
+    shown = int(format_probability(p_go).rstrip("%"))
+    assert (shown < 30) == (got == "NO-GO") and (shown >= 80) == (got == "GO")

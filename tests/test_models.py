@@ -439,3 +439,17 @@ def test_the_figures_table_flags_the_stale_repeat():
     flagged = t["repeats_obs_id"].notna() & (t["repeats_obs_id"] != "")
     assert not (flagged & (t["source_id"] != "sinorblog_2019")).any()
     assert set(t["metric"]) == {"mini_program_dau", "mini_program_count"}
+
+
+def test_touch_point_inputs_name_their_touch_point_as_inside_a_sentence():
+    """'Users reached through one-on-one or group chat sharing', not 'through One-on-one';
+    names and acronyms keep their capitals ('through QR codes', 'through Moments ads')."""
+    from research.model import access
+
+    ev = load_evidence()
+    labels = {
+        i.name: i.label for i in access.inputs(ev, load_assumptions(ev.datasets_dir)).values()
+    }
+    assert labels["shared_links_share"] == "Users reached through one-on-one or group chat sharing"
+    assert labels["touchpoint_reach_qr_codes"] == "Users reached through QR codes"
+    assert labels["touchpoint_reach_moments_ads"] == "Users reached through Moments ads"

@@ -56,3 +56,28 @@ def test_research_first_of_the_examples_is_bounded_by_perfect_information():
         bound = min(r.p_go, 1.0 - r.p_go)
         for x in r.research_first:
             assert 0.0 <= x.value_of_information <= bound + 1e-9, (prof.slug, x)
+
+
+@pytest.mark.parametrize("value", [0.0, 0.002, 0.02])
+def test_research_is_recommended_only_where_it_is_worth_it(value):
+    """Every output says "research X first" only when knowing X would cut the chance of a
+    wrong call by half a point or more; below that none of them asks for research."""
+    import dataclasses
+
+    from research.decide.voi import Value
+    from research.present import story
+    from research.present.decision_exhibits import research_exhibit
+
+    prof = profile_files.load_profile(BRANDS_DIR / "news-publisher.yaml", EV)
+    r = assess(prof, ev=EV, a=A, draws=512, seed=5, analysis_date=dt.date(2030, 1, 1))
+    # every input worth ``value``, the top one the female share
+    rest = [dataclasses.replace(x, value_of_information=value) for x in r.research_first[1:]]
+    top = Value("female_share", "Share of users who are female", "sourced", value)
+    r = dataclasses.replace(r, research_first=(top, *rest))
+    worth = value >= 0.005
+    ex = research_exhibit(r, EV, A)
+    assert ex.title.startswith("Pin down") is worth, ex.title
+    assert bool(ex.highlight) is worth
+    assert ("research the share of users who are female first" in story.change_title(r)) is worth
+    rows = story.research_rows(r)
+    assert ("cut the chance of a wrong call" in rows[0][1]) is worth, rows

@@ -18,6 +18,7 @@ from scipy import special
 
 from research.decide.context import Context, LogNormalParams
 from research.decide.gates import GateArrays, gate_arrays
+from research.formats import whole_percent
 from research.model.factors import (
     FACTORS,
     Brands,
@@ -195,13 +196,16 @@ def evaluate_variants(
 
 def verdicts(ev_: Evaluation, ctx: Context) -> list[str]:
     """Return each brand's verdict: GO, CONDITIONAL or NO-GO by the policy's cut-offs on
-    p_go; a failed NO-GO gate gives NO-GO, an undocumented use caps it at CONDITIONAL."""
+    p_go, both read as the whole percentages every output shows (a chance shown as 30% is
+    not "below 30%"); a failed NO-GO gate gives NO-GO, an undocumented use caps it at
+    CONDITIONAL."""
     pol = ctx.a.policy
+    no_go_below, go_at_least = whole_percent(pol.no_go_below), whole_percent(pol.go_at_least)
     out = []
     for p, hard, use in zip(ev_.p_go, ev_.gates.hard, ev_.gates.use, strict=True):
-        if hard <= 0 or p < pol.no_go_below:
+        if hard <= 0 or whole_percent(p) < no_go_below:
             out.append("NO-GO")
-        elif p >= pol.go_at_least and use > 0:
+        elif whole_percent(p) >= go_at_least and use > 0:
             out.append("GO")
         else:
             out.append("CONDITIONAL")

@@ -18,6 +18,7 @@ from research.formats import (
     format_rmb,
     format_share,
     format_users,
+    in_sentence,
 )
 from research.model.distributions import Interval, summarise
 from research.vocab import TIERS
@@ -64,9 +65,10 @@ def gates(p: BrandProfile, g: GateArrays, ctx: Context, price_share: Interval) -
     else:
         more = len(bringing) - 1
         text = (
-            f"{bringing[0]} is a touch point that brings users to a Mini Program"
-            + (f", as are {more} more of the brand's" if more > 1 else "")
-            + (", as is one more of the brand's" if more == 1 else "")
+            f"New users can find it through {in_sentence(bringing[0])}, a touch point that "
+            "brings users to a Mini Program"
+            + (f", and {more} more of the brand's" if more > 1 else "")
+            + (", and one more of the brand's" if more == 1 else "")
         )
     out = [
         Gate(
@@ -103,7 +105,7 @@ def gates(p: BrandProfile, g: GateArrays, ctx: Context, price_share: Interval) -
     )
     if p.objective != "sales":
         text = (
-            f"The Mini Program does not sell ({p.objective}), so the articles' "
+            f"The objective is {p.objective}, not sales, so the articles' "
             f"{format_rmb(caution.value)} caution on direct sales does not apply"
         )
     elif p.price_rmb <= caution.value:
@@ -201,7 +203,7 @@ def criteria(p: BrandProfile, f1: dict, ctx: Context, provenance: dict) -> tuple
     )
     if p.objective != "sales":
         text = (
-            f"The Mini Program does not sell ({p.objective}), so its price of "
+            f"The objective is {p.objective}, not sales, so its price of "
             f"{format_rmb(p.price_rmb)} does not limit who it can reach"
         )
     rows.append(("price_fit", "Users who can pay the price", "price_share", "share of users", text))

@@ -15,6 +15,7 @@ import pandas as pd
 
 from research.data.assumptions import Assumptions
 from research.data.evidence import Evidence, latest_value
+from research.formats import in_sentence
 from research.model import distributions as u
 
 SHARED = "shared_links"
@@ -33,7 +34,7 @@ def inputs(ev: Evidence, a: Assumptions) -> dict[str, u.Input]:
     out = {}
     for tp in ev.touchpoints.itertuples():
         name = input_name(tp.touchpoint_id)
-        label = f"Users reached through {tp.label}"
+        label = f"Users reached through {in_sentence(tp.label)}"
         if tp.touchpoint_id == SHARED:
             node = u.TrustedShare(shared.value / 100, u.assumed(a, "trust_survey_n"))
             out[name] = u.Input(

@@ -152,7 +152,7 @@ def stages(
             len(aud.city_tiers) == 5,
         )
         if key == "price" and not sells:
-            label = "who can pay (no price: the Mini Program does not sell)"
+            label = "who can pay (no price gate: the objective is not sales)"
         used += [n for n in names if n in ins]
         statements += list(rests_on)
         behind = [ins[n] for n in dict.fromkeys(used)]

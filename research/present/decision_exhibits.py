@@ -20,7 +20,6 @@ from research.formats import (
     format_share,
     format_users,
 )
-from research.model import access
 from research.model.distributions import Z95
 from research.present import labels
 from research.present.exhibit import TOP_INPUTS, Exhibit
@@ -52,6 +51,8 @@ def reach_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
         f"{need_words or format_users(need)} daily users it needs"
         f"{'' if stated else ' (an assumed need)'}"
     )
+    if format_probability(r.p_go) != format_probability(chance):
+        title += f"; {format_probability(r.p_go)} with every gate passed"
     basis = "stated in the brand's profile" if stated else "assumed"
     notes = (
         f"Users the brand can reach a day times the share it converts "
@@ -77,38 +78,11 @@ def reach_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
     )
 
 
-#: First words of touch-point labels that are names (WeChat's features, other apps): they
-#: keep their capital inside a sentence, as acronyms (QR, H5, SDK) do.
-NAMES = frozenset(
-    {"Discover", "Me", "Mini", "Moments", "Official", "WeChat", "Weixin", "Xiaohongshu"}
-)
-
-
-def in_sentence(label: str) -> str:
-    """Return a touch point's label as written inside a sentence: its first letter in lower
-    case ('One-on-one or group chat sharing' -> 'one-on-one ...'), unless it begins with a
-    name or an acronym ('Moments ads', 'QR codes' stay as they are)."""
-    first = label.split(" ", 1)[0]
-    if first in NAMES or any(c.isupper() or c.isdigit() for c in first[1:]):
-        return label
-    return labels.lower_first(label)
-
-
-def input_label(name: str, label: str, ev: Evidence) -> str:
-    """Return an uncertain input's label for a chart row: a touch point named inside it is
-    written as inside a sentence ('Users reached through one-on-one or group chat
-    sharing')."""
-    for t, words in ev.touchpoints.set_index("touchpoint_id")["label"].items():
-        if name == access.input_name(str(t)) and not label.startswith(str(words)):
-            return label.replace(str(words), in_sentence(str(words)))
-    return label
-
-
 def tornado_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
     """Return the chance of the GO event (0-1) with each uncertain input at its low and at
     its high end, the others as drawn: the inputs that move it most first."""
     rows = r.sensitivity[:TOP_INPUTS]
-    names = [input_label(s.input, s.label, ev) for s in rows]
+    names = [s.label for s in rows]
     first = rows[0]
     if not first.moves:
         title = "No uncertain input moves the answer: " + labels.decided_by(r)
@@ -147,17 +121,21 @@ def research_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
     percentage points (0-100), as the title says it."""
     rows = [x for x in r.research_first if x.matters][:5]
     rows = rows if len(rows) >= 3 else list(r.research_first[:3])
-    names = [input_label(s.input, s.label, ev) for s in rows]
+    names = [s.label for s in rows]
     top = rows[0]
-    if not top.matters:
-        title = "Nothing left to research before deciding: " + labels.decided_by(r)
-    else:
+    if top.worth_research:
         title = (
             f"Pin down {labels.the(names[0])} first: knowing it would cut the chance of "
             f"a wrong call by {format_points(top.value_of_information)}"
-            if top.worth_research
-            else f"Pin down {labels.the(names[0])} first: little else could change the answer"
         )
+    elif top.matters:
+        title = (
+            "Nothing is worth researching before deciding: knowing "
+            f"{labels.the(names[0])} first would cut the chance of a wrong call by "
+            f"{format_points(top.value_of_information)}"
+        )
+    else:
+        title = "Nothing left to research before deciding: " + labels.decided_by(r)
     assumed = [x for s in rows for x in labels.assumption_names(s.input, r, a)]
     return Exhibit(
         "research",
@@ -174,8 +152,8 @@ def research_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
             ),
         ),
         POINTS,
-        (0,) if top.matters else (),
-        highlight_label="research first" if top.matters else "",
+        (0,) if top.worth_research else (),
+        highlight_label="research first" if top.worth_research else "",
         axis_label="drop in the chance of a wrong call, percentage points",
         informative=top.matters,
     )

@@ -111,7 +111,7 @@ def price_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
         )
     else:
         title = (
-            f"The Mini Program does not sell, so price does not limit its reach; "
+            f"The objective is not sales, so price does not limit its reach; "
             f"{format_share(at_price)} of users spend at least {format_rmb(price)} a month in "
             "Mini Programs"
         )
@@ -215,7 +215,11 @@ def channels_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
         "channels",
         title,
         labels.source_line(
-            ev, a, [*fit.reason.sources, *srcs], [*fit.reason.assumptions, *assumed]
+            ev,
+            a,
+            # the figures, then the taxonomy that names each touch point shown
+            [*fit.reason.sources, *srcs, *(str(tp.at[t, "source_id"]) for t in shown)],
+            [*fit.reason.assumptions, *assumed],
         ),
         fit.reason.text + ". Each touch point's share is of all users; a user can use several.",
         "interval_bar",

@@ -30,7 +30,7 @@ from research.present.exhibit import Exhibit
 from research.present.figures import new_figure
 
 #: Words for the whisker of an interval chart (from the series names p5 and p95).
-INTERVAL_WORDS = f"{interval_coverage('p5', 'p95')} (p5 to p95)"
+INTERVAL_WORDS = interval_coverage("p5", "p95")
 #: Gap (pt) between the end of a bar (or of its interval line) and its value label.
 LABEL_PAD_PT = 4.0
 

@@ -117,13 +117,10 @@ def change_title(r: Assessment) -> str:
 
 def _research_clause(r: Assessment) -> str:
     top = r.research_first[0] if r.research_first else None
-    if top is None or not top.matters:
-        return (
-            "until then, no research can change the answer"
-            if r.flips
-            else ("no research can change the answer")
-        )
-    return f"research {labels.the(top.label)} first"
+    if top is not None and top.worth_research:
+        return f"research {labels.the(top.label)} first"
+    can = "is likely to" if top is not None and top.matters else "can"
+    return f"{'until then, ' if r.flips else ''}no research {can} change the answer"
 
 
 def change_rows(r: Assessment) -> tuple[tuple[str, str], ...]:
@@ -214,7 +211,7 @@ _GATE_STEP = {
     ),
     "price": lambda r: (
         f"Sell products above {format_rmb(_caution(r))} in a native app; a Mini Program that "
-        "does not sell (loyalty or service) is not held to this caution"
+        "serves loyalty, service or engagement is not held to this caution"
     ),
 }
 

@@ -108,9 +108,7 @@ def key_entries(spec: ChartSlide) -> list[tuple[RGBColor | None, str]]:
             entries.append((CONTEXT, "others"))
     if spec.kind in INTERVAL_KINDS:
         low, mid, high = INTERVAL_SERIES
-        entries.append(
-            (None, f"Bars show the {mid}, lines the {interval_coverage(low, high)} ({low}-{high})")
-        )
+        entries.append((None, f"Bars show the {mid}, lines the {interval_coverage(low, high)}"))
     elif len(spec.series) > 1:
         entries += [
             (SERIES_COLOURS[i % len(SERIES_COLOURS)], name)
