@@ -277,6 +277,15 @@ class NumberFormat:
     text: Callable[[float], str]
     #: The value axis's Excel code, when its ticks need a plainer one ('0%', not '<1%').
     axis_excel: str = ""
+    #: The Excel code of a value that rounds to 100% but is not all ('>99%'), set on its
+    #: own label (an Excel code holds two conditions, and ``excel`` uses both).
+    excel_almost_all: str = ""
+
+    def excel_for(self, value: float) -> str:
+        """Return the Excel code of one label showing ``value``."""
+        if self.excel_almost_all and 0.995 <= float(value) < 1:
+            return self.excel_almost_all
+        return self.excel
 
 
 def _share_as_excel(x: float) -> str:
@@ -285,12 +294,14 @@ def _share_as_excel(x: float) -> str:
         return "<0.1%"
     if x < 0.0095:
         return f"{x * 100:.1f}%"
+    if 0.995 <= x < 1:
+        return ">99%"
     return format_pct(x)
 
 
 #: Shares 0-1 as whole percentages, small ones with a decimal (``'54%'``, ``'0.4%'``), so a
-#: small share the title names never shows as 0%.
-SHARE = NumberFormat("share", '[<0.0005]"<0.1%";[<0.0095]0.0%;0%', _share_as_excel, "0%")
+#: small share the title names never shows as 0%, and one that is not all never as 100%.
+SHARE = NumberFormat("share", '[<0.0005]"<0.1%";[<0.0095]0.0%;0%', _share_as_excel, "0%", '">99%"')
 #: Probabilities 0-1 as whole percentages, never 0% or 100% (``'<1%'``, ``'>99%'``).
 PROBABILITY = NumberFormat(
     "probability", '[<0.005]"<1%";[>=0.995]">99%";0%', format_probability, "0%"

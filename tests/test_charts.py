@@ -198,6 +198,8 @@ def test_formatters(text: str, expected: str) -> None:
     ("number_format", "value", "text"),
     [
         (SHARE, 0.71, "71%"),
+        (SHARE, 0.996, ">99%"),
+        (SHARE, 1.0, "100%"),
         (SCORE, 0.768, "0.77"),
         (COUNT, 1234.6, "1,235"),
         (USERS, 296_600_000, "296.6M"),
@@ -1173,3 +1175,10 @@ def test_wrap_lines_fits_the_width_and_keeps_every_word(width_pt: float) -> None
     assert all(width_of(line) <= width_pt or len(line) == 1 for line in lines)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "").replace("\n", "")
     assert measure.count_lines(text, width_pt, width_of) == len(lines) >= 2
+
+
+def test_a_share_that_is_not_all_never_shows_as_100_percent_on_a_slide():
+    """A bar of 99.6% is labelled '>99%' in the deck, as its title writes it; a bar of all
+    users keeps 100%, and other bars keep the chart's own code."""
+    assert SHARE.excel_for(0.996) == '">99%"'
+    assert SHARE.excel_for(1.0) == SHARE.excel_for(0.5) == SHARE.excel

@@ -1084,3 +1084,13 @@ def test_probability_labels_never_read_0_or_100_percent(go_path):
     assert CHANCE.excel in codes and "0%" in codes
     assert CHANCE.text(0.001) == "<1%" and CHANCE.text(0.999) == ">99%"
     assert SHARE.text(0.004) == "0.4%" and SHARE.text(0.0001) == "<0.1%"
+
+
+def test_a_chinese_name_is_set_in_a_chinese_face(go_path: Path):
+    """The theme names an East Asian font (PowerPoint uses it for Chinese characters), so
+    a Chinese brand name is not left to whatever face each machine falls back to."""
+    import zipfile
+
+    with zipfile.ZipFile(go_path) as z:
+        theme = z.read("ppt/theme/theme1.xml").decode()
+    assert theme.count('<a:ea typeface="Microsoft YaHei"/>') == 2, "major and minor fonts"

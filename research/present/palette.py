@@ -70,3 +70,6 @@ WHITE: str = "#FFFFFF"
 CHART_FONT: str = "Carlito"
 #: The one font of the deck.
 SLIDE_FONT: str = "Calibri"
+#: The deck's font for Chinese, Japanese and Korean text (a brand's Chinese name): the
+#: theme's East Asian font, the one Office on Windows and Mac has for Simplified Chinese.
+SLIDE_FONT_EAST_ASIAN: str = "Microsoft YaHei"

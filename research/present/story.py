@@ -124,8 +124,10 @@ def _research_clause(r: Assessment) -> str:
 
 
 def change_rows(r: Assessment) -> tuple[tuple[str, str], ...]:
-    """Return (change, verdict it leads to) rows, as many as the flips."""
-    return tuple((f.change, f.verdict) for f in r.flips)
+    """Return (change, verdict it leads to and its chance) rows, as many as the flips: the
+    chance says why ('A price above 960 RMB' -> 'NO-GO (29% chance)': fewer users can pay,
+    before the 1,000 RMB caution is reached)."""
+    return tuple((f.change, f"{f.verdict} ({format_probability(f.p_go)} chance)") for f in r.flips)
 
 
 def research_rows(r: Assessment, n: int = 3) -> tuple[tuple[str, str], ...]:

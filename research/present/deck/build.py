@@ -21,7 +21,9 @@ from pathlib import Path
 from typing import Final
 
 import pptx
+from lxml import etree
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pptx.presentation import Presentation
 from pptx.util import Emu
@@ -53,6 +55,7 @@ from research.present.deck.slides import (
 from research.present.deck.spec import DeckSpec
 from research.present.deck.tables import add_table_slides
 from research.present.deck.text import write_text
+from research.present.palette import SLIDE_FONT_EAST_ASIAN
 
 #: Name of the slide number's text box on every slide but the cover.
 NUMBER_SHAPE: Final[str] = "Slide number"
@@ -200,6 +203,7 @@ def _apply_house_template(prs: Presentation) -> None:
             for xfrm in shape.element.xpath("./p:spPr/a:xfrm"):
                 xfrm.off.x = int(xfrm.off.x * scale)
                 xfrm.ext.cx = int(xfrm.ext.cx * scale)
+    _set_east_asian_font(prs)
     tx_styles = master.element.find(qn("p:txStyles"))
     if tx_styles is None:
         return
@@ -225,3 +229,16 @@ def _restyle_def_rpr(lvl, size_pt: int) -> None:
         for child in list(fill):
             fill.remove(child)
         fill.append(fill.makeelement(qn("a:srgbClr"), {"val": str(TEXT)}))
+
+
+def _set_east_asian_font(prs: Presentation) -> None:
+    """Give the theme an East Asian font, so a Chinese brand name is set in a Chinese face
+    (the default template leaves it empty, and each machine then picks its own)."""
+    theme = prs.slide_master.part.part_related_by(RT.THEME)
+    root = etree.fromstring(theme.blob)
+    for font in root.iter(qn("a:majorFont"), qn("a:minorFont")):
+        ea = font.find(qn("a:ea"))
+        if ea is not None:
+            ea.set("typeface", SLIDE_FONT_EAST_ASIAN)
+    # python-pptx keeps a theme as a plain part: its bytes are the only way to change it
+    theme._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

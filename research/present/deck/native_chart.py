@@ -328,7 +328,7 @@ def _draw_interval(series, spec: ChartSlide, g: Geometry) -> None:
         label.position = XL_LABEL_POSITION.OUTSIDE_END
         label.font.name, label.font.size = FONT, Pt(CHART_TEXT_PT)
         label.font.color.rgb = TEXT
-        chart_xml.offset_label(label, dx, dy, spec.number_format.excel)
+        chart_xml.offset_label(label, dx, dy, spec.number_format.excel_for(m))
     # A moved label would get a leader line back to its bar, drawn over the interval line.
     chart_xml.hide_leader_lines(series)
 
