@@ -79,10 +79,15 @@ def _whole(low: int, high: int | None = None):
     """Return an argparse type: a whole number in [low, high] (no upper bound if None)."""
 
     def parse(text: str) -> int:
+        from research.data.yaml12 import number_or_text
+
+        shown = text if len(text) <= 24 else text[:20] + "..."
         try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+            value = number_or_text(text.strip())
+        except ValueError as err:  # more digits than any draw count or seed needs
+            raise argparse.ArgumentTypeError(f"'{shown}' is not a whole number ({err})") from None
+        if not isinstance(value, int):
+            raise argparse.ArgumentTypeError(f"'{shown}' is not a whole number (digits 0-9)")
         if value < low or (high is not None and value > high):
             bound = f"{low:,} to {high:,}" if high is not None else f">= {low}"
             raise argparse.ArgumentTypeError(f"{value} is outside {bound}")
@@ -243,6 +248,7 @@ def _cmd_notebooks(args: argparse.Namespace) -> int:
     for p in paths:
         if p.suffix != ".ipynb" or not p.is_file():
             raise InputError(f"{p}: not a notebook file (.ipynb)")
+        notebooks.check_notebook(p)
     for p in paths:
         print(f"running {p.name}", file=sys.stderr, flush=True)
         notebooks.refresh([p])

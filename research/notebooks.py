@@ -13,6 +13,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from research.errors import InputError
 from research.files import write_atomic
 from research.paths import NOTEBOOKS_DIR
 
@@ -29,6 +30,15 @@ MACHINE_TAG = "machine-readable"
 def notebook_paths(folder: Path = NOTEBOOKS_DIR) -> list[Path]:
     """Return the curated notebooks, in reading order (``NN-name.ipynb``)."""
     return sorted(p for p in folder.glob("[0-9][0-9]-*.ipynb") if p.is_file())
+
+
+def check_notebook(path: Path) -> None:
+    """Raise :class:`~research.errors.InputError` unless ``path`` is a valid notebook."""
+    try:
+        nbformat.validate(nbformat.read(path, as_version=4))
+    except Exception as err:  # nbformat raises JSON, schema and reader errors of many kinds
+        first = (str(err).strip().splitlines() or [type(err).__name__])[0][:200]
+        raise InputError(f"{path}: not a valid notebook ({first})") from None
 
 
 def execute(nb: nbformat.NotebookNode, cwd: Path = NOTEBOOKS_DIR) -> nbformat.NotebookNode:

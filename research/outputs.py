@@ -9,7 +9,8 @@ Rules (every refusal is one :class:`~research.errors.InputError` line naming the
   that this toolkit wrote (it holds the marker); nothing is written through a link;
 * a brand is built in a temporary folder beside its final place and swapped in whole, so
   an interrupted run leaves the previous folder or the new one, and an old page can never
-  survive beside a new scorecard.
+  survive beside a new scorecard; files a user added to a brand's folder (that the toolkit
+  does not write) are carried over into the new one.
 """
 
 from __future__ import annotations
@@ -50,7 +51,11 @@ def check_out_root(arg: str | None, default: Path) -> Path:
     """Return the output folder, created if needed, after checking it can be used."""
     if arg is not None and not str(arg).strip():
         raise InputError("--out: an empty path is not a folder (give one, e.g. --out out/)")
-    path = Path(arg).expanduser() if arg is not None else default
+    try:
+        path = Path(arg).expanduser() if arg is not None else default
+    except RuntimeError:  # '~user/...' of a user this machine does not know
+        raise InputError(f"--out: {arg}: the home folder of '~' cannot be found") from None
+    _check_path_shape(path)
     try:
         exists = path.exists()
         if exists and not path.is_dir():
@@ -76,6 +81,26 @@ def check_out_root(arg: str | None, default: Path) -> Path:
         )
     write_atomic(path / MARKER, MARKER_TEXT)
     return path.resolve()
+
+
+#: Longest folder name and path the usual file systems take (POSIX NAME_MAX, PATH_MAX).
+NAME_MAX, PATH_MAX = 255, 4096
+
+
+def _check_path_shape(path: Path) -> None:
+    """Raise before anything is made when ``path`` cannot be made whole: a name too long, or
+    a '..' after a folder that does not exist (making it would leave that folder behind)."""
+    long = next((part for part in path.parts if len(os.fsencode(part)) > NAME_MAX), None)
+    if long is not None:
+        raise InputError(f"--out: the folder name '{long[:40]}...' is longer than {NAME_MAX} bytes")
+    if len(os.fsencode(str(path))) >= PATH_MAX:
+        raise InputError(f"--out: the path is too long ({len(str(path))} characters)")
+    for i, part in enumerate(path.parts):
+        before = Path(*path.parts[:i])
+        if part == ".." and i and not before.exists():
+            raise InputError(
+                f"--out: {display(before)} does not exist, so {display(path)} cannot be made"
+            )
 
 
 def check_brand_folders(out_root: Path, slugs: Sequence[str]) -> None:
@@ -135,23 +160,38 @@ def brand_folder(out_root: Path, slug: str) -> Iterator[Staging]:
             os.rename(final, retired / slug)
         os.rename(path, final)
         if retired is not None:
-            shutil.rmtree(retired, ignore_errors=True)
+            _retire(retired, out_root)
     except BaseException:
         shutil.rmtree(path, ignore_errors=True)
         raise
 
 
+def _retire(retired: Path, out_root: Path) -> None:
+    """Remove a retired brand folder (``retired/<slug>``) once its replacement is in place:
+    put it back whole when the swap stopped before the new one arrived, and otherwise move
+    what the new folder lacks (a user's own notes; the toolkit writes every file of its
+    own anew) into it first, so no user file is lost."""
+    for slug in os.listdir(retired):
+        old, new = retired / slug, out_root / slug
+        with contextlib.suppress(OSError):
+            if not os.path.lexists(new):
+                os.rename(old, new)
+                continue
+            if new.is_dir() and not new.is_symlink():
+                for entry in os.listdir(old):
+                    if not os.path.lexists(new / entry):
+                        os.rename(old / entry, new / entry)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
 def remove_unfinished(out_root: Path) -> None:
-    """Remove what an interrupted run left unfinished: folders still being built, and
-    retired folders (put back first when the swap stopped half-way)."""
+    """Remove what an interrupted or killed run left unfinished: folders still being built,
+    and retired folders (put back, or their user files carried over, by :func:`_retire`).
+    A report calls it before it starts too, for what a killed run (SIGKILL) left."""
     with contextlib.suppress(OSError):
         for entry in os.listdir(out_root):
             if entry.startswith(RETIRED_PREFIX):
-                for old in os.listdir(out_root / entry):
-                    if not (out_root / old).exists():
-                        with contextlib.suppress(OSError):
-                            os.rename(out_root / entry / old, out_root / old)
-                shutil.rmtree(out_root / entry, ignore_errors=True)
+                _retire(out_root / entry, out_root)
             elif entry.startswith(STAGING_PREFIX):
                 shutil.rmtree(out_root / entry, ignore_errors=True)
             elif entry.startswith(".") and entry.endswith(".tmp"):

@@ -22,8 +22,10 @@ SLUG_MAX_CHARS: int = 64
 
 def resolve_datasets(datasets: str | Path | None = None) -> Path:
     """Return the data folder to use: ``datasets`` if given, else the project's own."""
-    if not datasets:
+    if datasets is None:
         return DATASETS_DIR
+    if not str(datasets).strip():
+        raise InputError("--datasets: an empty path is not a folder (leave it out for datasets/)")
     try:
         folder = Path(datasets).expanduser().resolve()
         is_dir = folder.is_dir()

@@ -45,7 +45,11 @@ def run_report(args) -> int:
     ev = load_evidence(args.datasets)
     a = load_assumptions(ev.datasets_dir)  # fails early on a bad assumptions file
     profiles = profile_files.load_profiles(args.profiles or [BRANDS_DIR], ev)
+    from research.decide.assess import check_figure_dates
+
+    check_figure_dates(profiles, ev, a, day)
     out_root = outputs.check_out_root(args.out, default=BUILD_DIR)
+    outputs.remove_unfinished(out_root)  # what a killed run left
     outputs.check_brand_folders(out_root, [p.slug for p in profiles])
     outputs.check_index(out_root)
     jobs = [(p, args.datasets, args.draws, args.seed, day, out_root) for p in profiles]

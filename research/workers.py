@@ -66,15 +66,23 @@ def _call(fn: Callable[[Any], Any], job: Any) -> Any:
 def _signals_raise():
     """Within the block, SIGINT and SIGTERM raise :class:`Interrupted` in the main thread."""
 
+    stopped = []
+
     def handler(signum, frame):
+        # Only the first signal stops the run: later ones (a second Ctrl-C) are ignored
+        # until the process exits, so the clean-up they would cut short always finishes.
+        for s in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(s, signal.SIG_IGN)
+        stopped.append(signum)
         raise Interrupted(signum)
 
     old = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        for s, h in old.items():
-            signal.signal(s, h)
+        if not stopped:
+            for s, h in old.items():
+                signal.signal(s, h)
 
 
 def run(

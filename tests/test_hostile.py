@@ -83,6 +83,13 @@ PROFILES = {
     "name too wide": (_yaml(name="N" * 161), "at most 160 fit a slide title"),
     "Chinese name too wide": (_yaml(name="花" * 81), "counts as two"),
     "name on two lines": (_yaml(name="a\nb"), "one line"),
+    "bidi override in name": (_yaml(name="Evil\u202eenaL"), "U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+    "accents stacked on a name": (_yaml(name="e" + "\u0301" * 400), "at most 320"),
+    "a date that does not exist": (_yaml() + "as_of: 2019-02-30\n", "'2019-02-30' is not a date"),
+    "price of 50 digits": (
+        _yaml().replace("price_rmb: 200", "price_rmb: " + "9" * 50),
+        "more than 40 digits",
+    ),
     "empty name": (_yaml(name="  "), "non-empty text"),
     "name as a number": (_yaml(name=2048), "must be text"),
     "unknown field": (_yaml(price_rbm=200), "did you mean 'price_rmb'"),
@@ -179,6 +186,12 @@ def test_a_latin1_profile_is_refused(tmp_path):
         (["--draws", "many"], "not a whole number"),
         (["--analysis-date", "tomorrow"], "not a date"),
         (["--seed=-1"], ">= 0"),
+        (["--analysis-date", "2018-06-01"], "after the analysis date 2018-06-01"),
+        (["--analysis-date", "0001-01-01"], "after the analysis date 0001-01-01"),
+        (["--datasets", ""], "--datasets: an empty path is not a folder"),
+        (["--seed", "1_0"], "'1_0' is not a whole number"),
+        (["--draws", "\u0665\u0661\u0662"], "is not a whole number (digits 0-9)"),
+        (["--seed", "9" * 4400], "'99999999999999999999...' is not a whole number"),
     ],
 )
 def test_bad_arguments_are_refused_in_one_line(args, message):
@@ -235,6 +248,18 @@ DATA_CASES = {
             (d / "observations.csv").read_text(encoding="utf-8").splitlines()[0] + "\n", "utf-8"
         ),
         "observations.csv",
+    ),
+    "inverted unit range": (
+        lambda d: _edit(d, "units.csv", "pct,%,0,100", "pct,%,100,0"),
+        "units.csv: row 1 (line 2), column 'minimum': 100 is above the maximum 0",
+    ),
+    "observations a folder": (
+        lambda d: ((d / "observations.csv").unlink(), (d / "observations.csv").mkdir()),
+        "observations.csv: is not a regular file",
+    ),
+    "a figure from the future": (
+        lambda d: _edit(d, "observations.csv", "2019-07-01", "2099-07-01"),
+        "is dated 2099-07-01, after the analysis date",
     ),
     "unterminated quote": (
         lambda d: (d / "observations.csv").write_text(
@@ -299,6 +324,9 @@ def test_report_refuses_bad_output_folders_before_any_work(tmp_path):
         (afile / "sub", "cannot be made"),
         (mine, "did not write"),
         (Path("/proc/version/out"), "cannot be made"),
+        ("~no-such-user-here/out", "the home folder of '~' cannot be found"),
+        (tmp_path / "missing" / ".." / "out", "missing does not exist"),
+        (tmp_path / "stray" / ("x" * 300) / "out", "longer than 255 bytes"),
     ]
     for out, message in cases:
         code, _, err = run_main(["report", str(brand), "--out", str(out), "--draws", "256"])
@@ -307,6 +335,20 @@ def test_report_refuses_bad_output_folders_before_any_work(tmp_path):
     assert afile.read_text(encoding="utf-8") == "mine"
     assert (mine / "index.html").read_text(encoding="utf-8") == "my own page"
     assert sorted(p.name for p in mine.iterdir()) == ["index.html"]
+    assert not (tmp_path / "missing").exists() and not (tmp_path / "stray").exists()
+    late = run_main(
+        ["report", str(brand), "--out", str(tmp_path / "late"), "--analysis-date", "2018-06-01"]
+    )
+    assert late[0] == 2 and "after the analysis date" in _one_line(late[2])
+    assert not (tmp_path / "late").exists()  # refused before any folder was made
+
+
+@pytest.mark.parametrize("text", ["{not json", "{}"])
+def test_a_broken_notebook_is_refused_in_one_line(tmp_path, text):
+    path = tmp_path / "broken.ipynb"
+    path.write_text(text, encoding="utf-8")
+    code, _, err = run_main(["notebooks", str(path)])
+    assert code == 2 and "not a valid notebook" in _one_line(err)
 
 
 def test_report_escapes_a_script_name_everywhere(hostile_report):
@@ -331,14 +373,16 @@ def test_report_replaces_a_brand_whole_and_refuses_files_and_links(hostile_repor
     out = Path(shutil.copytree(hostile_report, tmp_path / "out", symlinks=True))
     brand = _brand(tmp_path, "script", name=SCRIPT + " & Co", slug="script")
     folder = out / "script"
-    (folder / "stale.html").write_text("old", encoding="utf-8")
+    (folder / "analysis.html").write_text("old", encoding="utf-8")
+    (folder / "notes.md").write_text("the user's own notes", encoding="utf-8")
     target = tmp_path / "target"
     target.mkdir()
     shutil.rmtree(folder / "charts")
     (folder / "charts").symlink_to(target)
     code, _, err = _report([brand], out)
     assert code == 0, err
-    assert not (folder / "stale.html").exists()
+    assert (folder / "analysis.html").read_text(encoding="utf-8") != "old"  # no stale page
+    assert (folder / "notes.md").read_text(encoding="utf-8") == "the user's own notes"
     assert not (folder / "charts").is_symlink() and any((folder / "charts").iterdir())
     assert list(target.iterdir()) == []  # nothing went through the link
     assert not [p for p in out.iterdir() if p.name.startswith((".building-", ".retired-"))]
@@ -373,6 +417,35 @@ def test_screen_csv_cells_cannot_run_as_formulas(tmp_path):
     assert names == {"'" + str(r[0]) for r in rows[1:]}, names
 
 
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("Petal\u00a0Lane", "Petal Lane"),  # a no-break space pasted from a spreadsheet
+        ("Family \U0001f469\u200d\U0001f467 Store", None),  # an emoji joined by ZWJ
+        ("\u200f\u0634\u0631\u0643\u0629 Petal", None),  # a right-to-left mark
+    ],
+)
+def test_names_with_legitimate_invisible_characters_are_accepted(tmp_path, name, shown):
+    path = tmp_path / "brand.yaml"
+    path.write_text(_yaml(name=name), encoding="utf-8")
+    code, out, err = run_main(["assess", str(path), "--draws", "256", "--format", "json"])
+    assert code == 0, err
+    assert json.loads(out)["brand"] == (shown or name)
+
+
+def test_csv_numbers_follow_the_yaml_rule(tmp_path):
+    """'2_0_0' and Arabic-Indic digits are text in a CSV cell, as in YAML: refused by field."""
+    for price in ("2_0_0", "\u0661\u0668"):
+        path = tmp_path / "brands.csv"
+        path.write_text(
+            "name,category,objective,gender,age_min,age_max,price_rmb,channels\n"
+            f"Petal,games,engagement,any,16,35,{price},shared_links\n",
+            encoding="utf-8",
+        )
+        code, _, err = run_main(["screen", str(path), "--draws", "256"])
+        assert code == 2 and "price_rmb" in _one_line(err), err
+
+
 # --- report: signals -------------------------------------------------------------------------
 
 
@@ -403,8 +476,14 @@ def _alive(pids: set[int]) -> set[int]:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-@pytest.mark.parametrize(("sig", "status"), [(signal.SIGTERM, 143), (signal.SIGKILL, None)])
-def test_a_stopped_report_leaves_no_worker_and_no_unfinished_file(tmp_path, sig, status):
+@pytest.mark.parametrize(
+    ("sig", "status", "times"),
+    [(signal.SIGTERM, 143, 1), (signal.SIGINT, 130, 4), (signal.SIGKILL, None, 1)],
+)
+def test_a_stopped_report_leaves_no_worker_and_no_unfinished_file(tmp_path, sig, status, times):
+    """One signal or a burst (Ctrl-C pressed again and again) stops the report cleanly; after
+    a SIGKILL, which nothing can catch, the next report into the folder clears what the
+    killed one left."""
     out = tmp_path / "out"
     proc = subprocess.Popen(
         [sys.executable, "-m", "research", "report", "--out", str(out), "--analysis-date", DAY],
@@ -420,18 +499,22 @@ def test_a_stopped_report_leaves_no_worker_and_no_unfinished_file(tmp_path, sig,
         time.sleep(0.2)
     assert workers, "the report started no workers"
     time.sleep(1.5)
-    proc.send_signal(sig)
+    for _ in range(times):
+        proc.send_signal(sig)
+        time.sleep(0.05)
     _, err = proc.communicate(timeout=30)
     if status is not None:
         assert proc.returncode == status, err
-        assert _one_line(err).startswith("stopped (SIGTERM)")
+        assert _one_line(err).startswith(f"stopped ({signal.Signals(sig).name})")
     deadline = time.monotonic() + 5
     while _alive(workers) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not _alive(workers), "workers outlived the report"
-    if status is not None:
-        leftovers = [p for p in out.rglob("*") if p.name.startswith((".building-", ".retired-"))]
-        assert not leftovers and not list(out.rglob("*.tmp"))
+    if status is None:  # killed: the next report into the folder clears what it left
+        code, _, err = _report([_brand(tmp_path, "next")], out)
+        assert code == 0, err
+    leftovers = [p for p in out.rglob("*") if p.name.startswith((".building-", ".retired-"))]
+    assert not leftovers and not list(out.rglob("*.tmp"))
 
 
 # --- properties: any profile is valid or refused in one line --------------------------------

@@ -98,10 +98,23 @@ def load_profile(path: str | PathLike[str], ev: Evidence | None = None) -> Brand
     touch points of ``ev`` (default: the project's evidence)."""
     file = Path(path)
     origin = display(file)
-    if file.suffix.lower() not in YAML_SUFFIXES and file.suffix.lower() != ".csv" and file.exists():
+    try:
+        is_dir, exists, is_file = file.is_dir(), file.exists(), file.is_file()
+    except OSError as err:  # a name too long, say: read_text gives the one-line reason
+        read_text(file, origin)
+        raise ProfileError(f"{origin[:200]}: cannot be read ({err.strerror})") from None
+    if is_dir:
+        raise ProfileError(f"{origin}: is a folder; give one profile file (.yaml or .yml)")
+    if exists and not is_file:
+        raise ProfileError(f"{origin}: is not a regular file (a device, a pipe or a socket)")
+    if file.suffix.lower() == ".csv":
         raise ProfileError(
-            f"{origin}: '{file.suffix}' is not a profile file type (expected .yaml or .yml; "
-            "load_profiles also reads .csv)"
+            f"{origin}: a CSV holds many brands; give one profile (.yaml or .yml), or screen "
+            "or report the CSV"
+        )
+    if file.suffix.lower() not in YAML_SUFFIXES and exists:
+        raise ProfileError(
+            f"{origin}: '{file.suffix}' is not a profile file type (expected .yaml or .yml)"
         )
     data = parse_yaml(read_text(file, origin), origin)
     return profile_from_mapping(data, origin, ev)
@@ -110,12 +123,10 @@ def load_profile(path: str | PathLike[str], ev: Evidence | None = None) -> Brand
 def _csv_value(text: str) -> Any:
     """Return a CSV cell as int, float or (if neither) the stripped text."""
     cell = text.strip()
-    for convert in (int, float):
-        try:
-            return convert(cell)
-        except ValueError:
-            continue
-    return cell
+    try:
+        return yaml12.number_or_text(cell)  # YAML 1.2's numbers: the profile files' rule
+    except ValueError:  # too many digits: left as text, which validation refuses by field
+        return cell
 
 
 def _csv_row_mapping(row: dict[str, str]) -> dict[str, Any]:
@@ -188,12 +199,14 @@ def _load_csv(path: Path, ev: Evidence) -> list[tuple[BrandProfile, str]]:
 
 
 def _profile_files(folder: Path) -> list[Path]:
-    """Return the YAML profiles directly inside ``folder``, sorted by file name."""
+    """Return the YAML profiles directly inside ``folder``, sorted by file name: every
+    entry named like one, so a broken link or a pipe named ``*.yaml`` is refused by name
+    when read rather than silently left out of the results."""
     return sorted(
         (
             p
             for p in folder.iterdir()
-            if p.suffix.lower() in YAML_SUFFIXES and not p.name.startswith(".") and p.is_file()
+            if p.suffix.lower() in YAML_SUFFIXES and not p.name.startswith(".") and not p.is_dir()
         ),
         key=lambda p: p.name,
     )

@@ -71,8 +71,25 @@ def show(value: Any) -> str:
 
 
 def display_width(text: str) -> int:
-    """Return how many character cells ``text`` takes (East Asian wide characters take two)."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    """Return how many character cells ``text`` takes: East Asian wide characters take two,
+    combining marks and invisible joiners none (they sit on the character before)."""
+    return sum(
+        0
+        if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Me", "Cf")
+        else 2
+        if unicodedata.east_asian_width(c) in "WF"
+        else 1
+        for c in text
+    )
+
+
+#: Invisible characters a name may hold: joiners inside emoji and scripts, the marks that
+#: set a right-to-left name's direction, and emoji presentation selectors. Other invisible
+#: or control characters are refused by name (bidi overrides can make a name read as
+#: another, the "Trojan Source" trick).
+NAME_INVISIBLES = frozenset("\u200c\u200d\u200e\u200f\u061c\ufe0e\ufe0f")
+#: Most code points a name may hold (a name of accents stacked on one letter is refused).
+NAME_MAX_CHARS = 320
 
 
 def _lower(value: Any) -> Any:
@@ -80,9 +97,21 @@ def _lower(value: Any) -> Any:
 
 
 def _one_line_name(text: str) -> str:
-    text = text.strip()
-    if not text or not text.isprintable():
+    # spaces of every kind (a no-break space pasted from a spreadsheet) are plain spaces
+    text = "".join(" " if unicodedata.category(c) == "Zs" else c for c in text).strip()
+    if not text or any(c in "\n\r\v\f\x85\u2028\u2029" for c in text):
         raise ValueError(f"{show(text)} must be non-empty text on one line")
+    bad = next(
+        (c for c in text if not c.isprintable() and c != " " and c not in NAME_INVISIBLES), None
+    )
+    if bad is not None:
+        name = unicodedata.name(bad, "a control character")
+        raise ValueError(
+            f"holds U+{ord(bad):04X} ({name}), an invisible character that can change how "
+            "the name reads; remove it"
+        )
+    if len(text) > NAME_MAX_CHARS:
+        raise ValueError(f"has {len(text)} characters; at most {NAME_MAX_CHARS}")
     width = display_width(text)
     if width > NAME_MAX_WIDTH:
         raise ValueError(

@@ -96,8 +96,12 @@ def _quote_problem(text: str) -> str | None:
 
 
 def _read_raw(path: Path, names: list[str]) -> pd.DataFrame:
-    if not path.is_file():
+    if path.is_symlink() and not path.exists():
+        raise DataFileError(f"{display(path)}: is a broken symbolic link (or a link loop)")
+    if not path.exists():
         raise DataFileError(f"{display(path)}: file not found")
+    if not path.is_file():
+        raise DataFileError(f"{display(path)}: is not a regular file (a folder or a device)")
     try:
         problem = _quote_problem(path.read_text(encoding="utf-8"))
         if problem is None:
@@ -284,6 +288,13 @@ def check_sources(datasets_dir: Path, tables: dict[str, pd.DataFrame]) -> None:
 def check_units(datasets_dir: Path, tables: dict[str, pd.DataFrame]) -> None:
     """Raise when an observation's value is outside its unit's range or its metric's unit."""
     obs, units, metrics = tables["observations"], tables["units"], tables["metrics"]
+    inverted = units["minimum"].notna() & units["maximum"].notna()
+    inverted &= units["minimum"] > units["maximum"]
+    if (row := _first_bad(inverted)) is not None:
+        raise DataFileError(
+            f"{_where(datasets_dir / 'units.csv', row, 'minimum')}: {units.at[row, 'minimum']:g} "
+            f"is above the maximum {units.at[row, 'maximum']:g}"
+        )
     path = datasets_dir / "observations.csv"
     lo = obs["unit"].map(units.set_index("unit")["minimum"])
     hi = obs["unit"].map(units.set_index("unit")["maximum"])

@@ -59,15 +59,65 @@ class _Loader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+#: YAML 1.2 core numbers: ASCII digits only (no '1_000', no other scripts' digits).
+_INT_RE = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_FLOAT_RE = re.compile(
+    r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
+#: Most characters a number in a user's file may have (a price or an age needs far fewer).
+MAX_DIGITS = 40
+
+
+def _int_of(text: str) -> int:
     """Return a YAML 1.2 core integer: decimal (``0150`` is 150), ``0o`` octal or ``0x`` hex."""
-    text = loader.construct_scalar(node)
+    if len(text) > MAX_DIGITS:
+        raise ValueError(f"a number of more than {MAX_DIGITS} digits")
     if text[:2] in ("0o", "0x"):
         return int(text[2:], 8 if text[1] == "o" else 16)
     return int(text)
 
 
-_Loader.add_constructor(_INT, _construct_int)
+def _float_of(text: str) -> float:
+    """Return a YAML 1.2 core float ('1e12', '.5', '.inf', '-.inf', '.nan')."""
+    if len(text) > MAX_DIGITS:
+        raise ValueError(f"a number of more than {MAX_DIGITS} digits")
+    bare = text.lstrip("+-").lower()
+    if bare in (".inf", ".nan"):
+        return float(text.replace(".", "", 1))
+    return float(text)
+
+
+def number_or_text(text: str) -> int | float | str:
+    """Return ``text`` as the number YAML 1.2's core schema reads it (int, then float), or
+    the text itself when it is not one: the one number rule of every file users write, CSV
+    cells included (``'2_0_0'`` and ``'\u0661\u0668'`` stay text, as in YAML)."""
+    if _INT_RE.match(text):
+        return _int_of(text)
+    if _FLOAT_RE.match(text):
+        return _float_of(text)
+    return text
+
+
+def _construct_number(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int | float:
+    try:
+        return number_or_text(loader.construct_scalar(node))  # type: ignore[return-value]
+    except ValueError as err:
+        raise yaml.constructor.ConstructorError(None, None, str(err), node.start_mark) from None
+
+
+def _construct_date(loader: yaml.SafeLoader, node: yaml.ScalarNode):
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as err:  # '2019-02-30': say where, not only why
+        raise yaml.constructor.ConstructorError(
+            None, None, f"'{node.value}' is not a date ({err})", node.start_mark
+        ) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_date)
+_Loader.add_constructor(_INT, _construct_number)
+_Loader.add_constructor(_FLOAT, _construct_number)
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag not in (_INT, _FLOAT, _BOOL)]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -75,17 +125,8 @@ _Loader.yaml_implicit_resolvers = {
 _Loader.add_implicit_resolver(
     _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
-_Loader.add_implicit_resolver(
-    _INT, re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), list("-+0123456789")
-)
-_Loader.add_implicit_resolver(
-    _FLOAT,
-    re.compile(
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
-    ),
-    list("-+0123456789."),
-)
+_Loader.add_implicit_resolver(_INT, _INT_RE, list("-+0123456789"))
+_Loader.add_implicit_resolver(_FLOAT, _FLOAT_RE, list("-+0123456789."))
 
 
 def parse_yaml(data: bytes | str) -> Any:

@@ -32,6 +32,7 @@ from research.decide.engine import evaluate, users_quantiles, verdicts
 from research.decide.levers import brand_inputs
 from research.decide.sensitivity import swings
 from research.decide.voi import research_first
+from research.errors import InputError
 from research.model import distributions as u
 from research.model import funnel as market
 from research.model.factors import draw_platform, make_brands, platform_inputs
@@ -126,6 +127,23 @@ def _sources(ev: Evidence) -> Mapping[str, tuple[str, str]]:
     )
 
 
+def check_figure_dates(
+    profiles: Sequence[BrandProfile], ev: Evidence, a: Assumptions, day: dt.date
+) -> None:
+    """Raise :class:`~research.errors.InputError` when a figure a verdict would use is dated
+    after the analysis date ``day`` (a figure cannot come from the future, and the data's
+    age would be negative), naming the figure's file and id."""
+    for as_of in dict.fromkeys(p.as_of for p in profiles):
+        newest = reasons.newest_figure(_prepared(ev, a, as_of)[0])
+        if newest.as_of.date() > day:
+            raise InputError(
+                f"{ev.datasets_dir / 'observations.csv'}: figure {newest.obs_id} "
+                f"({newest.metric}) is dated {newest.as_of.date().isoformat()}, after the "
+                f"analysis date {day.isoformat()}; set a later --analysis-date or correct its "
+                "as_of"
+            )
+
+
 def assess(
     profile: BrandProfile,
     *,
@@ -139,6 +157,7 @@ def assess(
     """Return the full :class:`Assessment` of one brand, every number from one set of draws."""
     ev, a = resolve(ev, a)
     day = clock.analysis_date(analysis_date)
+    check_figure_dates([profile], ev, a, day)
     ctx, ins = _prepared(ev, a, profile.as_of)
     v = draw_platform(ins, draws, seed, method)
     br1 = make_brands([profile], ctx.anchors.touchpoints)
@@ -225,6 +244,7 @@ def assess_many(
     failed gate, or empty). Sorted by verdict, then p_go.
     """
     ev, a = resolve(ev, a)
+    check_figure_dates(profiles, ev, a, clock.analysis_date())
     frames = []
     groups: dict = {}
     for p in profiles:

@@ -116,13 +116,11 @@ class Assessment:
 
     @property
     def evidence_age_days(self) -> int:
-        """Days from the newest figure used to the profile's as_of, else the analysis date."""
-        until = (
-            pd.Timestamp(self.profile.as_of)
-            if self.profile.as_of is not None
-            else pd.Timestamp(self.analysis_date)
-        )
-        return int((until - self.evidence_as_of).days)
+        """Days from the newest figure used to the analysis date (never negative: a figure
+        dated after the analysis date is refused before any work). A profile's ``as_of``
+        dates the market model, not the analysis, so it does not shorten the age: a profile
+        read at 2018 figures and analysed in 2026 rests on figures seven years old."""
+        return int((pd.Timestamp(self.analysis_date) - self.evidence_as_of).days)
 
     @property
     def evidence_is_old(self) -> bool:

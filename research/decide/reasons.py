@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from research.data.evidence import Observation
 from research.data.profiles import BrandProfile
 from research.decide.assessment import Criterion, Gate, Reason
 from research.decide.context import Context, category_label
@@ -262,8 +263,8 @@ def p_go_event(need: str) -> str:
     return EVENT.format(need=need)
 
 
-def evidence_dates(ctx: Context) -> tuple:
-    """Return the newest figure the verdict uses: (as_of, is its date estimated)."""
+def newest_figure(ctx: Context) -> Observation:
+    """Return the newest figure the verdict uses (the latest ``as_of``)."""
     obs = [
         ctx.anchors.dau,
         ctx.female_share,
@@ -272,8 +273,13 @@ def evidence_dates(ctx: Context) -> tuple:
         ctx.shared_links,
         ctx.games_penetration,
     ]
-    newest = max(obs, key=lambda o: o.as_of)
-    return newest.as_of, bool(getattr(newest, "as_of_is_estimated", False))
+    return max(obs, key=lambda o: o.as_of)
+
+
+def evidence_dates(ctx: Context) -> tuple:
+    """Return the date of the newest figure the verdict uses: (as_of, is it estimated)."""
+    newest = newest_figure(ctx)
+    return newest.as_of, bool(newest.as_of_is_estimated)
 
 
 _ = np  # numpy is used by callers through Interval
