@@ -14,6 +14,9 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --upgrade pip
 	$(BIN)/python -m pip install -c constraints.txt -e '.[dev]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (wechat-mp-research)"
+	# byte-compile the package as pip does for installed ones (an editable install is not),
+	# so a command starts without compiling it, even where PYTHONDONTWRITEBYTECODE is set
+	$(BIN)/python -m compileall -q research
 	touch $(STAMP)
 
 report: $(STAMP)

@@ -11,6 +11,7 @@ import numpy as np
 from research.formats import (
     NumberFormat,
 )
+from research.present import labels
 from research.present.deck.spec import INTERVAL_SERIES, ChartSlide
 
 SERIES = INTERVAL_SERIES
@@ -98,7 +99,7 @@ def band(draws: list[np.ndarray]) -> tuple[tuple[str, tuple[float, ...]], ...]:
 
 
 def basis_note(basis: str) -> str:
-    return "" if basis == "sourced" else f" ({basis})"
+    return "" if basis == "sourced" else f" ({labels.basis_words(basis)})"
 
 
 def sources_of(inputs) -> tuple[list[str], list[str]]:

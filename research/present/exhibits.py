@@ -261,7 +261,7 @@ def funnel_exhibit(r: Assessment, ev: Evidence, a: Assumptions) -> Exhibit:
     assumed = [x for s in st for x in s.assumptions]
     notes = "; ".join(
         f"{s.label}: {format_users(s.p50)} a day ({format_users(s.p5)} to "
-        f"{format_users(s.p95)}), {s.basis}"
+        f"{format_users(s.p95)}), {labels.basis_words(s.basis)}"
         for s in st
     )
     return Exhibit(

@@ -157,7 +157,7 @@ def render_analysis(
             "label": s.label[:1].upper() + s.label[1:],
             "p50": format_users(s.p50),
             "range": format_range(s.p5, s.p95, format_users),
-            "basis": s.basis,
+            "basis": labels.basis_words(s.basis),
         }
         for s in r.funnel
     ]

@@ -123,3 +123,17 @@ def assumption_names(input_name: str, r: Assessment, a: Assumptions) -> tuple[st
     if input_name in _INPUT_ASSUMPTIONS:
         return _INPUT_ASSUMPTIONS[input_name]
     return (input_name,) if input_name in a.items else ()
+
+
+#: What a number rests on, in client words (the JSON keeps the codes).
+BASIS_WORDS = {
+    "sourced": "the articles",
+    "assumed": "assumed",
+    "mixed": "articles and assumptions",
+}
+
+
+def basis_words(basis: str) -> str:
+    """Return what a number rests on in words: 'the articles', 'assumed' or 'articles and
+    assumptions' (a stage mixing sourced figures and assumptions)."""
+    return BASIS_WORDS.get(basis, basis)

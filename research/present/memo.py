@@ -41,7 +41,7 @@ from research.formats import (
 )
 from research.model import access, categories, spend
 from research.model.factors import compute_factors, make_anchors, make_brands
-from research.present import exhibits, plots, story, style
+from research.present import exhibits, labels, plots, story, style
 from research.present import text as summary
 from research.present.escape import markdown_prose, markdown_text
 from research.present.exhibit import Exhibit
@@ -384,7 +384,7 @@ def categories_table(an: Analysis) -> pd.DataFrame:
             "p5": float(np.quantile(pen[i], 0.05)),
             "median": float(np.median(pen[i])),
             "p95": float(np.quantile(pen[i], 0.95)),
-            "rests on": ins[categories.input_name(c)].basis,
+            "rests on": labels.basis_words(ins[categories.input_name(c)].basis),
             "the brand's": "yes" if c == an.profile.category else "",
         }
         for i, c in enumerate(CATEGORIES)

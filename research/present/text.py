@@ -47,7 +47,7 @@ def to_text(r: Assessment) -> str:
     for s in r.funnel:
         lines.append(
             f"  {s.label:<{width}}{format_users(s.p50):>5}  "
-            f"({format_range(s.p5, s.p95, format_users)}, {s.basis})"
+            f"({format_range(s.p5, s.p95, format_users)}, {labels.basis_words(s.basis)})"
         )
     lines += ["", "What would change the answer:"]
     lines += [f"  - {change} -> {verdict}" for change, verdict in story.change_rows(r)] or [
@@ -111,7 +111,7 @@ def markdown_sections(r: Assessment, ev: Evidence, a: Assumptions) -> dict[str, 
                 s.label[:1].upper() + s.label[1:],
                 format_users(s.p50),
                 format_range(s.p5, s.p95, format_users),
-                s.basis,
+                labels.basis_words(s.basis),
             ]
             for s in r.funnel
         ],
@@ -126,7 +126,12 @@ def markdown_sections(r: Assessment, ev: Evidence, a: Assumptions) -> dict[str, 
     out["sensitivity"] = _table(
         ["Input", "Rests on", "Chance at its low end", "At its high end"],
         [
-            [md(s.label), s.basis, format_probability(s.p_go_low), format_probability(s.p_go_high)]
+            [
+                md(s.label),
+                labels.basis_words(s.basis),
+                format_probability(s.p_go_low),
+                format_probability(s.p_go_high),
+            ]
             for s in r.sensitivity[:8]
         ],
     )
