@@ -108,6 +108,7 @@ PROFILES = {
     "package huge": (_yaml(package_size_mb=5000), "at most 1,000"),
     "need inverted": (_yaml(needs={"daily_users": [5000, 100]}), "low below high"),
     "need zero": (_yaml(needs={"daily_users": 0}), "needs.daily_users"),
+    "need under a number key": (_yaml(needs={0: 5}), "field 'needs': key 0 is not a field name"),
     "slug with a path": (_yaml(slug="../x"), "lowercase letters"),
     "top level a list": ("- a\n- b\n", "top level must be a mapping"),
     "empty file": ("", "got nothing"),
@@ -431,6 +432,20 @@ def test_names_with_legitimate_invisible_characters_are_accepted(tmp_path, name,
     code, out, err = run_main(["assess", str(path), "--draws", "256", "--format", "json"])
     assert code == 0, err
     assert json.loads(out)["brand"] == (shown or name)
+
+
+def test_blank_lines_above_a_csv_header_are_skipped(tmp_path):
+    """A spreadsheet's export may start with empty lines: the header is the first line
+    with text, and the rows are counted from it."""
+    path = tmp_path / "brands.csv"
+    path.write_text(
+        "\n,,\nname,category,objective,gender,age_min,age_max,price_rmb,channels\n"
+        "Petal,games,engagement,any,16,35,30,shared_links\n"
+        "Bad,games,engagement,any,16,35,-1,shared_links\n",
+        encoding="utf-8",
+    )
+    code, _, err = run_main(["screen", str(path), "--draws", "256"])
+    assert code == 2 and "row 2" in _one_line(err) and "price_rmb" in err, err
 
 
 def test_csv_numbers_follow_the_yaml_rule(tmp_path):

@@ -162,7 +162,9 @@ def _load_csv(path: Path, ev: Evidence) -> list[tuple[BrandProfile, str]]:
     out = []
     try:
         header = next(reader, None)
-        if header is None or not any(h.strip() for h in header):
+        while header is not None and not any(h.strip() for h in header):
+            header = next(reader, None)  # blank lines above the header (a spreadsheet's)
+        if header is None:
             raise ProfileError(f"{origin}: has no header row (columns: {', '.join(allowed)})")
         header = [h.strip() for h in header]
         for number, column in enumerate(header, start=1):

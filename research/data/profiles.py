@@ -391,11 +391,14 @@ def _field_loc(loc: tuple) -> tuple:
 def _translate(err: ValidationError) -> str:
     """Return the first error of ``err`` as ``field 'a.b': <value> <problem>``.
 
-    An unknown field is reported before a missing one, so a misspelt required field
-    ('price_rbm') is named with its suggestion rather than as 'price_rmb is required'.
+    An unknown field (or a key that is not text) is reported before a missing one, so a
+    misspelt required field ('price_rbm') is named with its suggestion rather than as
+    'price_rmb is required'.
     """
     errors = err.errors()
-    first = next((e for e in errors if e.get("type") == "extra_forbidden"), errors[0])
+    first = next(
+        (e for e in errors if e.get("type") in ("extra_forbidden", "invalid_key")), errors[0]
+    )
     loc = _field_loc(tuple(first.get("loc", ())))
     kind = first.get("type", "")
     names = [p for p in loc if isinstance(p, str)]
@@ -403,6 +406,11 @@ def _translate(err: ValidationError) -> str:
     value = first.get("input")
     if kind == "missing":
         return f"field '{path}' is required"
+    if kind == "invalid_key":  # a key that is not text ('0: 5', 'yes: 1' is text in YAML 1.2)
+        allowed = _NESTED.get(path, _PROFILE_FIELDS)
+        return (
+            f"field '{path}': key {show(value)} is not a field name (allowed: {', '.join(allowed)})"
+        )
     if kind == "extra_forbidden":
         allowed = _NESTED.get(names[0], _PROFILE_FIELDS) if len(names) > 1 else _PROFILE_FIELDS
         hint = closest(str(names[-1]), allowed) or f" (allowed: {', '.join(allowed)})"
