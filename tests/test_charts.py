@@ -1182,3 +1182,26 @@ def test_a_share_that_is_not_all_never_shows_as_100_percent_on_a_slide():
     users keeps 100%, and other bars keep the chart's own code."""
     assert SHARE.excel_for(0.996) == '">99%"'
     assert SHARE.excel_for(1.0) == SHARE.excel_for(0.5) == SHARE.excel
+
+
+@pytest.mark.parametrize("tiers", [[1, 2, 3, 4, 5], [1, 2]])
+def test_the_deck_lists_every_source_and_assumption_its_charts_cite(tiers):
+    """A chart's footnote may cite more than the verdict uses (the audience chart shows every
+    trait's bars): the sources and assumptions slides list all of it, for a brand in every
+    city tier as for one in two."""
+    from research.present.brand_folder import deck_spec
+
+    ev = load_evidence()
+    a = load_assumptions(ev.datasets_dir)
+    p = profile_files.load_profile(BRANDS_DIR / "fast-fashion.yaml", ev)
+    aud = p.audience.model_copy(update={"city_tiers": tiers})
+    r = assess(p.model_copy(update={"audience": aud}), ev=ev, a=a, draws=256, analysis_date=DAY)
+    exs = exhibits.build_exhibits(r, ev, a)
+    spec = deck_spec(r, exs, ev, a)
+    listed_sources = {label for label, _ in spec.sources}
+    listed_assumptions = {row[0] for row in spec.assumptions}
+    for name, ex in exs.items():
+        for s in ex.source_line.sources:
+            assert labels.source_label(ev, s) in listed_sources, (name, s)
+        for x in a.describe(ex.source_line.assumptions):
+            assert x["label"] in listed_assumptions, (name, x["name"])

@@ -16,6 +16,7 @@ from research.data.evidence import load_evidence
 from research.data.profiles import BrandProfile, profile_from_mapping, profile_to_dict
 from research.decide.assess import assess, assess_many
 from research.decide.flips import Flip
+from research.formats import in_sentence
 from research.paths import BRANDS_DIR
 from research.vocab import CATEGORIES, OBJECTIVES, TIERS
 
@@ -25,7 +26,8 @@ DRAWS, SEED = 512, 17
 DAY = dt.date(2030, 1, 1)
 LABEL_TO_ID = dict(zip(EV.touchpoints["label"], EV.touchpoints["touchpoint_id"], strict=True))
 TOUCHPOINTS = tuple(LABEL_TO_ID.values())
-AGES = re.compile(r"^Widen the ages to (\d+)-(\d+)$")
+IN_SENTENCE = {in_sentence(label): tp for label, tp in LABEL_TO_ID.items()}
+AGES = re.compile(r"^Widening the ages to (\d+)-(\d+)$")
 
 
 def _changed(p: BrandProfile, f: Flip) -> dict:
@@ -38,12 +40,12 @@ def _changed(p: BrandProfile, f: Flip) -> dict:
     elif f.lever == "package":
         data["package_size_mb"] = float(f.value)
     elif f.lever == "channel":
-        label = f.change.removeprefix("Add ")
-        assert f.change.startswith("Add ") and label in LABEL_TO_ID, f.change
-        data["channels"] = [*data["channels"], LABEL_TO_ID[label]]
-    elif f.change == "Target any gender":
+        label = f.change.removeprefix("Adding ")
+        assert f.change.startswith("Adding ") and label in IN_SENTENCE, f.change
+        data["channels"] = [*data["channels"], IN_SENTENCE[label]]
+    elif f.change == "Targeting any gender":
         aud["gender"] = "any"
-    elif f.change == "Target every city tier":
+    elif f.change == "Targeting every city tier":
         aud["city_tiers"] = list(TIERS)
     else:
         m = AGES.match(f.change)
@@ -116,3 +118,54 @@ def test_a_price_flip_is_the_nearest_price_that_changes_the_verdict():
     assert assess(below, ev=EV, a=A, draws=DRAWS, seed=SEED, analysis_date=DAY).verdict == (
         r.verdict
     )
+
+
+def _conditional_serum() -> BrandProfile:
+    """A premium serum sold directly just under the 1,000 RMB caution: CONDITIONAL."""
+    data = {
+        "name": "Serum Club",
+        "category": "e-commerce",
+        "objective": "sales",
+        "audience": {"gender": "female", "age_min": 24, "age_max": 38, "city_tiers": [1, 2, 3]},
+        "price_rmb": 980,
+        "channels": ["shared_links", "official_account", "moments_ads", "xiaohongshu"],
+        "package_size_mb": 8.2,
+        "needs": {"daily_users": [1500, 6000]},
+    }
+    return profile_from_mapping(data, "serum", EV, analysis_date=DAY)
+
+
+def test_a_price_flip_is_given_on_each_side_and_the_better_verdict_first():
+    """Just under the caution point a brand learns both what a small rise costs (NO-GO) and
+    what a cut would buy; the changes to a better verdict come before the risks, so the
+    slide's title leads with what the brand can do."""
+    r = assess(_conditional_serum(), ev=EV, a=A, draws=DRAWS, seed=SEED, analysis_date=DAY)
+    assert r.verdict == "CONDITIONAL", r.p_go
+    price = {f.value > r.profile.price_rmb: f for f in r.flips if f.lever == "price"}
+    assert set(price) == {True, False}, r.flips
+    assert price[True].verdict == "NO-GO" and price[True].change == "A price above 1,000 RMB"
+    rank = {"NO-GO": 0, "CONDITIONAL": 1, "GO": 2}
+    better = [rank[f.verdict] > rank[r.verdict] for f in r.flips]
+    assert better == sorted(better, reverse=True), [(f.change, f.verdict) for f in r.flips]
+
+
+def test_only_touch_points_that_bring_users_are_offered_as_levers():
+    """A pinned top-bar entry or subscription messages serve users the brand already has: no
+    flip proposes adding them to win users."""
+    brings = set(
+        EV.touchpoints.loc[
+            EV.touchpoints["phase"].isin(["discovery", "re_engagement"]), "touchpoint_id"
+        ]
+    )
+    data = {
+        "name": "Tea Members",
+        "category": "utility",
+        "objective": "loyalty",
+        "audience": {"gender": "any", "age_min": 28, "age_max": 55, "city_tiers": [1, 2]},
+        "price_rmb": 0,
+        "channels": ["official_account_pushes"],
+    }
+    p = profile_from_mapping(data, "tea", EV, analysis_date=DAY)
+    r = assess(p, ev=EV, a=A, draws=DRAWS, seed=SEED, analysis_date=DAY)
+    added = [IN_SENTENCE[f.change.removeprefix("Adding ")] for f in r.flips if f.lever == "channel"]
+    assert added and set(added) <= brings, (r.verdict, r.flips)

@@ -1,7 +1,7 @@
 """What would flip the verdict, in the brand's own levers, from the same draws.
 
-Levers: the price, each touch point the brand does not use yet, the audience (gender,
-ages, city tiers) and the package size. Every variant of the brand is one row of
+Levers: the price, each touch point that brings users and the brand does not use yet, the
+audience (gender, ages, city tiers) and the package size. Every variant of the brand is one row of
 :class:`~research.model.factors.Brands`, evaluated on the assessment's draws with only the
 factors it changes recomputed (:func:`~research.decide.engine.evaluate_variants`; prices a
 few at a time, nearest first, until the verdict changes); for each lever the smallest
@@ -27,7 +27,7 @@ from research.decide.engine import (
     verdicts,
 )
 from research.decide.gates import GATES, GateArrays, gate_arrays
-from research.formats import format_rmb
+from research.formats import format_rmb, in_sentence
 from research.model.factors import Brands
 from research.vocab import GENDERS, TIERS
 
@@ -84,11 +84,14 @@ def _first_other(v, br: Brands, ctx: Context, br1: Brands, base: Evaluation, ver
     return None, got, p_go
 
 
-def _price_flip(v, br1: Brands, verdict: str, ctx: Context, base: Evaluation) -> Flip | None:
-    """Return the price nearest today's at which the verdict changes (or None)."""
+def _price_flips(v, br1: Brands, verdict: str, ctx: Context, base: Evaluation) -> list[Flip]:
+    """Return, on each side of today's price, the nearest price at which the verdict changes
+    (none, one or two flips): a CONDITIONAL brand learns both how far it may raise the
+    price and how far it would have to cut it."""
     now = br1.profiles[0].price_rmb
     grid = np.unique(np.concatenate([PRICE_GRID, [ctx.caution.value]]))
-    for side in ("down", "up") if verdict != "GO" else ("up", "down"):
+    out = []
+    for side in ("up", "down"):
         pts = grid[grid < now][::-1] if side == "down" else grid[grid > now]
         if not len(pts):
             continue
@@ -111,16 +114,17 @@ def _price_flip(v, br1: Brands, verdict: str, ctx: Context, base: Evaluation) ->
             words = f"A price above {format_rmb(kept, sig=2)}"
         else:
             words = f"A price of {format_rmb(flipped, sig=2)} or less"
-        return Flip("price", words, got2[j], p_go2[j], flipped)
-    return None
+        out.append(Flip("price", words, got2[j], p_go2[j], flipped))
+    return out
 
 
 def flips(v: Mapping[str, np.ndarray], br1: Brands, verdict: str, ctx: Context) -> tuple:
     """Return the smallest change per lever that gives another verdict, as :class:`Flip`s.
 
-    Price: the nearest price at which the verdict changes. Channels: up to three touch
-    points whose addition changes it, the strongest first. Audience: the smallest
-    widening. Package: splitting an oversized package, or growing past the limit.
+    Price: the nearest price on each side at which the verdict changes. Channels: up to
+    three touch points that bring users whose addition changes it, the strongest first.
+    Audience: the smallest widening. Package: splitting an oversized package, or growing
+    past the limit. Changes to a better verdict come first, then those to a worse one.
     """
     p = br1.profiles[0]
     aud = p.audience
@@ -128,21 +132,23 @@ def flips(v: Mapping[str, np.ndarray], br1: Brands, verdict: str, ctx: Context) 
     labels = ctx.ev.touchpoints.set_index("touchpoint_id")["label"]
     specs: list[tuple[str, str, float | None, dict]] = []
     for j, tp in enumerate(ctx.anchors.touchpoints):
-        if br1.channels[0, j] == 0:
+        # a lever is a touch point that brings users: one that serves only the brand's own
+        # users (a pinned top-bar entry, subscription messages) cannot be "added" to win them
+        if br1.channels[0, j] == 0 and bool(ctx.brings_users.get(tp, False)):
             chan = br1.channels[0].copy()
             chan[j] = 1.0
-            specs.append(("channel", f"Add {labels[tp]}", None, {"channels": chan}))
+            specs.append(("channel", f"Adding {in_sentence(labels[tp])}", None, {"channels": chan}))
     if aud.gender != "any":
-        specs.append(("audience", "Target any gender", 0.0, {"gender": GENDERS.index("any")}))
+        specs.append(("audience", "Targeting any gender", 0.0, {"gender": GENDERS.index("any")}))
     if len(aud.city_tiers) < len(TIERS):
-        specs.append(("audience", "Target every city tier", 0.0, {"tiers": np.ones(5)}))
+        specs.append(("audience", "Targeting every city tier", 0.0, {"tiers": np.ones(5)}))
     for step in AGE_STEPS:
         lo, hi = max(6, aud.age_min - step), min(100, aud.age_max + step)
         if (lo, hi) != (aud.age_min, aud.age_max):
             specs.append(
                 (
                     "audience",
-                    f"Widen the ages to {lo}-{hi}",
+                    f"Widening the ages to {lo}-{hi}",
                     float(step),
                     {"age_min": lo, "age_max": hi},
                 )
@@ -152,7 +158,7 @@ def flips(v: Mapping[str, np.ndarray], br1: Brands, verdict: str, ctx: Context) 
         specs.append(
             (
                 "package",
-                f"Split the code to fit the {limit:g} MB limit",
+                f"Splitting the code to fit the {limit:g} MB limit",
                 limit,
                 {"package_mb": limit},
             )
@@ -164,9 +170,7 @@ def flips(v: Mapping[str, np.ndarray], br1: Brands, verdict: str, ctx: Context) 
         )
     out: list[Flip] = []
     base = evaluate_reach(v, br1, ctx)
-    price = _price_flip(v, br1, verdict, ctx, base)
-    if price is not None:
-        out.append(price)
+    out += _price_flips(v, br1, verdict, ctx, base)
     ev = evaluate_variants(v, _repeat(br1, [s[3] for s in specs]), ctx, br1, base)
     got = verdicts(ev, ctx)
     changed = [i for i in range(len(specs)) if got[i] != verdict]
@@ -177,4 +181,6 @@ def flips(v: Mapping[str, np.ndarray], br1: Brands, verdict: str, ctx: Context) 
         elif rows:
             rows = [min(rows, key=lambda k: (specs[k][2] or 0.0, k))]
         out += [Flip(lever, specs[i][1], got[i], float(ev.p_go[i]), specs[i][2]) for i in rows]
-    return tuple(out)
+    # the brand's opportunities (a better verdict) first, then its risks; stable otherwise
+    better = {v_: k for k, v_ in enumerate(("NO-GO", "CONDITIONAL", "GO"))}
+    return tuple(sorted(out, key=lambda f: better[f.verdict] <= better[verdict]))

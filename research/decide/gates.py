@@ -26,7 +26,7 @@ GATES = ("channels", "package", "price", "use")
 #: What a failed gate caps the verdict at.
 CAPS = {"channels": "NO-GO", "package": "NO-GO", "price": "NO-GO", "use": "CONDITIONAL"}
 LABELS = {
-    "channels": "A channel that brings new users",
+    "channels": "A touch point that brings users in",
     "package": "Package within the size limit",
     "price": "A price users pay in Mini Programs",
     "use": "A use the articles document",

@@ -31,10 +31,12 @@ def audience_words(p: BrandProfile) -> str:
     tiers = sorted(p.audience.city_tiers)
     if tiers == list(TIERS):
         where = "every city tier"
-    elif tiers == list(range(tiers[0], tiers[-1] + 1)) and len(tiers) > 2:
+    elif tiers == list(range(tiers[0], tiers[-1] + 1)) and len(tiers) > 1:
         where = f"tier {tiers[0]}-{tiers[-1]} cities"
-    else:
-        where = "tier " + ", ".join(str(t) for t in tiers) + " cities"
+    elif len(tiers) == 1:
+        where = f"tier {tiers[0]} cities"
+    else:  # 'tier 1 and 3 cities', 'tier 1, 3 and 5 cities'
+        where = "tier " + ", ".join(str(t) for t in tiers[:-1]) + f" and {tiers[-1]} cities"
     return f"{who} aged {p.audience.age_min}-{p.audience.age_max} in {where}"
 
 
@@ -59,17 +61,18 @@ def gates(p: BrandProfile, g: GateArrays, ctx: Context, price_share: Interval) -
         text = "The brand lists no touch points, so no one can find its Mini Program"
     elif not bringing:
         text = (
-            "None of the brand's touch points brings new users: "
-            + ", ".join(labels[c] for c in p.channels)
+            "None of the brand's touch points brings users in: "
+            + ", ".join(in_sentence(labels[c]) for c in p.channels)
             + " serve people who already use its Mini Program"
         )
     else:
         more = len(bringing) - 1
+        others = {0: "", 1: " and one more of its touch points"}.get(
+            more, f" and {more} more of its touch points"
+        )
         text = (
-            f"New users can find it through {in_sentence(bringing[0])}, a touch point that "
-            "brings users to a Mini Program"
-            + (f", and {more} more of the brand's" if more > 1 else "")
-            + (", and one more of the brand's" if more == 1 else "")
+            f"Users can reach it through {in_sentence(bringing[0])}{others}, which bring users "
+            "to a Mini Program (the articles' discovery and re-engagement touch points)"
         )
     out = [
         Gate(
@@ -90,12 +93,12 @@ def gates(p: BrandProfile, g: GateArrays, ctx: Context, price_share: Interval) -
         reason = Reason(text, (limit.source_id,), ("package_size_if_unstated",))
     elif p.package_size_mb <= limit.value:
         reason = Reason(
-            f"A {p.package_size_mb:g} MB package fits the {limit.value:g} MB limit",
+            f"The package of {p.package_size_mb:g} MB fits the {limit.value:g} MB limit",
             (limit.source_id,),
         )
     else:
         reason = Reason(
-            f"A {p.package_size_mb:g} MB package is over the {limit.value:g} MB limit: the "
+            f"The package of {p.package_size_mb:g} MB is over the {limit.value:g} MB limit: the "
             "features must be split over several Mini Programs",
             (limit.source_id,),
         )
@@ -236,9 +239,17 @@ def criteria(p: BrandProfile, f1: dict, ctx: Context, provenance: dict) -> tuple
     rows.append(
         ("channel_reach", "Users the channels reach", "channel_share", "share of users", text)
     )
+    # the figures a sentence quotes beside the criterion's own inputs are cited too
+    quoted = {
+        "category_fit": (ctx.games_penetration, ctx.games_opens, ctx.games_minutes)
+        if p.category == "games"
+        else (ctx.games_penetration,),
+        "channel_reach": (ctx.shared_links,),
+    }
     out = []
     for name, label, key, unit, text in rows:
         basis, srcs, assumed = provenance[name]
+        srcs = tuple(dict.fromkeys((*srcs, *(o.source_id for o in quoted.get(name, ())))))
         iv = s[key]
         out.append(
             Criterion(name, label, iv.p50, iv.p5, iv.p95, unit, basis, Reason(text, srcs, assumed))

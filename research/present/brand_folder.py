@@ -42,6 +42,8 @@ def write_charts(exs: dict, folder: Path) -> dict[str, tuple[Path, int, int]]:
 def deck_spec(r: Assessment, exs: dict, ev: Evidence, a: Assumptions) -> deck.DeckSpec:
     """Return the client deck of one brand: answer first, one slide per question."""
     title, steps = story.recommendation(r)
+    # every source and assumption cited anywhere in the deck, its charts' footnotes included
+    sources, assumed = labels.cited(r, exs.values(), ev, a)
     cover = [
         f"Go / no-go assessment, {r.analysis_date:%d %B %Y}",
         story.brand_line(r),
@@ -64,17 +66,12 @@ def deck_spec(r: Assessment, exs: dict, ev: Evidence, a: Assumptions) -> deck.De
             exs[name].to_chart_slide() for name in exhibits.APPENDIX if exs[name].informative
         ),
         method_points=story.method_points(r, a),
-        assumptions=tuple((x["label"], x["range"], x["rationale"]) for x in r.assumptions),
-        sources=tuple((labels.source_label(ev, s["source_id"]), s["citation"]) for s in _cited(r)),
+        assumptions=tuple((x["label"], x["range"], x["rationale"]) for x in assumed),
+        sources=tuple((labels.source_label(ev, s["source_id"]), s["citation"]) for s in sources),
         warning=story.warning(r),
         notes="\n".join(x.text for x in r.reasons),
         date=r.analysis_date,
     )
-
-
-def _cited(r: Assessment) -> list[dict]:
-    """Return every source the assessment cites (its reasons, gates and charts use these)."""
-    return list(r.sources)
 
 
 def write_brand(r: Assessment, ev: Evidence, a: Assumptions, folder: Path) -> dict[str, Path]:

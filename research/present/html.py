@@ -125,6 +125,7 @@ def render_analysis(
 
     ``charts`` maps exhibit names to (PNG path relative to the page, width, height in px).
     """
+    sources, assumed = labels.cited(r, exhibits.values(), ev, a)
     gates = [
         {
             "label": g.label,
@@ -183,8 +184,8 @@ def render_analysis(
             recommendation_title=story.recommendation(r)[0],
             recommendation_steps=story.recommendation(r)[1],
             research=story.research_rows(r),
-            assumptions=list(r.assumptions),
-            sources=[s["citation"] for s in r.sources],
+            assumptions=list(assumed),
+            sources=[s["citation"] for s in sources],
             data_age=story.data_age(r),
             method=method,
         )

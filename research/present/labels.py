@@ -55,9 +55,44 @@ def source_label(ev: Evidence, source_id: str) -> str:
     return str(src.at[source_id, "label"])
 
 
+class SourceLine(str):
+    """A chart's source line in words that knows what it cites: ``sources`` (source ids) and
+    ``assumptions`` (assumption names), so the sources and assumptions slides can list
+    everything any chart cites."""
+
+    sources: tuple[str, ...]
+    assumptions: tuple[str, ...]
+
+    def __new__(cls, text: str, sources: Iterable[str] = (), assumptions: Iterable[str] = ()):
+        line = super().__new__(cls, text)
+        line.sources, line.assumptions = tuple(sources), tuple(assumptions)
+        return line
+
+
+def cited(r: Assessment, exhibits: Iterable, ev: Evidence, a: Assumptions) -> tuple:
+    """Return (source rows, assumption rows) of everything the assessment and its charts cite,
+    the assessment's own first: what a deck's or page's sources and assumptions list."""
+    ids = [s["source_id"] for s in r.sources]
+    names = [x["name"] for x in r.assumptions]
+    for ex in exhibits:
+        ids += getattr(ex.source_line, "sources", ())
+        names += getattr(ex.source_line, "assumptions", ())
+    src = ev.sources.set_index("source_id")
+    sources = tuple(
+        {
+            "source_id": s,
+            "producer": str(src.at[s, "producer"]),
+            "citation": str(src.at[s, "citation"]),
+        }
+        for s in dict.fromkeys(ids)
+        if s in src.index
+    )
+    return sources, a.describe(list(dict.fromkeys(names)))
+
+
 def source_line(
     ev: Evidence, a: Assumptions, source_ids: Iterable[str], assumptions: Iterable[str] = ()
-) -> str:
+) -> SourceLine:
     """Return a chart's source line in words: the sources, then what is assumed.
 
     ``'Sources: Sinorblog (2019); Datawords (c. 2019). Assumed: spread of users' ages;
@@ -67,10 +102,11 @@ def source_line(
     names = [assumption_label(a, n) for n in dict.fromkeys(str(x) for x in assumptions)]
     names = list(dict.fromkeys(lower_first(n) for n in names))
     srcs = "; ".join(source_label(ev, s) for s in ids) or "none"
+    keys = list(dict.fromkeys(str(x) for x in assumptions))
     if len(names) > MAX_NAMED:
         more = len(names) - MAX_NAMED + 1
         names = [*names[: MAX_NAMED - 1], f"{more} more (see the appendix)"]
-    return f"Sources: {srcs}. Assumed: {'; '.join(names) or 'none'}."
+    return SourceLine(f"Sources: {srcs}. Assumed: {'; '.join(names) or 'none'}.", ids, keys)
 
 
 def lower_first(text: str) -> str:
@@ -86,7 +122,7 @@ def the(label: str, *, start: bool = False) -> str:
 
 
 _DECIDED_BY = {
-    "channels": "no touch point brings new users",
+    "channels": "no touch point brings users in",
     "package": "the package is over the size limit",
     "price": "the price is above the articles' caution point for selling",
 }

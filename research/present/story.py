@@ -69,7 +69,7 @@ def headline(r: Assessment) -> str:
         if gate == "package":
             limit = r.gate("package").limit or 0.0
             return f"Do not build it as planned: the code is over the {limit:g} MB package limit"
-        return "Do not build it yet: none of its touch points brings new users"
+        return "Do not build it yet: none of its touch points brings users in"
     if r.verdict == "NO-GO":
         return (
             f"Do not build a Mini Program: it would win {users} daily users against "
@@ -197,7 +197,7 @@ def recommendation(r: Assessment, *, levers: bool = True) -> tuple[str, tuple[st
 
 #: What a failed NO-GO gate is, in a few words (for the recommendation's title).
 _GATE_SHORT = {
-    "channels": "no touch point brings new users",
+    "channels": "no touch point brings users in",
     "package": "the code is over the package limit",
     "price": "the price is above the articles' caution point",
 }
@@ -205,7 +205,7 @@ _GATE_SHORT = {
 #: What to do about each failed NO-GO gate (the articles' remedies).
 _GATE_STEP = {
     "channels": lambda r: (
-        "Add a touch point that brings new users, such as shared links or QR codes"
+        "Add a touch point that brings users in, such as shared links or QR codes"
     ),
     "package": lambda r: (
         f"Split the features over several Mini Programs so each fits the "
@@ -225,7 +225,7 @@ def method_points(r: Assessment, a: Assumptions) -> tuple[str, ...]:
         f"The chance is of one event: {r.p_go_event}.",
         "Reach is the funnel: Mini Program users a day x the target's share x those who can "
         "pay x users of the category x the share the brand's touch points reach.",
-        "Gates the chance cannot buy back: with no touch point that brings new users, a code "
+        "Gates the chance cannot buy back: with no touch point that brings users in, a code "
         "package over the limit, or a shop priced above the articles' caution point, the "
         "verdict is NO-GO; a use the articles do not document caps it at CONDITIONAL.",
         f"GO at a chance of {format_probability(pol.go_at_least)} or more, NO-GO below "
