@@ -187,9 +187,6 @@ def test_a_latin1_profile_is_refused(tmp_path):
         (["--draws", "many"], "not a whole number"),
         (["--analysis-date", "tomorrow"], "not a date"),
         (["--seed=-1"], ">= 0"),
-        (["--analysis-date", "2018-06-01"], "after the analysis date 2018-06-01"),
-        (["--analysis-date", "0001-01-01"], "after the analysis date 0001-01-01"),
-        (["--datasets", ""], "--datasets: an empty path is not a folder"),
         (["--seed", "1_0"], "'1_0' is not a whole number"),
         (["--draws", "\u0665\u0661\u0662"], "is not a whole number (digits 0-9)"),
         (["--seed", "9" * 4400], "'99999999999999999999...' is not a whole number"),
@@ -197,6 +194,19 @@ def test_a_latin1_profile_is_refused(tmp_path):
 )
 def test_bad_arguments_are_refused_in_one_line(args, message):
     code, _, err = run_cli(["assess", "brands/fast-fashion.yaml", *args])
+    assert code == 2 and message in _one_line(err)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--analysis-date", "2018-06-01"], "after the analysis date 2018-06-01"),
+        (["--analysis-date", "0001-01-01"], "after the analysis date 0001-01-01"),
+        (["--datasets", ""], "--datasets: an empty path is not a folder"),
+    ],
+)
+def test_arguments_the_data_contradicts_are_refused_in_one_line(args, message):
+    code, _, err = run_main(["assess", str(CLI_CWD / "brands/fast-fashion.yaml"), *args])
     assert code == 2 and message in _one_line(err)
 
 
