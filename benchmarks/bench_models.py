@@ -27,7 +27,7 @@ Run with ``.venv/bin/python benchmarks/bench_models.py``. Prints figures; it is 
    reference is 10^7 plain draws, in chunks: p_go by the engine's conditional estimator on
    them (the lowest-variance one), the reach quantiles ``np.quantile`` of the 10^7 draws;
    :func:`plain_mc` on the same draws gives the check ``plain_reference_p_go``, which must
-   agree within a few standard errors. References are cached under ``build/`` by a
+   agree within a few standard errors. References are cached under ``.cache/`` by a
    fingerprint of the inputs, the brand, the engine's source and this file; ``--fresh``
    recomputes them. Each method runs at the smallest power of two that is accurate; the
    ratio is the median wall time of a whole call of plain Monte Carlo at its draw count
@@ -59,8 +59,11 @@ from research.decide.engine import evaluate, needs_of
 from research.decide.gates import gate_arrays
 from research.model import funnel as market
 from research.model.factors import FACTORS, draw_platform, factor, make_brands, platform_inputs
-from research.paths import BUILD_DIR, PACKAGE_DIR
+from research.paths import PACKAGE_DIR, ROOT
 
+#: Where the 10^7-draw references are kept between runs: not in ``build/``, the report's
+#: output folder, which the report refuses to write into once it holds other files.
+CACHE_DIR = ROOT / ".cache" / "bench_models"
 WARM_CALLS = 5
 REFERENCE_BRANDS = ("fast-fashion", "news-publisher")
 REFERENCE_DRAWS = 10_000_000
@@ -150,7 +153,7 @@ class Engine:
 
     def reference(self, fresh: bool) -> dict:
         """Return p_go, the reach's p5, p50, p95 and the check from 10^7 plain draws."""
-        path = BUILD_DIR / "bench_models" / f"reference-{self.profile.slug}.json"
+        path = CACHE_DIR / f"reference-{self.profile.slug}.json"
         key = self.fingerprint()
         if not fresh and path.is_file():
             got = json.loads(path.read_text())
