@@ -17,16 +17,15 @@ from pydantic import ValidationError
 
 from research import outputs
 from research.data.evidence import load_evidence
+from research.data.names import NAME_MAX_WIDTH, display_width
 from research.data.profile_files import CSV_REQUIRED_COLUMNS, load_profile, load_profiles
 from research.data.profiles import (
     AGE_RANGE,
     DESCRIPTION_MAX_CHARS,
-    NAME_MAX_WIDTH,
     PACKAGE_MAX_MB,
     PRICE_MAX_RMB,
     SLUG_PATTERN,
     BrandProfile,
-    display_width,
     profile_from_mapping,
     profile_to_dict,
 )

@@ -20,7 +20,8 @@ from typing import Any
 
 from research.data import yaml12
 from research.data.evidence import Evidence, load_evidence
-from research.data.profiles import BrandProfile, profile_from_mapping, show, show_line
+from research.data.names import show, show_line
+from research.data.profiles import BrandProfile, profile_from_mapping
 from research.errors import ProfileError, closest
 from research.paths import BRANDS_DIR, display
 
