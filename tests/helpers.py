@@ -218,3 +218,27 @@ def read_error_bars(ser: etree._Element, n: int) -> tuple[list[float], list[floa
             values[int(pt.get("idx"))] = float(pt.find(qn("c:v")).text)
         out.append(values)
     return out[0], out[1]
+
+
+#: A valid brand profile (a fast-fashion-like e-commerce seller) that tests vary field by field.
+BASE_PROFILE: dict[str, Any] = {
+    "name": "Petal Lane",
+    "category": "e-commerce",
+    "objective": "sales",
+    "audience": {"gender": "female", "age_min": 18, "age_max": 30},
+    "price_rmb": 200,
+    "channels": ["shared_links", "qr_codes"],
+    "package_size_mb": 5,
+}
+
+
+def example_profile(**over: Any):
+    """Return :data:`BASE_PROFILE` with top-level fields ``over`` replaced, validated against
+    the project's data for an analysis in 2040 (every ``as_of`` the data allows is past)."""
+    import datetime as dt
+
+    from research.data.evidence import load_evidence
+    from research.data.profiles import profile_from_mapping
+
+    data = BASE_PROFILE | over
+    return profile_from_mapping(data, "test", load_evidence(), analysis_date=dt.date(2040, 1, 1))

@@ -1178,10 +1178,20 @@ def test_wrap_lines_fits_the_width_and_keeps_every_word(width_pt: float) -> None
 
 
 def test_a_share_that_is_not_all_never_shows_as_100_percent_on_a_slide():
-    """A bar of 99.6% is labelled '>99%' in the deck, as its title writes it; a bar of all
-    users keeps 100%, and other bars keep the chart's own code."""
-    assert SHARE.excel_for(0.996) == '">99%"'
-    assert SHARE.excel_for(1.0) == SHARE.excel_for(0.5) == SHARE.excel
+    """The news publisher's 15 RMB bar (over 99.5% of users spend that much) is labelled
+    '>99%' on the slide and in the PNG, as its title writes it, not '100%'."""
+    r, exs = _assessed_with("news-publisher")
+    ex = exs["price"]
+    ((_, med),) = [(k, v) for k, v in ex.series if k == "median"]
+    top = max(range(len(med)), key=lambda i: med[i])
+    assert 0.995 <= med[top] < 1 and ">99% of users" in ex.title, (med[top], ex.title)
+    chart, _ = _native(ex)
+    codes = chart._chartSpace.xpath(
+        f".//c:ser/c:dLbls/c:dLbl[c:idx/@val='{top}']/c:numFmt/@formatCode"
+    )
+    assert codes == ['">99%"'], codes
+    labels_drawn = [t.get_text() for t in _drawn(ex).texts]
+    assert ">99%" in labels_drawn and "100%" not in labels_drawn, labels_drawn
 
 
 @pytest.mark.parametrize("tiers", [[1, 2, 3, 4, 5], [1, 2]])

@@ -3,17 +3,15 @@ and what each stage rests on."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import example_profile
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from research.data.assumptions import load_assumptions
 from research.data.evidence import latest_value, load_evidence
-from research.data.profiles import profile_from_mapping
 from research.decide.assess import assess
 from research.errors import InputError
 from research.model import dau
@@ -31,16 +29,7 @@ MEDIAN_ERROR = float(np.sqrt(0.85 * 1.15))
 
 
 def profile(**over):
-    data = {
-        "name": "Example",
-        "category": "e-commerce",
-        "objective": "sales",
-        "audience": {"gender": "female", "age_min": 18, "age_max": 30},
-        "price_rmb": 200,
-        "channels": ["shared_links", "qr_codes"],
-        "package_size_mb": 5,
-    } | over
-    return profile_from_mapping(data, "test", EV, analysis_date=dt.date(2040, 1, 1))
+    return example_profile(**over)
 
 
 def funnel_of(draws: int = DRAWS, seed: int = 0, **over):

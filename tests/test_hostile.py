@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import CLI_CWD, copy_datasets, run_cli, run_main
+from helpers import BASE_PROFILE, CLI_CWD, copy_datasets, run_cli, run_main
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,15 +30,7 @@ from research.errors import ProfileError
 
 EV = load_evidence()
 DAY = "2026-12-01"
-BASE = {
-    "name": "Petal Lane",
-    "category": "e-commerce",
-    "objective": "sales",
-    "audience": {"gender": "female", "age_min": 18, "age_max": 30},
-    "price_rmb": 200,
-    "channels": ["shared_links", "qr_codes"],
-    "package_size_mb": 5,
-}
+BASE = BASE_PROFILE
 SCRIPT = "<img src=x onerror=alert(1)>"
 
 

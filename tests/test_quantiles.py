@@ -3,19 +3,19 @@ and the funnel that uses them: against brute-force samples, monotone, atoms and 
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import pytest
+from helpers import example_profile
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from research.data.assumptions import load_assumptions
 from research.data.evidence import load_evidence
-from research.data.profiles import profile_from_mapping
-from research.decide.assess import _prepared, assess
+from research.decide.assess import assess
+from research.decide.context import make_context
 from research.model import dau as dau_model
 from research.model import funnel as market
+from research.model.factors import platform_inputs
 from research.model.quantiles import lognormal_product_quantiles
 
 EV = load_evidence()
@@ -99,16 +99,7 @@ def test_a_sigma_of_zero_is_refused():
 
 
 def _profile(**over):
-    data = {
-        "name": "Example",
-        "category": "e-commerce",
-        "objective": "sales",
-        "audience": {"gender": "female", "age_min": 18, "age_max": 30},
-        "price_rmb": 200,
-        "channels": ["shared_links", "qr_codes"],
-        "package_size_mb": 5,
-    } | over
-    return profile_from_mapping(data, "test", EV, analysis_date=dt.date(2040, 1, 1))
+    return example_profile(**over)
 
 
 @pytest.mark.parametrize("as_of", [None, "2035-01-01"])
@@ -117,7 +108,7 @@ def test_funnel_quantiles_match_brute_force_over_the_figures_error(as_of):
     times for every draw of the other inputs (2035: growth, and the cap binds)."""
     p = _profile(**({"as_of": as_of} if as_of else {}))
     r = assess(p, ev=EV, a=A, draws=512, seed=3)
-    ctx, ins = _prepared(EV, A, p.as_of)
+    ctx, ins = make_context(EV, A, p.as_of), platform_inputs(EV, A, p.as_of)
     err = ins["dau_error"].node
     dau = dau_model.dau_before_error(r.values, ctx.anchors.dau, ctx.anchors.years)
     dau = np.broadcast_to(dau, np.shape(r.values["dau_error"]))
@@ -138,7 +129,7 @@ def test_funnel_quantiles_match_brute_force_over_the_figures_error(as_of):
 def test_the_funnel_without_the_draws_gives_the_draws_quantiles():
     p = _profile()
     r = assess(p, ev=EV, a=A, draws=256, seed=0)
-    _, ins = _prepared(EV, A, p.as_of)
+    ins = platform_inputs(EV, A, p.as_of)
     last = market.stages(r.factors, ins, p)[-1]
     reach = np.asarray(r.factors["reach"])
     np.testing.assert_allclose([last.p5, last.p50, last.p95], np.quantile(reach, PROBS), 1e-12)

@@ -104,6 +104,18 @@ def verdict_parts(text: str) -> list[Part]:
     return parts
 
 
+def _add_rule(slide: Slide, left: int, y: int, name: str) -> None:
+    """Add the short grey rule under a cover's or divider's title, from ``left`` (EMU) at
+    height ``y`` (EMU)."""
+    rule = slide.shapes.add_connector(
+        MSO_CONNECTOR.STRAIGHT, left + Inches(0.1), y, left + Inches(2.6), y
+    )
+    rule.name = name
+    rule.line.color.rgb = REFERENCE
+    rule.line.width = Pt(2)
+    drop_theme_style(rule)
+
+
 # --- cover ------------------------------------------------------------------------------------
 
 #: Cover geometry: the title ends at the rule; the lines and the warning sit below it.
@@ -130,14 +142,7 @@ def add_cover(prs: Presentation, spec: DeckSpec) -> Slide:
     write_text(title.text_frame, [spec.cover_title], size, bold=True)
     title.text_frame.vertical_anchor = MSO_ANCHOR.BOTTOM
 
-    rule_y = COVER_TITLE_TOP + COVER_TITLE_HEIGHT + Inches(0.2)
-    rule = slide.shapes.add_connector(
-        MSO_CONNECTOR.STRAIGHT, COVER_LEFT + Inches(0.1), rule_y, COVER_LEFT + Inches(2.6), rule_y
-    )
-    rule.name = "Cover rule"
-    rule.line.color.rgb = REFERENCE
-    rule.line.width = Pt(2)
-    drop_theme_style(rule)
+    _add_rule(slide, COVER_LEFT, COVER_TITLE_TOP + COVER_TITLE_HEIGHT + Inches(0.2), "Cover rule")
 
     subtitle = next(
         s for s in slide.placeholders if s.placeholder_format.type == PP_PLACEHOLDER.SUBTITLE
@@ -385,13 +390,7 @@ def add_divider(prs: Presentation, title: str, line: str) -> Slide:
     write_text(shape.text_frame, [title], 44, bold=True)
     shape.text_frame.vertical_anchor = MSO_ANCHOR.BOTTOM
     rule_y = Inches(2.6) + height + Inches(0.1)
-    rule = slide.shapes.add_connector(
-        MSO_CONNECTOR.STRAIGHT, MARGIN + Inches(0.1), rule_y, MARGIN + Inches(2.6), rule_y
-    )
-    rule.name = "Divider rule"
-    rule.line.color.rgb = REFERENCE
-    rule.line.width = Pt(2)
-    drop_theme_style(rule)
+    _add_rule(slide, MARGIN, rule_y, "Divider rule")
     if line:
         size = fit_size([line], (20, 18, 16), CONTENT_WIDTH, Inches(1.2), "divider line")
         box = slide.shapes.add_textbox(
